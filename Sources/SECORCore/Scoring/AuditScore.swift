@@ -1,0 +1,97 @@
+import Foundation
+
+/// Earned and possible points; percentages are only for display, every decision compares
+/// integers (`earned * 100 >= percent * possible`) so 79.995% fails 80% everywhere.
+public struct Points: Sendable, Equatable, Codable {
+    public var earned: Int
+    public var possible: Int
+
+    public init(earned: Int = 0, possible: Int = 0) {
+        self.earned = earned
+        self.possible = possible
+    }
+
+    public func reaches(percent: Int) -> Bool { earned * 100 >= percent * possible }
+
+    /// "79.99" style, truncated (never rounded up) to two decimals.
+    public var percentText: String {
+        guard possible > 0 else { return "–" }
+        let hundredths = earned * 10_000 / possible
+        return "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))"
+    }
+
+    static func + (a: Points, b: Points) -> Points {
+        Points(earned: a.earned + b.earned, possible: a.possible + b.possible)
+    }
+}
+
+public struct ElementScore: Sendable, Equatable, Codable {
+    public var number: Int
+    public var title: String
+    public var points: Points
+    /// Questions with no answer yet: they count as 0 of their maximum.
+    public var unanswered: [String]
+    public var notApplicable: [String]
+}
+
+public struct AuditScore: Sendable, Equatable, Codable {
+    public var elements: [ElementScore]
+    public var overall: Points
+    public var unanswered: [String] { elements.flatMap(\.unanswered) }
+}
+
+public enum ScoreCalculator {
+    /// Scores every element of `auditProtocol`. An unanswered question counts 0 of its
+    /// maximum (the audit is not done); an N/A question leaves its points out entirely.
+    public static func score(_ auditProtocol: AuditProtocol, answers: [String: Answer]) throws -> AuditScore {
+        var elements: [ElementScore] = []
+        for element in auditProtocol.elements {
+            var points = Points()
+            var unanswered: [String] = []
+            var notApplicable: [String] = []
+            for question in element.questions {
+                guard let answer = answers[question.id] else {
+                    unanswered.append(question.id)
+                    points.possible += question.maxPoints
+                    continue
+                }
+                if let earned = try question.points(for: answer) {
+                    points = points + Points(earned: earned, possible: question.maxPoints)
+                } else {
+                    notApplicable.append(question.id)
+                }
+            }
+            elements.append(ElementScore(number: element.number, title: element.title, points: points,
+                                         unanswered: unanswered, notApplicable: notApplicable))
+        }
+        let overall = elements.reduce(Points()) { $0 + $1.points }
+        return AuditScore(elements: elements, overall: overall)
+    }
+}
+
+/// Rule Q6: the pass decision with every reason it fails.
+public struct PassDecision: Sendable, Equatable, Codable {
+    public var passed: Bool
+    public var reasons: [String]
+}
+
+extension AuditScore {
+    public func decision(for type: AuditType, marks: PassMarks) -> PassDecision {
+        let mark = marks.mark(for: type)
+        var reasons: [String] = []
+        if !unanswered.isEmpty {
+            reasons.append("\(unanswered.count) question(s) not answered: \(unanswered.joined(separator: ", ")).")
+        }
+        if overall.possible == 0 {
+            reasons.append("No question is applicable, so there is no score.")
+        } else if !overall.reaches(percent: mark.overallPercent) {
+            reasons.append("Overall score \(overall.percentText)% (\(overall.earned) of \(overall.possible)) is below the \(mark.overallPercent)% a \(type.rawValue) audit needs.")
+        }
+        if let minimum = mark.elementPercent {
+            for element in elements where element.points.possible > 0 && !element.points.reaches(percent: minimum) {
+                reasons.append("Element \(element.number) \(element.title) scored \(element.points.percentText)% (\(element.points.earned) of \(element.points.possible)), below the \(minimum)% every element needs.")
+            }
+        }
+        return PassDecision(passed: reasons.isEmpty, reasons: reasons)
+    }
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Vapor
+
+/// Pages: the session cookie names a session row; its `userId` names the user.
+struct SessionUserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if let raw = request.session.data["userId"], let id = UUID(uuidString: raw) {
+            if let user = try await UserModel.find(id, on: request.db) {
+                request.auth.login(try CurrentUser(user))
+            } else {
+                request.session.destroy()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// API: `Authorization: Bearer <token>`.
+struct BearerUserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization,
+           let user = try await request.accounts.user(forToken: bearer.token) {
+            request.auth.login(user)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Pages that need a signed-in user send everyone else to the sign-in page.
+struct RequireSignInMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard request.auth.has(CurrentUser.self) else {
+            let back = request.url.path + (request.url.query.map { "?\($0)" } ?? "")
+            return request.redirect(to: "/sign-in?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Every form POST carries the session's CSRF token in `_csrf`; without it the
+/// request is refused before any handler runs.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if request.method == .POST {
+            let sent = try? request.content.get(String.self, at: "_csrf")
+            guard let expected = request.session.data["csrf"], let sent, !expected.isEmpty,
+                  constantTimeEqual(sent, expected) else {
+                throw AppError(status: .forbidden, message: "This form has expired or did not come from this site. Reload the page and try again.", field: "_csrf")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// The session's CSRF token, created on first use.
+    func csrfToken() -> String {
+        if let token = session.data["csrf"] { return token }
+        let token = Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64URLEncoded()
+        session.data["csrf"] = token
+        return token
+    }
+}

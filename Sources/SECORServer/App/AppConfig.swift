@@ -1,0 +1,73 @@
+import Foundation
+import Vapor
+
+/// Everything the process reads from its environment, decoded once (every command
+/// reads the same configuration).
+public struct AppConfig: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+
+        /// The name `/health` reports.
+        public var name: String {
+            switch self {
+            case .sqlite: return "sqlite"
+            case .postgres: return "postgres"
+            }
+        }
+    }
+
+    public var database: DatabaseChoice
+    public var dataDirectory: String
+    /// Password for the demo accounts; generated and printed once when unset.
+    public var demoPassword: String?
+    /// bcrypt cost: 12 in use, lower only in tests where hashing speed matters.
+    public var bcryptCost: Int
+    /// Log every request (default: on in debug builds, off in release).
+    public var logRequests: Bool
+    /// Mark the session cookie `Secure` (on unless serving plain HTTP on loopback).
+    public var secureCookies: Bool
+
+    public init(database: DatabaseChoice, dataDirectory: String, demoPassword: String? = nil, bcryptCost: Int = 12,
+                logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = false) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.demoPassword = demoPassword
+        self.bcryptCost = bcryptCost
+        self.logRequests = logRequests
+        self.secureCookies = secureCookies
+    }
+
+    /// `DATABASE_URL` starting with `postgres` selects PostgreSQL; otherwise SQLite at
+    /// `$SECOR_DATA_DIR/secor.sqlite` (default `./data`).
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        let dataDirectory = env["SECOR_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        let database: DatabaseChoice
+        if let url = env["DATABASE_URL"], url.hasPrefix("postgres") {
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("secor.sqlite"))
+        }
+        return AppConfig(database: database, dataDirectory: dataDirectory,
+                         demoPassword: env["SECOR_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+                         logRequests: env["SECOR_LOG_REQUESTS"].map { $0 == "1" || $0 == "true" } ?? isDebugBuild,
+                         secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" } ?? false)
+    }
+
+    public static var isDebugBuild: Bool {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    public var secorConfig: AppConfig {
+        get { storage[ConfigKey.self]! }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

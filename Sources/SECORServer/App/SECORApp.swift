@@ -1,0 +1,42 @@
+import Fluent
+import Logging
+import Vapor
+
+/// The `secor` executable: parses the command line, configures, runs the command.
+public enum SECORApp {
+    public static func main() async throws {
+        var env = try Environment.detect()
+        // `secor serve --demo`: Vapor's serve command takes no --demo, so it is read here.
+        let demo = env.arguments.contains("--demo")
+        env.arguments.removeAll { $0 == "--demo" }
+        try LoggingSystem.bootstrap(from: &env)
+
+        let app = try await Application.make(env)
+        do {
+            let config = AppConfig.fromEnvironment()
+            try await configure(app, config: config)
+            app.asyncCommands.use(MigrateCommand(), as: "migrate")
+            app.asyncCommands.use(DemoCommand(), as: "demo")
+            app.asyncCommands.use(VerifyLogCommand(), as: "verify-log")
+            let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+            if command == "serve" {
+                try await app.migrateAndPrepare()
+                if demo { try await DemoData.load(on: app) }
+            }
+            try await app.execute()
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+extension Application {
+    /// Runs pending migrations, then the database's pragmas.
+    func migrateAndPrepare() async throws {
+        try await autoMigrate()
+        try await prepareDatabase()
+    }
+}

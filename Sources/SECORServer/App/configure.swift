@@ -1,0 +1,75 @@
+import Fluent
+import FluentSQLiteDriver
+import Leaf
+import OpenAPIVapor
+import SECORCore
+import Vapor
+
+/// Builds the application from one configuration value (tests pass their own).
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.secorConfig = config
+    app.programs = ProgramCatalog(profiles: try ProgramProfile.bundled())
+
+    try app.useDatabase(config.database)
+    app.migrations.add(Migrations.all)
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "secor_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, isSecure: config.secureCookies,
+                          isHTTPOnly: true, sameSite: .lax)
+    }
+
+    let resources = try Resources.locate()
+    // Views and static files ship inside the package's resource bundle, so the server
+    // runs from any working directory.
+    app.directory.viewsDirectory = resources.views
+    app.directory.publicDirectory = resources.publicFiles
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    // Request logs are quiet unless asked for (or in a debug build).
+    app.middleware = .init()
+    if config.logRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
+    app.middleware.use(SECORErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: resources.publicFiles))
+
+    try routes(app, resources: resources)
+}
+
+/// Where the bundled views, static files and API document are on disk.
+struct Resources {
+    var views: String
+    var publicFiles: String
+    var openAPI: String
+
+    static func locate() throws -> Resources {
+        guard let views = Bundle.module.url(forResource: "Views", withExtension: nil),
+              let publicFiles = Bundle.module.url(forResource: "Public", withExtension: nil),
+              let openAPI = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw Abort(.internalServerError, reason: "The server's resources (Views, Public, openapi.yaml) are missing")
+        }
+        return Resources(views: views.path + "/", publicFiles: publicFiles.path + "/", openAPI: openAPI.path)
+    }
+}
+
+func routes(_ app: Application, resources: Resources) throws {
+    app.get { req in req.redirect(to: req.auth.has(CurrentUser.self) ? "/home" : "/sign-in") }
+    app.get("openapi.yaml") { req async throws -> Response in
+        try await req.fileio.asyncStreamFile(at: resources.openAPI, mediaType: HTTPMediaType(type: "application", subType: "yaml"))
+    }
+
+    // The API, generated from openapi.yaml; bearer tokens only (no cookies, so no CSRF).
+    let api = app.grouped(RequestContextMiddleware(), BearerUserMiddleware())
+    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)
+
+    // Pages: a database session, the signed-in user, CSRF on every form.
+    let pages = app.grouped(app.sessions.middleware, SessionUserMiddleware(), CSRFMiddleware())
+    try pages.register(collection: SignInPages())
+    try pages.register(collection: ProgramPages())
+    let signedIn = pages.grouped(RequireSignInMiddleware())
+    try signedIn.register(collection: HomePages())
+    try signedIn.register(collection: AccountPages())
+    try signedIn.register(collection: EmployerPages())
+}

@@ -1,0 +1,53 @@
+import Vapor
+
+/// The own account: who I am and changing my password.
+struct AccountPages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("account", use: show)
+        routes.post("account", "password", use: changePassword)
+    }
+
+    struct Context: Encodable {
+        var layout: LayoutContext
+        var email: String
+        var name: String
+        var role: String
+        var organisation: String
+        var error: String?
+        var field: String?
+        var changed: Bool
+    }
+
+    struct Form: Content {
+        var currentPassword: String?
+        var newPassword: String?
+        var confirmPassword: String?
+    }
+
+    func show(req: Request) async throws -> View {
+        try await render(req, changed: (try? req.query.get(String.self, at: "changed")) == "1")
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try Policy.authorize(user, .ownAccount)
+        let form = try req.content.decode(Form.self)
+        do {
+            try await req.accounts.changePassword(user: user, current: form.currentPassword ?? "",
+                                                  new: form.newPassword ?? "", confirmation: form.confirmPassword ?? "")
+            return req.redirect(to: "/account?changed=1")
+        } catch let error as AppError where error.status == .badRequest {
+            let response = try await render(req, error: error).encodeResponse(for: req)
+            response.status = .badRequest
+            return response
+        }
+    }
+
+    private func render(_ req: Request, error: AppError? = nil, changed: Bool = false) async throws -> View {
+        let profile = try await req.userProfile()
+        return try await req.view.render("account", Context(
+            layout: req.layoutContext(title: "Account"), email: profile.user.email, name: profile.user.name,
+            role: profile.user.role.label, organisation: profile.organisation.name,
+            error: error?.message, field: error?.field, changed: changed))
+    }
+}

@@ -1,0 +1,74 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// `/home`: one page per role, with the real data of the signed-in user.
+struct HomePages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("home", use: home)
+    }
+
+    struct ProgramFacts: Encodable {
+        var id: String
+        var partner: String
+        var partnerShortName: String
+        var headcountLimit: Int
+        var certificationPass: String
+        var maintenancePass: String
+        var onSiteDays: Int
+        var submissionDays: Int
+        var correctionDays: Int
+        var qaProcessDays: Int
+        var certificateYears: Int
+        var training: [String]
+        var continuingEducation: String
+
+        init(_ p: ProgramProfile) {
+            id = p.id
+            partner = p.partnerName
+            partnerShortName = p.partnerShortName
+            headcountLimit = p.headcount.limit
+            let c = p.passMarks.certification, m = p.passMarks.maintenance
+            certificationPass = "\(c.overallPercent)% overall" + (c.elementPercent.map { ", \($0)% in every element" } ?? "")
+            maintenancePass = "\(m.overallPercent)% overall" + (m.elementPercent.map { ", \($0)% in every element" } ?? "")
+            onSiteDays = p.timelines.onSiteDays
+            submissionDays = p.timelines.submissionDays
+            correctionDays = p.timelines.correctionDays
+            qaProcessDays = p.timelines.qaProcessDays
+            certificateYears = p.certificateValidityYears
+            training = p.requiredTraining.map { "\($0.title) (\($0.rule))" }
+            continuingEducation = "\(p.continuingEducation.title) (\(p.continuingEducation.rule))"
+        }
+    }
+
+    struct Context: Encodable {
+        var layout: LayoutContext
+        var kind: String
+        var name: String
+        var role: String
+        var organisation: String
+        var organisationId: String
+        var program: ProgramFacts?
+        var employers: [EmployerSummary]
+        var isAssessor: Bool
+        var noEmployers: Bool
+    }
+
+    func home(req: Request) async throws -> View {
+        let profile = try await req.userProfile()
+        let user = profile.user
+        let kind: String
+        switch user.role {
+        case .partnerAdmin, .qaReviewer: kind = "partner"
+        case .externalAuditor: kind = "auditor"
+        case .employerOwner, .supervisor, .worker: kind = "employer"
+        }
+        let employers = try await req.employers.visibleEmployers(for: user)
+        let context = Context(layout: try await req.layoutContext(title: "Home"), kind: kind, name: user.name,
+                              role: user.role.label, organisation: profile.organisation.name,
+                              organisationId: user.organisationId.uuidString,
+                              program: profile.program.map(ProgramFacts.init), employers: employers,
+                              isAssessor: user.isAssessor, noEmployers: employers.isEmpty)
+        return try await req.view.render("home", context)
+    }
+}
