@@ -1,6 +1,8 @@
 import Fluent
 import FluentSQLiteDriver
 import Leaf
+import LeafKit
+import OpenAPIRuntime
 import OpenAPIVapor
 import SECORCore
 import Vapor
@@ -27,6 +29,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.directory.viewsDirectory = resources.views
     app.directory.publicDirectory = resources.publicFiles
     app.views.use(.leaf)
+    // Leaf refuses paths with a hidden folder by default, and a built product lives
+    // under .build/; the sandbox still holds it to the Views folder.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: resources.views, viewDirectory: resources.views))
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     // Request logs are quiet unless asked for (or in a debug build).
@@ -62,7 +68,8 @@ func routes(_ app: Application, resources: Resources) throws {
 
     // The API, generated from openapi.yaml; bearer tokens only (no cookies, so no CSRF).
     let api = app.grouped(RequestContextMiddleware(), BearerUserMiddleware())
-    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)
+    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!,
+                                      configuration: .init(jsonEncodingOptions: []))
 
     // Pages: a database session, the signed-in user, CSRF on every form.
     let pages = app.grouped(app.sessions.middleware, SessionUserMiddleware(), CSRFMiddleware())

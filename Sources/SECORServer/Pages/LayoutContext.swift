@@ -35,7 +35,8 @@ extension Request {
         let nav = items.map { href, label in
             LayoutContext.NavItem(href: href, label: label, current: href == "/home" ? path == "/home" : path.hasPrefix(href))
         }
-        return LayoutContext(title: title, signedIn: signedIn, nav: nav, csrf: csrfToken())
+        // Error pages outside the page routes have no session (and need no form token).
+        return LayoutContext(title: title, signedIn: signedIn, nav: nav, csrf: hasSession ? csrfToken() : "")
     }
 
     /// Each role sees only the parts of the product that are theirs.
