@@ -4,7 +4,11 @@ import Vapor
 /// Pages: the session cookie names a session row; its `userId` names the user.
 struct SessionUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        if let raw = request.session.data["userId"], let id = UUID(uuidString: raw) {
+        request.storage[PageRequestKey.self] = true
+        // Only a visitor who brings a cookie has a session to read; reading creates one,
+        // and an anonymous visitor gets a session row only when a form needs its token.
+        if request.cookies[request.application.sessions.configuration.cookieName] != nil,
+           let raw = request.session.data["userId"], let id = UUID(uuidString: raw) {
             if let user = try await UserModel.find(id, on: request.db) {
                 request.auth.login(try CurrentUser(user))
             } else {
@@ -58,7 +62,12 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 }
 
+/// Set on requests that went through the page stack (sessions, CSRF).
+struct PageRequestKey: StorageKey { typealias Value = Bool }
+
 extension Request {
+    var isPageRequest: Bool { storage[PageRequestKey.self] ?? false }
+
     /// The session's CSRF token, created on first use.
     func csrfToken() -> String {
         if let token = session.data["csrf"] { return token }

@@ -52,6 +52,8 @@ struct HomePages: RouteCollection {
         var employers: [EmployerSummary]
         var isAssessor: Bool
         var noEmployers: Bool
+        /// "at" the own organisation, or "certified by" the partner for an external auditor.
+        var affiliation: String
     }
 
     func home(req: Request) async throws -> View {
@@ -68,7 +70,8 @@ struct HomePages: RouteCollection {
                               role: user.role.label, organisation: profile.organisation.name,
                               organisationId: user.organisationId.uuidString,
                               program: profile.program.map(ProgramFacts.init), employers: employers,
-                              isAssessor: user.isAssessor, noEmployers: employers.isEmpty)
+                              isAssessor: user.isAssessor, noEmployers: employers.isEmpty,
+                              affiliation: user.role == .externalAuditor ? "certified by" : "at")
         return try await req.view.render("home", context)
     }
 }

@@ -28,7 +28,7 @@ extension Request {
         if let user = auth.get(CurrentUser.self) {
             let organisation = try await OrganisationModel.find(user.organisationId, on: db)
             signedIn = .init(name: user.name, role: user.role.label + (user.isAssessor ? " and assessor" : ""),
-                             organisation: organisation?.name ?? "")
+                             organisation: (user.role == .externalAuditor ? "certified by " : "") + (organisation?.name ?? ""))
             items = Self.navigation(for: user)
         }
         let path = url.path
@@ -36,7 +36,7 @@ extension Request {
             LayoutContext.NavItem(href: href, label: label, current: href == "/home" ? path == "/home" : path.hasPrefix(href))
         }
         // Error pages outside the page routes have no session (and need no form token).
-        return LayoutContext(title: title, signedIn: signedIn, nav: nav, csrf: hasSession ? csrfToken() : "")
+        return LayoutContext(title: title, signedIn: signedIn, nav: nav, csrf: isPageRequest ? csrfToken() : "")
     }
 
     /// Each role sees only the parts of the product that are theirs.
