@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import Logging
 import Vapor
 
@@ -25,9 +26,10 @@ public enum SECORApp {
             }
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
+            // A failed command exits with status 1 and one clear line, not a crash report.
+            if !(error is VerifyLogFailure) { app.logger.error("\(String(reflecting: error))") }
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
         try await app.asyncShutdown()
     }
