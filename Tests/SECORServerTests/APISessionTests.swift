@@ -53,13 +53,24 @@ final class APISessionTests: XCTestCase {
                     XCTAssertEqual(try? res.content.get(String.self, at: "field"), field, body)
                 }
             }
-            // An empty email or password names its field.
-            try await app.test(.POST, "/api/v1/sessions", beforeRequest: { req in
-                try req.content.encode(["email": "", "password": "x"], as: .json)
-            }) { res async throws in
-                XCTAssertEqual(res.status, .badRequest)
-                XCTAssertEqual(try res.content.get(String.self, at: "field"), "email")
+            // Empty, malformed or oversized values name their field, and nothing is recorded.
+            let invalid: [([String: String], String)] = [
+                (["email": "", "password": "x"], "email"),
+                (["email": "not-an-address", "password": "x"], "email"),
+                (["email": String(repeating: "a", count: 400) + "@x.y", "password": "x"], "email"),
+                (["email": "owner@secor.test", "password": ""], "password"),
+                (["email": "owner@secor.test", "password": String(repeating: "p", count: 1025)], "password"),
+            ]
+            for (body, field) in invalid {
+                try await app.test(.POST, "/api/v1/sessions", beforeRequest: { req in
+                    try req.content.encode(body, as: .json)
+                }) { res async throws in
+                    XCTAssertEqual(res.status, .badRequest)
+                    XCTAssertEqual(try res.content.get(String.self, at: "field"), field)
+                }
             }
+            let attempts = try await SignInAttemptModel.query(on: app.db).count()
+            XCTAssertEqual(attempts, 0)
         }
     }
 

@@ -25,7 +25,11 @@ struct AccountService {
     func signIn(email rawEmail: String, password: String) async throws -> SignInResult {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         guard !email.isEmpty else { throw AppError.invalid("email", "Enter your email address.") }
+        guard email.count <= 320, email.contains("@") else {
+            throw AppError.invalid("email", "Enter an email address (at most 320 characters, with an @).")
+        }
         guard !password.isEmpty else { throw AppError.invalid("password", "Enter your password.") }
+        guard password.count <= 1024 else { throw AppError.invalid("password", "A password has at most 1024 characters.") }
         if let retry = try await lockedFor(email: email) { return .locked(retryAfterSeconds: retry) }
         let user = try await UserModel.query(on: db).filter(\.$email == email).first()
         // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
