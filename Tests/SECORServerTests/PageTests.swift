@@ -102,6 +102,20 @@ final class PageTests: XCTestCase {
         }
     }
 
+    func testASessionEndsAfterTwelveHours() async throws {
+        try await withApp { app in
+            let browser = Browser(app)
+            _ = try await browser.signIn("worker@secor.test")
+            do { let r = try await browser.get("/home"); XCTAssertEqual(r.status, .ok) }
+            // Age the stored session past its lifetime.
+            for record in try await SessionRecord.query(on: app.db).all() where record.data["userId"] != nil {
+                record.data["signedInAt"] = String(Date().timeIntervalSince1970 - SessionUserMiddleware.sessionLifetime - 1)
+                try await record.save(on: app.db)
+            }
+            do { let r = try await browser.get("/home"); XCTAssertEqual(r.status, .seeOther) }
+        }
+    }
+
     func testSignInOnlyRedirectsToLocalPaths() {
         XCTAssertEqual(SignInPages.safeNext("/account"), "/account")
         XCTAssertEqual(SignInPages.safeNext("https://evil.test"), "/home")

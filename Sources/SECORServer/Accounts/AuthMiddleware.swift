@@ -3,13 +3,20 @@ import Vapor
 
 /// Pages: the session cookie names a session row; its `userId` names the user.
 struct SessionUserMiddleware: AsyncMiddleware {
+    /// A signed-in session lasts 12 hours: one working day in the field.
+    static let sessionLifetime: TimeInterval = 12 * 3600
+
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         request.storage[PageRequestKey.self] = true
         // Only a visitor who brings a cookie has a session to read; reading creates one,
         // and an anonymous visitor gets a session row only when a form needs its token.
         if request.cookies[request.application.sessions.configuration.cookieName] != nil,
            let raw = request.session.data["userId"], let id = UUID(uuidString: raw) {
-            if let user = try await UserModel.find(id, on: request.db) {
+            // The session row outlives its cookie unless it carries its own end.
+            let signedInAt = request.session.data["signedInAt"].flatMap(Double.init) ?? 0
+            if Date().timeIntervalSince1970 - signedInAt > Self.sessionLifetime {
+                request.session.destroy()
+            } else if let user = try await UserModel.find(id, on: request.db) {
                 request.auth.login(try CurrentUser(user))
             } else {
                 request.session.destroy()

@@ -19,7 +19,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "secor_session"
     app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, isSecure: config.secureCookies,
+        HTTPCookies.Value(string: id.string, maxAge: Int(SessionUserMiddleware.sessionLifetime), isSecure: config.secureCookies,
                           isHTTPOnly: true, sameSite: .lax)
     }
 

@@ -41,6 +41,7 @@ struct SignInPages: RouteCollection {
                     req.session.id = nil
                 }
                 req.session.data["userId"] = try user.requireID().uuidString
+                req.session.data["signedInAt"] = String(Date().timeIntervalSince1970)
                 return req.redirect(to: next)
             case .wrongCredentials:
                 let context = Context(layout: try await req.layoutContext(title: "Sign in"), email: email, next: next,
