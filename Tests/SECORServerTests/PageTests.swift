@@ -157,3 +157,19 @@ final class PageTests: XCTestCase {
         }
     }
 }
+
+final class ProgramPageTests: XCTestCase {
+    /// The published programs show each partner's own numbers, from its profile.
+    func testProgramsPageShowsEachProfile() async throws {
+        try await withApp(demo: false) { app in
+            let page = try await Browser(app).get("/programs")
+            XCTAssertEqual(page.status, .ok)
+            let html = page.body.string
+            XCTAssertTrue(html.contains("Energy Safety Canada (ESC)"))
+            XCTAssertTrue(html.contains("Alberta Construction Safety Association (ACSA)"))
+            XCTAssertTrue(html.contains("Within 21 days of the last day on site") || html.contains("Submitted within 21 days"))
+            XCTAssertTrue(html.contains("Submitted within 45 days"))  // ACSA's own D2
+            XCTAssertTrue(html.contains("80% overall, 50% in every element"))
+        }
+    }
+}
