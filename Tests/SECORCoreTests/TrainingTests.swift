@@ -26,21 +26,26 @@ final class TrainingTests: XCTestCase {
         XCTAssertTrue(esc([c("worker", "spd", "2025-01-10")], on: "2026-01-01", people: [owner, familiar]).isMet)
     }
 
-    // Rule T2: a refresher every 3 years: on the 3rd anniversary still current, the day after not.
+    // Rule T2: a refresher every 3 years (1095 days): day 1095 still current, day 1096 not.
     func testRefresherEveryThreeYears() {
         let completions = [c("owner", "spd", "2020-03-01"), c("owner", "refresher-canadian-model", "2023-03-01")]
-        XCTAssertTrue(esc(completions, on: "2026-03-01").isMet)
-        let lapsed = esc(completions, on: "2026-03-02")
+        XCTAssertEqual(d("2023-03-01").days(until: d("2026-02-28")), 1095)
+        XCTAssertTrue(esc(completions, on: "2026-02-28").isMet)
+        let lapsed = esc(completions, on: "2026-03-01")
         XCTAssertEqual(lapsed.unmet.map(\.rule), ["T2"])
-        XCTAssertTrue(lapsed.unmet[0].detail.contains("between 2 March 2023 and 2 March 2026"), lapsed.unmet[0].detail)
+        XCTAssertTrue(lapsed.unmet[0].detail.contains("between 2 March 2023 and 1 March 2026"), lapsed.unmet[0].detail)
     }
 
-    // Rule T2 on a leap day: a refresher on 29 Feb 2024 counts through 28 Feb 2027... and 1 Mar 2027?
-    // The period runs back 3 years from the day judged: from 1 Mar 2027 back is 1 Mar 2024, so it lapses then.
+    // Rule T2 across a leap day: a refresher on 29 Feb 2024 counts for 1095 days,
+    // through 28 Feb 2027; on 1 Mar 2027 (day 1096) it has lapsed.
     func testRefresherOnALeapDay() {
         let completions = [c("owner", "spd", "2015-01-01"), c("owner", "refresher-hs-committees", "2024-02-29")]
         XCTAssertTrue(esc(completions, on: "2027-02-28").isMet)
         XCTAssertFalse(esc(completions, on: "2027-03-01").isMet)
+        // A period with no leap day: 1 Mar 2021 counts through 28 Feb 2024 (day 1094)... and 29 Feb 2024 (day 1095).
+        let plain = [c("owner", "spd", "2015-01-01"), c("owner", "refresher-hs-committees", "2021-03-01")]
+        XCTAssertTrue(esc(plain, on: "2024-02-29").isMet)
+        XCTAssertFalse(esc(plain, on: "2024-03-01").isMet)
     }
 
     // Rule T8: training is judged as of a date: a course completed after it does not count.
@@ -81,11 +86,12 @@ final class TrainingTests: XCTestCase {
         XCTAssertFalse(acsa(explicit, on: "2026-01-02").isMet)
     }
 
-    // Rule T6: any accredited course by a full-time employee within 3 years.
+    // Rule T6: any accredited course by a full-time employee within 3 years: day 1095 / 1096.
     func testContinuingEducationAnyAccreditedCourse() {
-        let old = [c("owner", "phsm", "2022-01-01"), c("worker", "sfa", "2025-01-01"), c("worker", "csts", "2022-01-01")]
-        XCTAssertEqual(acsa(old, on: "2025-01-02").unmet.map(\.rule), ["T6"])
-        XCTAssertTrue(acsa(old, on: "2025-01-01").isMet)
+        let old = [c("owner", "phsm", "2022-01-01"), c("worker", "sfa", "2024-01-01"), c("worker", "csts", "2022-01-01")]
+        XCTAssertEqual(d("2022-01-01").days(until: d("2024-12-31")), 1095)
+        XCTAssertTrue(acsa(old, on: "2024-12-31").isMet)                            // day 1095
+        XCTAssertEqual(acsa(old, on: "2025-01-01").unmet.map(\.rule), ["T6"])      // day 1096
         // First aid is not accredited, so it does not renew T6.
         XCTAssertEqual(acsa(old + [c("owner", "sfa", "2024-06-01")], on: "2025-06-01").unmet.map(\.rule), ["T6"])
         XCTAssertTrue(acsa(old + [c("owner", "acsa-accredited", "2024-06-01")], on: "2025-06-01").isMet)

@@ -97,3 +97,20 @@ public enum Eligibility {
             + (rule.associateMembershipAllowed ? ", and no associate membership is paid." : "."))
     }
 }
+
+extension EligibilityReport {
+    /// Adds the training rules' unmet findings (T1, T2, T5, T6) as eligibility issues.
+    public func including(training: TrainingStatus) -> EligibilityReport {
+        var report = self
+        report.issues += training.unmet.map { EligibilityIssue(rule: $0.rule, kind: .training, message: $0.detail) }
+        return report
+    }
+
+    /// A warning before the limit is passed: the count today is at the limit.
+    public var headcountWarning: String? {
+        guard let today = headcount.daily.last, isEligibleOnHeadcount, today >= headcount.limit else { return nil }
+        return "\(today) people are on the WCB account today, the most SECOR allows: adding one more makes the employer ineligible."
+    }
+
+    private var isEligibleOnHeadcount: Bool { headcount.daysOver.isEmpty }
+}

@@ -40,13 +40,17 @@ extension ProgramProfile {
             check.require(seen.insert(course.id).inserted, "courses[\(i)].id", "'\(course.id)' is listed twice")
             check.require((course.validityYears ?? 1) > 0, "courses[\(i)].validityYears", "must be at least 1")
         }
+        for (i, ticket) in tickets.enumerated() {
+            check.require(seen.insert(ticket.id).inserted, "tickets[\(i)].id", "'\(ticket.id)' is listed twice (as a course or a ticket)")
+            check.require((ticket.validityYears ?? 1) > 0, "tickets[\(i)].validityYears", "must be at least 1")
+        }
         for (i, requirement) in requiredTraining.enumerated() {
             check.require(!requirement.anyOf.isEmpty, "requiredTraining[\(i)].anyOf", "must name at least one course")
             for (j, id) in requirement.anyOf.enumerated() {
-                check.require(course(id) != nil, "requiredTraining[\(i)].anyOf[\(j)]", "'\(id)' is not in courses")
+                check.require(courses.contains { $0.id == id }, "requiredTraining[\(i)].anyOf[\(j)]", "'\(id)' is not in courses")
             }
         }
-        check.require(continuingEducation.periodYears > 0, "continuingEducation.periodYears", "must be at least 1")
+        check.require(continuingEducation.periodDays > 0, "continuingEducation.periodDays", "must be at least 1")
         check.require(continuingEducation.anyAccreditedCourse || !continuingEducation.anyOf.isEmpty,
                       "continuingEducation.anyOf", "must name courses unless any accredited course counts")
         for (j, id) in continuingEducation.anyOf.enumerated() {

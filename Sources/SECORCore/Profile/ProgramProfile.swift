@@ -11,6 +11,9 @@ public struct ProgramProfile: Codable, Sendable, Equatable {
     public var headcount: HeadcountRule
     public var membership: MembershipRule
     public var courses: [Course]
+    /// Tickets an employer's training matrix may require besides the program's courses
+    /// (H2S Alive, WHMIS, ...): named certifications, never "as required" (F2).
+    public var tickets: [Course]
     public var requiredTraining: [TrainingRequirement]
     public var continuingEducation: ContinuingEducationRule
     public var auditors: AuditorRules
@@ -33,7 +36,11 @@ public struct ProgramProfile: Codable, Sendable, Equatable {
     /// A9: whether the OHS legislation list by industry code is attached to a submission.
     public var legislationListRequired: Bool
 
-    public func course(_ id: String) -> Course? { courses.first { $0.id == id } }
+    /// A program course or a ticket, by id.
+    public func course(_ id: String) -> Course? { courses.first { $0.id == id } ?? tickets.first { $0.id == id } }
+
+    /// Every certification a completion or the training matrix may name.
+    public var catalogue: [Course] { courses + tickets }
 }
 
 /// E1: the most people on the WCB account at any one day of the trailing window.
@@ -83,7 +90,9 @@ public struct TrainingRequirement: Codable, Sendable, Equatable {
 public struct ContinuingEducationRule: Codable, Sendable, Equatable {
     public var rule: String
     public var title: String
-    public var periodYears: Int
+    /// Days a completion counts: day 0 is the completion, day `periodDays` the last
+    /// day it counts ("every 3 years" = 1095 days: day 1095 counts, day 1096 does not).
+    public var periodDays: Int
     /// Courses that count; empty when any accredited course counts.
     public var anyOf: [String]
     public var anyAccreditedCourse: Bool

@@ -99,14 +99,14 @@ public enum TrainingRules {
                            on day: CalendarDay) -> TrainingFinding {
         let rule = profile.continuingEducation
         let holders = eligibleHolders(rule.heldBy, people: people, on: day)
-        // Completed no earlier than `periodYears` before `day`: within 3 years.
-        let earliest = day.adding(years: -rule.periodYears)
+        // Counts through day `periodDays` after its completion.
+        let earliest = day.adding(days: -rule.periodDays)
         let counting = completions.filter { c in
             holders.contains { $0.id == c.personId } && c.completedOn <= day && c.completedOn >= earliest
                 && (rule.anyOf.contains(c.courseId) || (rule.anyAccreditedCourse && profile.course(c.courseId)?.accredited == true))
         }.sorted { $0.completedOn > $1.completedOn }
         if let latest = counting.first, let person = people.first(where: { $0.id == latest.personId }) {
-            let renewBy = latest.completedOn.adding(years: rule.periodYears)
+            let renewBy = latest.completedOn.adding(days: rule.periodDays)
             return .init(rule: rule.rule, requirement: rule.title, met: true,
                          detail: "\(person.name) completed \(profile.course(latest.courseId)?.name ?? latest.courseId) on \(latest.completedOn.readable); next one due by \(renewBy.readable).")
         }
