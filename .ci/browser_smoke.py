@@ -23,7 +23,7 @@ HOMES = {
     "esc-qa@secor.test": ["Quinn Abara", "QA reviewer"],
     "acsa-admin@secor.test": ["Avery Singh", "Prairie Roofing Co."],
     "acsa-qa@secor.test": ["Morgan Lee", "Prairie Roofing Co."],
-    "auditor@secor.test": ["Dana Whitford", "certified external auditor"],
+    "auditor@secor.test": ["Dana Whitford", "External auditor certified by"],
     "owner@secor.test": ["Sam Okafor", "Northern Rig Services Ltd."],
     "supervisor@secor.test": ["Jordan Tremblay", "Supervisor"],
     "worker@secor.test": ["Riley Nguyen", "Worker"],

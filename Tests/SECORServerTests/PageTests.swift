@@ -10,7 +10,7 @@ final class PageTests: XCTestCase {
             "esc-qa@secor.test": ["Quinn Abara", "QA reviewer", "Northern Rig Services Ltd."],
             "acsa-admin@secor.test": ["Avery Singh", "Prairie Roofing Co.", "Bow Valley Concrete Finishing"],
             "acsa-qa@secor.test": ["Morgan Lee", "Prairie Roofing Co."],
-            "auditor@secor.test": ["Dana Whitford", "certified external auditor of Energy Safety Canada"],
+            "auditor@secor.test": ["Dana Whitford", "External auditor certified by", "No employer has designated you"],
             "owner@secor.test": ["Sam Okafor", "Owner and assessor", "Northern Rig Services Ltd.", "ESC SECOR program"],
             "supervisor@secor.test": ["Jordan Tremblay", "Supervisor"],
             "worker@secor.test": ["Riley Nguyen", "Worker"],

@@ -11,14 +11,31 @@ enum Policy {
         case notFound
     }
 
-    enum Action {
-        /// The partner's staff pages (employer list, program administration).
+    /// Who an employer's data belongs to.
+    struct EmployerScope: Equatable {
+        var employerId: UUID
+        var partnerId: UUID
+        var designatedAuditorUserId: UUID?
+    }
+
+    enum EmployerAction: Equatable {
+        /// Details, roster, training, matrix, files, eligibility.
+        case view
+        /// Record people, training and the matrix: the owner and supervisors.
+        case editRecords
+        /// Details, WCB accounts, membership, the assessor: the owner, or partner admins.
+        case editSettings
+    }
+
+    enum Action: Equatable {
+        /// The partner's staff pages (employer list).
         case partnerArea
-        /// One employer's data.
-        case viewEmployer(employerId: UUID, partnerId: UUID?)
-        /// The own account (password change, tokens).
+        /// The partner admin's work: the application queue, the auditor register.
+        case partnerAdmin(partnerId: UUID)
+        case employer(EmployerScope, EmployerAction)
+        /// The own account (password change, notifications).
         case ownAccount
-        /// The published program profiles.
+        /// The published program profiles; applying to a program.
         case viewPrograms
     }
 
@@ -32,12 +49,23 @@ enum Policy {
         case .partnerArea:
             guard let user else { return .forbidden }
             return user.role.isPartnerStaff ? .allow : .forbidden
-        case .viewEmployer(let employerId, let partnerId):
+        case .partnerAdmin(let partnerId):
+            guard let user, user.role == .partnerAdmin else { return .forbidden }
+            return user.organisationId == partnerId ? .allow : .notFound
+        case .employer(let scope, let action):
             guard let user else { return .notFound }
-            if user.role.isEmployerSide && user.organisationId == employerId { return .allow }
-            if user.role.isPartnerStaff && partnerId == user.organisationId { return .allow }
-            // External auditors see an employer through an audit of theirs (audits issue).
-            return .notFound
+            let ownEmployer = user.role.isEmployerSide && user.organisationId == scope.employerId
+            let ownPartner = user.role.isPartnerStaff && user.organisationId == scope.partnerId
+            let designated = user.role == .externalAuditor && scope.designatedAuditorUserId == user.id
+            guard ownEmployer || ownPartner || designated else { return .notFound }
+            switch action {
+            case .view:
+                return .allow
+            case .editRecords:
+                return ownEmployer && (user.role == .employerOwner || user.role == .supervisor) ? .allow : .forbidden
+            case .editSettings:
+                return (ownEmployer && user.role == .employerOwner) || (ownPartner && user.role == .partnerAdmin) ? .allow : .forbidden
+            }
         }
     }
 

@@ -75,8 +75,11 @@ func routes(_ app: Application, resources: Resources) throws {
     let pages = app.grouped(app.sessions.middleware, SessionUserMiddleware(), CSRFMiddleware())
     try pages.register(collection: SignInPages())
     try pages.register(collection: ProgramPages())
+    try pages.register(collection: ApplicationPages())
     let signedIn = pages.grouped(RequireSignInMiddleware())
-    try signedIn.register(collection: HomePages())
-    try signedIn.register(collection: AccountPages())
-    try signedIn.register(collection: EmployerPages())
+    for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
+                                        MatrixPages(), AssessorPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
+                                        NotificationPages()] {
+        try signedIn.register(collection: collection)
+    }
 }

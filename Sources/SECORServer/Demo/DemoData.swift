@@ -1,4 +1,5 @@
 import Fluent
+import SECORCore
 import Vapor
 
 /// The demo partners, employers and accounts. Loading twice changes nothing: every row
@@ -22,6 +23,54 @@ enum DemoData {
         ("Foothills Hot Shot Ltd.", "Energy Safety Canada"),
         ("Prairie Roofing Co.", "Alberta Construction Safety Association"),
         ("Bow Valley Concrete Finishing", "Alberta Construction Safety Association"),
+    ]
+
+    /// Details, WCB account, roster and training of each demo employer.
+    struct EmployerSeed {
+        var status: EnrollmentStatus
+        var tradeName: String
+        var address: String
+        var contact: String
+        var phone: String
+        var email: String
+        var wcb: (number: String, industry: String)
+        var associatePaidUntil: CalendarDay?
+        /// name, category, job role, years on the account, account email if they have one
+        var people: [(String, PersonCategory, String, Int, String?)]
+        /// person name, course, days ago
+        var training: [(String, String, Int)]
+        var matrix: [(String, String)]
+        /// The roster person designated as assessor.
+        var assessor: String?
+    }
+
+    static let seeds: [String: EmployerSeed] = [
+        "Northern Rig Services Ltd.": EmployerSeed(
+            status: .approved, tradeName: "Northern Rig", address: "4410 50 Ave, Drayton Valley AB T7A 1R8", contact: "Sam Okafor",
+            phone: "780-555-0142", email: "office@northernrig.test", wcb: ("8812345", "06103"), associatePaidUntil: nil,
+            people: [("Sam Okafor", .owner, "Owner", 8, "owner@secor.test"), ("Jordan Tremblay", .supervisor, "Rig supervisor", 5, "supervisor@secor.test"),
+                     ("Riley Nguyen", .worker, "Operator", 2, "worker@secor.test"), ("Avery Okafor", .familyMember, "Office", 6, nil),
+                     ("Chris Belanger", .worker, "Operator", 3, nil), ("Pat Lindqvist", .partTime, "Swamper", 1, nil)],
+            training: [("Sam Okafor", "spd", 900), ("Sam Okafor", "refresher-hazard-management", 200), ("Jordan Tremblay", "h2s-alive", 300),
+                       ("Riley Nguyen", "h2s-alive", 1040), ("Chris Belanger", "standard-first-aid", 500)],
+            matrix: [("Operator", "h2s-alive"), ("Operator", "standard-first-aid"), ("Rig supervisor", "h2s-alive"), ("Rig supervisor", "standard-first-aid")],
+            assessor: "Sam Okafor"),
+        "Foothills Hot Shot Ltd.": EmployerSeed(
+            status: .approved, tradeName: "Foothills Hot Shot", address: "112 Main St, Sundre AB T0M 1X0", contact: "Lee Harper",
+            phone: "403-555-0178", email: "dispatch@foothillshotshot.test", wcb: ("7765432", "06105"), associatePaidUntil: nil,
+            people: [("Lee Harper", .owner, "Owner", 4, nil), ("Sam Ito", .worker, "Driver", 2, nil)],
+            training: [], matrix: [], assessor: nil),
+        "Prairie Roofing Co.": EmployerSeed(
+            status: .approved, tradeName: "Prairie Roofing", address: "2301 8 St SE, Calgary AB T2G 2Z2", contact: "Casey Moreau",
+            phone: "403-555-0119", email: "casey@prairieroofing.test", wcb: ("9923456", "42100"), associatePaidUntil: nil,
+            people: [("Casey Moreau", .owner, "Owner", 10, "owner2@secor.test"), ("Dev Patel", .worker, "Roofer", 3, nil),
+                     ("Morgan Ruel", .worker, "Roofer", 2, nil), ("Sky Arcand", .temporary, "Labourer", 1, nil)],
+            training: [("Casey Moreau", "phsm", 600), ("Dev Patel", "sfa", 400), ("Morgan Ruel", "csts", 300)],
+            matrix: [("Roofer", "fall-protection"), ("Roofer", "sfa")], assessor: "Casey Moreau"),
+        "Bow Valley Concrete Finishing": EmployerSeed(
+            status: .pending, tradeName: "", address: "88 Bow Valley Trail, Canmore AB T1W 1N7", contact: "Robin Stone",
+            phone: "403-555-0166", email: "robin@bowvalleyconcrete.test", wcb: ("5512378", "99001"), associatePaidUntil: nil,
+            people: [], training: [], matrix: [], assessor: nil),
     ]
 
     static let accounts: [Account] = [
@@ -57,6 +106,9 @@ enum DemoData {
                 organisations[employer.name] = try await organisation(on: db, name: employer.name, kind: .employer,
                                                                       partnerId: organisations[employer.partner], profileId: nil)
             }
+            for employer in employers {
+                try await seedEmployer(employer.name, id: organisations[employer.name]!, on: db)
+            }
             for account in missing {
                 let user = UserModel(organisationId: organisations[account.organisation]!, email: account.email,
                                      name: account.name, passwordHash: hash, role: account.role, isAssessor: account.isAssessor)
@@ -64,6 +116,9 @@ enum DemoData {
                 try await AuditLog.append(on: db, actor: nil, action: "user.create", entity: "user",
                                           entityId: user.id!.uuidString, detail: "demo: \(account.email) as \(account.role.rawValue)")
             }
+        }
+        try await app.db.writeTransaction { db in
+            try await linkAccountsAndRegister(on: db)
         }
         if missing.isEmpty {
             app.logger.notice("Demo data is already loaded; nothing changed.")
@@ -91,6 +146,88 @@ enum DemoData {
         try await AuditLog.append(on: db, actor: nil, action: "organisation.create", entity: "organisation",
                                   entityId: model.id!.uuidString, detail: "demo: \(kind.rawValue) \(name)")
         return try model.requireID()
+    }
+
+    /// The employer's enrollment, WCB account, roster, training and matrix, once.
+    private static func seedEmployer(_ name: String, id: UUID, on db: Database) async throws {
+        guard let seed = seeds[name], try await EmployerModel.find(id, on: db) == nil else { return }
+        let today = CalendarDay.today
+        let employer = EmployerModel()
+        employer.id = id
+        employer.status = seed.status.rawValue
+        employer.channel = ApplicationChannel.online.rawValue
+        employer.legalName = name
+        employer.tradeName = seed.tradeName
+        employer.address = seed.address
+        employer.contactName = seed.contact
+        employer.phone = seed.phone
+        employer.fax = ""
+        employer.email = seed.email
+        employer.associatePaidUntil = seed.associatePaidUntil?.iso
+        try await employer.create(on: db)
+        try await WCBAccountModel(employerId: id, number: seed.wcb.number, industryCode: seed.wcb.industry, active: true).create(on: db)
+        var personIds: [String: UUID] = [:]
+        for (person, category, role, years, _) in seed.people {
+            let model = PersonModel()
+            model.$employer.id = id
+            model.name = person
+            model.category = category.rawValue
+            model.fullTime = category != .partTime && category != .temporary
+            model.familiarWithOperation = category == .owner || category == .supervisor
+            model.jobRole = role
+            model.startDate = today.adding(years: -years).iso
+            try await model.create(on: db)
+            personIds[person] = model.id
+        }
+        for (index, (person, course, daysAgo)) in seed.training.enumerated() {
+            let completion = CompletionModel()
+            completion.$employer.id = id
+            completion.$person.id = personIds[person]!
+            completion.courseId = course
+            let done = today.adding(days: -daysAgo)
+            completion.completedOn = done.iso
+            let validity: [String: Int] = ["h2s-alive": 3, "standard-first-aid": 3, "sfa": 3]
+            completion.expiresOn = validity[course].map { done.adding(years: $0).adding(days: -1).iso }
+            completion.provider = course == "spd" || course.hasPrefix("refresher") ? "Energy Safety Canada" : (course == "phsm" || course == "csts" ? "ACSA" : "Red Cross")
+            completion.certificateNumber = "C-\(24_100 + index)"
+            try await completion.create(on: db)
+        }
+        for (role, course) in seed.matrix {
+            let requirement = MatrixRequirementModel()
+            requirement.$employer.id = id
+            requirement.jobRole = role
+            requirement.courseId = course
+            try await requirement.create(on: db)
+        }
+        employer.assessorPersonId = seed.assessor.flatMap { personIds[$0] }
+        try await employer.save(on: db)
+        try await AuditLog.append(on: db, actor: nil, action: "employer.seed", entity: "employer", entityId: id.uuidString,
+                                  detail: "demo: \(seed.status.rawValue), \(seed.people.count) people, \(seed.training.count) completions")
+    }
+
+    /// Links roster people to their sign-in accounts, and puts the demo auditor on ESC's register.
+    private static func linkAccountsAndRegister(on db: Database) async throws {
+        for seed in seeds.values {
+            for (name, _, _, _, email) in seed.people {
+                guard let email, let user = try await UserModel.query(on: db).filter(\.$email == email).first(),
+                      let person = try await PersonModel.query(on: db).filter(\.$name == name).filter(\.$userId == nil)
+                        .filter(\.$employer.$id == user.$organisation.id).first() else { continue }
+                person.userId = user.id
+                try await person.save(on: db)
+            }
+        }
+        guard let auditor = try await UserModel.query(on: db).filter(\.$email == "auditor@secor.test").first(),
+              try await AuditorModel.query(on: db).filter(\.$user.$id == auditor.requireID()).first() == nil else { return }
+        let entry = AuditorModel()
+        entry.$partner.id = auditor.$organisation.id
+        entry.$user.id = try auditor.requireID()
+        entry.certificationNumber = "ESC-EA-1042"
+        entry.standing = AuditorStanding.goodStanding.rawValue
+        entry.validUntil = CalendarDay.today.adding(years: 2).iso
+        entry.courses = ""
+        try await entry.create(on: db)
+        try await AuditLog.append(on: db, actor: nil, action: "auditor.register", entity: "auditor", entityId: entry.id!.uuidString,
+                                  detail: "demo: ESC-EA-1042 goodStanding")
     }
 
     /// Four groups of four letters and digits, easy to type from a terminal.

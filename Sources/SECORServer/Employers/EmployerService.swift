@@ -2,58 +2,88 @@ import Fluent
 import SECORCore
 import Vapor
 
-/// An employer as pages and the API show it.
+/// An employer as lists, pages and the API show it.
 struct EmployerSummary: Sendable, Encodable {
     var id: UUID
     var name: String
     var partnerId: UUID
     var partnerName: String
     var programId: String
+    var enrollment: String
     var userCount: Int
+    var headcountToday: Int
+    var eligible: Bool
+    /// Each reason it is not eligible, with its rule.
+    var reasons: [EligibilityIssue]
+    /// The kinds of reason, for filtering (`headcount`, `training`, ...).
+    var reasonKinds: [String]
 }
 
 /// Reads employers, always scoped by the policy.
 struct EmployerService {
     let db: Database
+    let programs: ProgramCatalog
 
-    /// The employers `user` may see: partner staff their partner's, employer users their own.
-    func visibleEmployers(for user: CurrentUser) async throws -> [EmployerSummary] {
+    /// Filters of the partner's employer list.
+    static let statusFilters = ["eligible", "ineligible", "pending", "headcount", "wcbAccount", "membership", "training", "recordsHistory"]
+
+    /// The employers `user` may see: partner staff their partner's; employer users their
+    /// own; external auditors those that designated them.
+    func visibleEmployers(for user: CurrentUser, status: String? = nil, on day: CalendarDay = .today) async throws -> [EmployerSummary] {
         let query = OrganisationModel.query(on: db).filter(\.$kind == OrganisationKind.employer.rawValue).with(\.$partner)
         if user.role.isPartnerStaff {
             query.filter(\.$partner.$id == user.organisationId)
         } else if user.role.isEmployerSide {
             query.filter(\.$id == user.organisationId)
         } else {
-            return []  // external auditors: through their audits, with the audits issue
+            let designated = try await AuditorModel.query(on: db).filter(\.$user.$id == user.id).all().compactMap(\.id)
+            guard !designated.isEmpty else { return [] }
+            let ids = try await EmployerModel.query(on: db).filter(\.$assessorAuditorId ~~ designated).all().compactMap(\.id)
+            query.filter(\.$id ~~ ids)
         }
-        let employers = try await query.sort(\.$name).all()
-        return try await summaries(employers)
+        let organisations = try await query.sort(\.$name).all()
+        let all = try await summaries(organisations, on: day)
+        guard let status, !status.isEmpty else { return all }
+        return all.filter { summary in
+            switch status {
+            case "eligible": return summary.eligible && summary.enrollment == "approved"
+            case "ineligible": return !summary.eligible
+            case "pending": return summary.enrollment == "pending"
+            default: return summary.reasonKinds.contains(status)
+            }
+        }
     }
 
     /// One employer, or 404 when it is not the caller's to see.
-    func employer(_ id: UUID, for user: CurrentUser) async throws -> EmployerSummary {
-        guard let employer = try await OrganisationModel.query(on: db).filter(\.$id == id)
-            .filter(\.$kind == OrganisationKind.employer.rawValue).with(\.$partner).first() else {
-            throw AppError.notFound("employer")
-        }
-        try Policy.authorize(user, .viewEmployer(employerId: id, partnerId: employer.$partner.id), what: "employer")
-        return try await summaries([employer])[0]
+    func employer(_ id: UUID, for user: CurrentUser, on day: CalendarDay = .today) async throws -> EmployerSummary {
+        let ref = try await EmployerRef.load(id, on: db, programs: programs)
+        try Policy.authorize(user, .employer(ref.scope, .view), what: "employer")
+        return try await summaries([ref.organisation], on: day)[0]
     }
 
-    private func summaries(_ employers: [OrganisationModel]) async throws -> [EmployerSummary] {
-        guard !employers.isEmpty else { return [] }
-        let ids = employers.compactMap(\.id)
+    func summaries(_ organisations: [OrganisationModel], on day: CalendarDay) async throws -> [EmployerSummary] {
+        guard !organisations.isEmpty else { return [] }
+        let ids = organisations.compactMap(\.id)
         let users = try await UserModel.query(on: db).filter(\.$organisation.$id ~~ ids).all()
-        return try employers.map { employer in
-            let id = try employer.requireID()
-            return EmployerSummary(id: id, name: employer.name, partnerId: employer.$partner.id ?? id,
-                                   partnerName: employer.partner?.name ?? "",
-                                   programId: employer.partner?.profileId ?? "",
-                                   userCount: users.filter { $0.$organisation.id == id }.count)
+        let employers = try await EmployerModel.query(on: db).filter(\.$id ~~ ids).all()
+        let records = try await EmployerRecords.load(employers: ids, on: db)
+        return try organisations.map { organisation in
+            let id = try organisation.requireID()
+            let profile = programs.profile(organisation.partner?.profileId)
+            let mine = records[id]
+            let eligibility = profile.flatMap { p in mine.map { $0.eligibility(profile: p, on: day).report } }
+            let reasons = eligibility?.issues ?? []
+            return EmployerSummary(id: id, name: organisation.name, partnerId: organisation.$partner.id ?? id,
+                                   partnerName: organisation.partner?.name ?? "", programId: profile?.id ?? "",
+                                   enrollment: employers.first { $0.id == id }?.status ?? EnrollmentStatus.pending.rawValue,
+                                   userCount: users.filter { $0.$organisation.id == id }.count,
+                                   headcountToday: eligibility?.headcount.daily.last ?? 0,
+                                   eligible: eligibility?.isEligible ?? false, reasons: reasons,
+                                   reasonKinds: Array(Set(reasons.map(\.kind.rawValue))).sorted())
         }
     }
 }
 
 extension Request {
-    var employers: EmployerService { EmployerService(db: db) }
+    var employers: EmployerService { EmployerService(db: db, programs: programs) }
 }

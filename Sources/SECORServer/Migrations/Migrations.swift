@@ -9,6 +9,14 @@ enum Migrations {
         CreateSignInAttempts(),
         CreateAuditLog(),
         CreateSessions(),
+        CreateEmployers(),
+        CreateWCBAccounts(),
+        CreatePeople(),
+        CreateStoredFiles(),
+        CreateCourseCompletions(),
+        CreateMatrixRequirements(),
+        CreateAuditors(),
+        CreateNotifications(),
     ]
 }
 

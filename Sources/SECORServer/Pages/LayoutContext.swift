@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 /// What the shared layout needs: the page title, who is signed in, the navigation for
@@ -17,6 +18,8 @@ struct LayoutContext: Encodable {
 
     var title: String
     var signedIn: SignedIn?
+    /// Unread in-app notifications, shown beside the bell.
+    var unread: Int
     var nav: [NavItem]
     var csrf: String
 }
@@ -25,28 +28,34 @@ extension Request {
     func layoutContext(title: String) async throws -> LayoutContext {
         var signedIn: LayoutContext.SignedIn?
         var items: [(String, String)] = []
+        var unread = 0
         if let user = auth.get(CurrentUser.self) {
             let organisation = try await OrganisationModel.find(user.organisationId, on: db)
             signedIn = .init(name: user.name, role: user.role.label + (user.isAssessor ? " and assessor" : ""),
                              organisation: (user.role == .externalAuditor ? "certified by " : "") + (organisation?.name ?? ""))
             items = Self.navigation(for: user)
+            unread = try await NotificationModel.query(on: db).filter(\.$user.$id == user.id).filter(\.$readAt == nil).count()
         }
         let path = url.path
         let nav = items.map { href, label in
-            LayoutContext.NavItem(href: href, label: label, current: href == "/home" ? path == "/home" : path.hasPrefix(href))
+            LayoutContext.NavItem(href: href, label: label, current: path == href || (path.hasPrefix(href + "/") && !items.contains { $0.0 != href && $0.0.hasPrefix(href + "/") && path.hasPrefix($0.0) }))
         }
         // Error pages outside the page routes have no session (and need no form token).
-        return LayoutContext(title: title, signedIn: signedIn, nav: nav, csrf: isPageRequest ? csrfToken() : "")
+        return LayoutContext(title: title, signedIn: signedIn, unread: unread, nav: nav, csrf: isPageRequest ? csrfToken() : "")
     }
 
     /// Each role sees only the parts of the product that are theirs.
     static func navigation(for user: CurrentUser) -> [(String, String)] {
         var items = [("/home", "Home")]
+        let employer = "/employers/\(user.organisationId.uuidString)"
         switch user.role {
-        case .partnerAdmin, .qaReviewer:
+        case .partnerAdmin:
+            items += [("/partner/employers", "Employers"), ("/partner/applications", "Applications"), ("/partner/auditors", "Auditors")]
+        case .qaReviewer:
             items.append(("/partner/employers", "Employers"))
         case .employerOwner, .supervisor, .worker:
-            items.append(("/employers/\(user.organisationId.uuidString)", "Our company"))
+            items += [(employer, "Company"), ("\(employer)/people", "People"), ("\(employer)/training", "Training"),
+                      ("\(employer)/matrix", "Matrix")]
         case .externalAuditor:
             break
         }

@@ -1,0 +1,179 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// The partner's register of certified external auditors (T3), and the employer's
+/// designated assessor with its qualification check (T4, T7, T8).
+struct AuditorService {
+    let db: Database
+    let passwords: AsyncPasswordHasher
+
+    struct Input: Codable, Sendable {
+        var name: String?
+        var email: String?
+        var password: String?
+        var certificationNumber: String?
+        var standing: String?
+        var validUntil: String?
+        /// Assessor courses held (`courseId` → completion day), e.g. PHSM for ACSA (T7).
+        var courses: [String: String]?
+    }
+
+    func register(partnerId: UUID, by user: CurrentUser) async throws -> [AuditorModel] {
+        try Policy.authorize(user, .partnerAdmin(partnerId: partnerId), what: "register")
+        return try await AuditorModel.query(on: db).filter(\.$partner.$id == partnerId).with(\.$user)
+            .sort(\.$certificationNumber).all()
+    }
+
+    /// Adds an auditor and their account (or links the existing account of that email).
+    func create(partnerId: UUID, profile: ProgramProfile, _ input: Input, by admin: CurrentUser) async throws -> AuditorModel {
+        try Policy.authorize(admin, .partnerAdmin(partnerId: partnerId), what: "register")
+        let name = try Validate.text(input.name, "name", "Name", max: 120)
+        let email = try Validate.email(input.email)
+        let (number, standing, validUntil, courses) = try validateEntry(input, profile: profile)
+        if try await AuditorModel.query(on: db).filter(\.$partner.$id == partnerId).filter(\.$certificationNumber == number).first() != nil {
+            throw AppError(status: .conflict, message: "Certification number \(number) is on the register already.", field: "certificationNumber")
+        }
+        var account = try await UserModel.query(on: db).filter(\.$email == email).first()
+        if let existing = account, existing.role != Role.externalAuditor.rawValue || existing.$organisation.id != partnerId {
+            throw AppError(status: .conflict, message: "\(email) is the account of someone who is not an auditor of this program.", field: "email")
+        }
+        var hash: String?
+        if account == nil {
+            let password = input.password ?? ""
+            guard password.count >= AccountService.minimumPasswordLength else {
+                throw AppError.invalid("password", "Give the new auditor account a password of at least \(AccountService.minimumPasswordLength) characters.")
+            }
+            hash = try await passwords.hash(password)
+        }
+        let auditor = AuditorModel()
+        try await db.writeTransaction { db in
+            if account == nil, let hash {
+                let user = UserModel(organisationId: partnerId, email: email, name: name, passwordHash: hash, role: .externalAuditor)
+                try await user.create(on: db)
+                try await AuditLog.append(on: db, actor: admin.id, action: "user.create", entity: "user", entityId: user.id!.uuidString,
+                                          detail: "\(email) as externalAuditor")
+                account = user
+            }
+            auditor.$partner.id = partnerId
+            auditor.$user.id = try account!.requireID()
+            auditor.certificationNumber = number
+            auditor.standing = standing.rawValue
+            auditor.validUntil = validUntil.iso
+            auditor.courses = courses
+            try await auditor.create(on: db)
+            try await AuditLog.append(on: db, actor: admin.id, action: "auditor.register", entity: "auditor", entityId: auditor.id!.uuidString,
+                                      detail: "\(number) \(standing.rawValue) until \(validUntil.iso)")
+        }
+        return auditor
+    }
+
+    func update(partnerId: UUID, profile: ProgramProfile, _ id: UUID?, _ input: Input, by admin: CurrentUser) async throws -> AuditorModel {
+        try Policy.authorize(admin, .partnerAdmin(partnerId: partnerId), what: "register")
+        guard let id, let auditor = try await AuditorModel.query(on: db).filter(\.$id == id)
+            .filter(\.$partner.$id == partnerId).first() else { throw AppError.notFound("auditor") }
+        let (number, standing, validUntil, courses) = try validateEntry(input, profile: profile)
+        try await db.writeTransaction { db in
+            auditor.certificationNumber = number
+            auditor.standing = standing.rawValue
+            auditor.validUntil = validUntil.iso
+            auditor.courses = courses
+            try await auditor.save(on: db)
+            try await AuditLog.append(on: db, actor: admin.id, action: "auditor.update", entity: "auditor", entityId: id.uuidString,
+                                      detail: "\(number) \(standing.rawValue) until \(validUntil.iso)")
+        }
+        return auditor
+    }
+
+    private func validateEntry(_ input: Input, profile: ProgramProfile) throws -> (String, AuditorStanding, CalendarDay, String) {
+        let number = try Validate.text(input.certificationNumber, "certificationNumber", "Certification number", max: 40)
+        let standing = try Validate.choice(input.standing, "standing", "Standing", as: AuditorStanding.self)
+        let validUntil = try Validate.day(input.validUntil, "validUntil", "Valid until")
+        var lines: [String] = []
+        for (courseId, day) in (input.courses ?? [:]).sorted(by: { $0.key < $1.key }) where !day.isEmpty {
+            guard profile.auditors.assessorCourses.contains(courseId) else {
+                throw AppError.invalid("courses.\(courseId)", "'\(courseId)' is not an assessor course of \(profile.partnerShortName).")
+            }
+            lines.append("\(courseId)=\(try Validate.day(day, "courses.\(courseId)", "Course date").iso)")
+        }
+        return (number, standing, validUntil, lines.joined(separator: "\n"))
+    }
+
+    // MARK: the employer's assessor
+
+    /// Designates a person on the roster (`person:<id>`) or a registered auditor
+    /// (`auditor:<id>`) as the employer's assessor.
+    func designate(_ ref: EmployerRef, assessor: String?, by user: CurrentUser) async throws {
+        try Policy.authorize(user, .employer(ref.scope, .editSettings), what: "employer")
+        let value = (assessor ?? "").trimmingCharacters(in: .whitespaces)
+        let employer = ref.employer
+        var detail = "none"
+        if value.hasPrefix("person:") {
+            let person = try await PeopleService(db: db).find(ref, UUID(uuidString: String(value.dropFirst(7))))
+            guard ref.profile.auditors.allowedKinds.contains(.internalAssessor) else {
+                throw AppError.invalid("assessor", "\(ref.profile.partnerShortName) does not accept the employer's own assessor.")
+            }
+            employer.assessorPersonId = person.id
+            employer.assessorAuditorId = nil
+            detail = "person \(person.name)"
+        } else if value.hasPrefix("auditor:") {
+            guard let id = UUID(uuidString: String(value.dropFirst(8))),
+                  let auditor = try await AuditorModel.query(on: db).filter(\.$id == id)
+                    .filter(\.$partner.$id == ref.scope.partnerId).with(\.$user).first() else {
+                throw AppError.invalid("assessor", "That auditor is not on the \(ref.profile.partnerShortName) register.")
+            }
+            employer.assessorAuditorId = auditor.id
+            employer.assessorPersonId = nil
+            detail = "auditor \(auditor.certificationNumber) \(auditor.user.name)"
+        } else if value.isEmpty {
+            employer.assessorAuditorId = nil
+            employer.assessorPersonId = nil
+        } else {
+            throw AppError.invalid("assessor", "Choose a person on the roster or an auditor on the register.")
+        }
+        try await db.writeTransaction { db in
+            try await employer.save(on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "employer.designate-assessor", entity: "employer",
+                                      entityId: ref.id.uuidString, detail: detail)
+        }
+    }
+
+    struct Designation: Sendable {
+        var name: String
+        var kind: AuditorKind
+        var result: QualificationResult
+    }
+
+    /// Whether the designated assessor may audit this employer on `day`, in plain words.
+    func qualification(_ ref: EmployerRef, on day: CalendarDay) async throws -> Designation? {
+        let records = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
+        let training = TrainingRules.status(people: records.people, completions: records.completions, profile: ref.profile, on: day)
+        if let personId = ref.employer.assessorPersonId, let person = records.people.first(where: { $0.id == personId.uuidString }) {
+            let mine = records.completions.filter { $0.personId == person.id }
+            let result = AuditorQualification.check(.internalAssessor(person, completions: mine), profile: ref.profile,
+                                                    employerTraining: training, on: day)
+            return Designation(name: person.name, kind: .internalAssessor, result: result)
+        }
+        if let auditorId = ref.employer.assessorAuditorId,
+           let auditor = try await AuditorModel.query(on: db).filter(\.$id == auditorId).with(\.$user).first() {
+            let certification = AuditorStanding(rawValue: auditor.standing).flatMap { standing in
+                (try? CalendarDay(iso: auditor.validUntil)).map {
+                    AuditorCertification(number: auditor.certificationNumber, partner: ref.profile.id, standing: standing, validUntil: $0)
+                }
+            }
+            let courses = auditor.courses.split(separator: "\n").compactMap { line -> CourseCompletion? in
+                let parts = line.split(separator: "=")
+                guard parts.count == 2, let day = try? CalendarDay(iso: String(parts[1])) else { return nil }
+                return CourseCompletion(personId: "auditor", courseId: String(parts[0]), completedOn: day)
+            }
+            let result = AuditorQualification.check(.externalAuditor(name: auditor.user.name, certification: certification, completions: courses),
+                                                    profile: ref.profile, employerTraining: training, on: day)
+            return Designation(name: auditor.user.name, kind: .externalAuditor, result: result)
+        }
+        return nil
+    }
+}
+
+extension Request {
+    var auditors: AuditorService { AuditorService(db: db, passwords: password.async) }
+}

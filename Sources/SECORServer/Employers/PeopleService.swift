@@ -1,0 +1,91 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// The roster of people on the WCB account (E1). Adding an 11th person is allowed: it
+/// is a fact, and the eligibility status says what it means.
+struct PeopleService {
+    let db: Database
+
+    struct Input: Codable, Sendable {
+        var name: String?
+        var category: String?
+        var fullTime: String?
+        var familiarWithOperation: String?
+        var jobRole: String?
+        var startDate: String?
+        var endDate: String?
+    }
+
+    struct Valid {
+        var name: String
+        var category: PersonCategory
+        var fullTime: Bool
+        var familiar: Bool
+        var jobRole: String
+        var start: CalendarDay
+        var end: CalendarDay?
+    }
+
+    func validate(_ input: Input) throws -> Valid {
+        let name = try Validate.text(input.name, "name", "Name", max: 120)
+        let category = try Validate.choice(input.category, "category", "Category", as: PersonCategory.self)
+        let role = try Validate.text(input.jobRole, "jobRole", "Job role", max: 80, optional: true)
+        let start = try Validate.day(input.startDate, "startDate", "Start date")
+        let end = try Validate.optionalDay(input.endDate, "endDate", "End date")
+        if let end, end < start { throw AppError.invalid("endDate", "The end date \(end.iso) is before the start date \(start.iso).") }
+        return Valid(name: name, category: category, fullTime: Validate.flag(input.fullTime),
+                     familiar: Validate.flag(input.familiarWithOperation), jobRole: role, start: start, end: end)
+    }
+
+    func list(_ ref: EmployerRef) async throws -> [PersonModel] {
+        try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).sort(\.$name).all()
+    }
+
+    func find(_ ref: EmployerRef, _ id: UUID?) async throws -> PersonModel {
+        guard let id, let person = try await PersonModel.query(on: db).filter(\.$id == id)
+            .filter(\.$employer.$id == ref.id).first() else { throw AppError.notFound("person") }
+        return person
+    }
+
+    func create(_ ref: EmployerRef, _ input: Input, by user: CurrentUser) async throws -> PersonModel {
+        try Policy.authorize(user, .employer(ref.scope, .editRecords), what: "employer")
+        let valid = try validate(input)
+        let person = PersonModel()
+        person.$employer.id = ref.id
+        Self.apply(valid, to: person)
+        try await db.writeTransaction { db in
+            try await person.create(on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "person.create", entity: "person", entityId: person.id!.uuidString,
+                                      detail: "\(valid.name), \(valid.category.rawValue), from \(valid.start.iso)")
+        }
+        return person
+    }
+
+    func update(_ ref: EmployerRef, _ id: UUID?, _ input: Input, by user: CurrentUser) async throws -> PersonModel {
+        try Policy.authorize(user, .employer(ref.scope, .editRecords), what: "employer")
+        let person = try await find(ref, id)
+        let valid = try validate(input)
+        Self.apply(valid, to: person)
+        try await db.writeTransaction { db in
+            try await person.save(on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "person.update", entity: "person", entityId: person.id!.uuidString,
+                                      detail: "\(valid.name), \(valid.category.rawValue), \(valid.start.iso) to \(valid.end?.iso ?? "now")")
+        }
+        return person
+    }
+
+    static func apply(_ v: Valid, to person: PersonModel) {
+        person.name = v.name
+        person.category = v.category.rawValue
+        person.fullTime = v.fullTime
+        person.familiarWithOperation = v.familiar
+        person.jobRole = v.jobRole
+        person.startDate = v.start.iso
+        person.endDate = v.end?.iso
+    }
+}
+
+extension Request {
+    var people: PeopleService { PeopleService(db: db) }
+}

@@ -1,0 +1,29 @@
+import Fluent
+import Foundation
+
+/// A person on the employer's WCB account (E1): everyone counts, account or not.
+final class PersonModel: Model, @unchecked Sendable {
+    static let schema = "people"
+
+    // managed
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    // references
+    @Parent(key: "employer_id") var employer: EmployerModel
+    /// The person's own sign-in account, when they have one.
+    @OptionalField(key: "user_id") var userId: UUID?
+
+    // data
+    @Field(key: "name") var name: String
+    @Field(key: "category") var category: String
+    @Field(key: "full_time") var fullTime: Bool
+    @Field(key: "familiar_with_operation") var familiarWithOperation: Bool
+    /// The job role the training matrix reads (Operator, Labourer, ...).
+    @Field(key: "job_role") var jobRole: String
+    /// YYYY-MM-DD.
+    @Field(key: "start_date") var startDate: String
+    @OptionalField(key: "end_date") var endDate: String?
+
+    init() {}
+}

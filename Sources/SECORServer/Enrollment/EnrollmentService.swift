@@ -1,0 +1,206 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// E2-E4: an employer applies to a program; the partner's admins approve or decline.
+struct EnrollmentService {
+    let db: Database
+    let programs: ProgramCatalog
+    let passwords: AsyncPasswordHasher
+
+    struct WCBInput: Codable, Sendable {
+        var number: String?
+        var industryCode: String?
+        var active: Bool?
+    }
+
+    /// The application form, online or taken by phone.
+    struct Application: Codable, Sendable {
+        var programId: String?
+        var legalName: String?
+        var tradeName: String?
+        var address: String?
+        var contactName: String?
+        var phone: String?
+        var fax: String?
+        var email: String?
+        var password: String?
+        var wcbAccounts: [WCBInput]?
+        var associatePaidUntil: String?
+    }
+
+    struct Details: Sendable {
+        var legalName, tradeName, address, contactName, phone, fax, email: String
+        var wcbAccounts: [WCBAccount]
+        var associatePaidUntil: CalendarDay?
+    }
+
+    /// Checks every field; the first problem is thrown with its field.
+    func validateDetails(_ a: Application, profile: ProgramProfile) throws -> Details {
+        let legal = try Validate.text(a.legalName, "legalName", "Legal name")
+        let trade = try Validate.text(a.tradeName, "tradeName", "Trade name", optional: true)
+        let address = try Validate.text(a.address, "address", "Address", max: 400)
+        let contact = try Validate.text(a.contactName, "contactName", "Contact name", max: 120)
+        let phone = try Self.phone(a.phone, "phone", "Phone", optional: false)
+        let fax = try Self.phone(a.fax, "fax", "Fax", optional: true)
+        let email = try Validate.email(a.email)
+        let rows = (a.wcbAccounts ?? []).filter { !($0.number ?? "").trimmingCharacters(in: .whitespaces).isEmpty || !($0.industryCode ?? "").isEmpty }
+        guard !rows.isEmpty else { throw AppError.invalid("wcbAccounts[0].number", "Enter the employer's Alberta WCB account number (E2).") }
+        var accounts: [WCBAccount] = []
+        for (i, row) in rows.enumerated() {
+            let number = (row.number ?? "").filter { !$0.isWhitespace }
+            guard number.count >= 4, number.count <= 12, number.allSatisfy(\.isNumber) else {
+                throw AppError.invalid("wcbAccounts[\(i)].number", "A WCB account number is 4 to 12 digits.")
+            }
+            let code = (row.industryCode ?? "").filter { !$0.isWhitespace }
+            guard code.count == 5, code.allSatisfy(\.isNumber) else {
+                throw AppError.invalid("wcbAccounts[\(i)].industryCode", "A WCB industry code is 5 digits.")
+            }
+            guard !accounts.contains(where: { $0.number == number }) else {
+                throw AppError.invalid("wcbAccounts[\(i)].number", "WCB account \(number) is listed twice.")
+            }
+            accounts.append(WCBAccount(number: number, industryCode: code, active: row.active ?? true))
+        }
+        let paid = try Validate.optionalDay(a.associatePaidUntil, "associatePaidUntil", "Associate membership paid until")
+        if paid != nil && !profile.membership.associateMembershipAllowed {
+            throw AppError.invalid("associatePaidUntil", "\(profile.partnerShortName) has no associate membership.")
+        }
+        return Details(legalName: legal, tradeName: trade, address: address, contactName: contact, phone: phone, fax: fax,
+                       email: email, wcbAccounts: accounts, associatePaidUntil: paid)
+    }
+
+    static func phone(_ value: String?, _ field: String, _ label: String, optional: Bool) throws -> String {
+        let text = try Validate.text(value, field, label, max: 30, optional: optional)
+        let digits = text.filter(\.isNumber)
+        if !text.isEmpty && (digits.count < 10 || digits.count > 15 || text.contains { !"0123456789 +-().x".contains($0) }) {
+            throw AppError.invalid(field, "\(label) '\(text)' is not a phone number (10 to 15 digits).")
+        }
+        return text
+    }
+
+    /// Creates the pending employer, its WCB accounts and the applicant's owner account.
+    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?) async throws -> (employerId: UUID, user: UserModel) {
+        let programId = try Validate.text(a.programId, "programId", "Program")
+        guard let profile = programs.profile(programId),
+              let partner = try await OrganisationModel.query(on: db).filter(\.$profileId == programId)
+                .filter(\.$kind == OrganisationKind.partner.rawValue).first() else {
+            throw AppError.invalid("programId", "'\(programId)' is not a program (\(programs.all.map(\.id).joined(separator: ", "))).")
+        }
+        if channel == .phone {
+            try Policy.authorize(staff, .partnerAdmin(partnerId: try partner.requireID()), what: "program")
+        }
+        let details = try validateDetails(a, profile: profile)
+        let password = a.password ?? ""
+        guard password.count >= AccountService.minimumPasswordLength, password.count <= 1024 else {
+            throw AppError.invalid("password", "Choose a password of \(AccountService.minimumPasswordLength) to 1024 characters for the owner's account.")
+        }
+        if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {
+            throw AppError.invalid("email", "An account with \(details.email) exists already: sign in with it instead.")
+        }
+        let hash = try await passwords.hash(password)
+        let partnerId = try partner.requireID()
+        return try await db.writeTransaction { db in
+            let organisation = OrganisationModel(kind: .employer, name: details.legalName, partnerId: partnerId)
+            try await organisation.create(on: db)
+            let id = try organisation.requireID()
+            let employer = EmployerModel()
+            employer.id = id
+            employer.status = EnrollmentStatus.pending.rawValue
+            employer.channel = channel.rawValue
+            Self.apply(details, to: employer)
+            try await employer.create(on: db)
+            for account in details.wcbAccounts {
+                try await WCBAccountModel(employerId: id, number: account.number, industryCode: account.industryCode, active: account.active).create(on: db)
+            }
+            let user = UserModel(organisationId: id, email: details.email, name: details.contactName, passwordHash: hash, role: .employerOwner)
+            try await user.create(on: db)
+            try await AuditLog.append(on: db, actor: staff?.id ?? user.id, action: "employer.apply", entity: "employer", entityId: id.uuidString,
+                                      detail: "\(channel.rawValue) application to \(profile.id): \(details.legalName)")
+            try await Notifications.notifyPartnerAdmins(partnerId, title: "New application: \(details.legalName)",
+                                                        body: "\(details.legalName) applied to the \(profile.partnerShortName) SECOR program (\(channel.rawValue)).",
+                                                        link: "/partner/applications", on: db)
+            return (id, user)
+        }
+    }
+
+    static func apply(_ details: Details, to employer: EmployerModel) {
+        employer.legalName = details.legalName
+        employer.tradeName = details.tradeName
+        employer.address = details.address
+        employer.contactName = details.contactName
+        employer.phone = details.phone
+        employer.fax = details.fax
+        employer.email = details.email
+        employer.associatePaidUntil = details.associatePaidUntil?.iso
+    }
+
+    /// Approves or declines a pending application; the employer is told either way.
+    func decide(_ ref: EmployerRef, approve: Bool, reason: String?, by admin: CurrentUser) async throws {
+        try Policy.authorize(admin, .partnerAdmin(partnerId: ref.scope.partnerId), what: "application")
+        guard ref.employer.status == EnrollmentStatus.pending.rawValue else {
+            throw AppError(status: .conflict, message: "This application was already \(ref.employer.status).", field: "decision")
+        }
+        let why = try Validate.text(reason, "reason", "The reason", max: 1000, optional: approve)
+        if !approve && why.count < 5 { throw AppError.invalid("reason", "Say why the application is declined (at least 5 characters).") }
+        let employer = ref.employer
+        let name = ref.organisation.name
+        try await db.writeTransaction { db in
+            employer.status = (approve ? EnrollmentStatus.approved : .declined).rawValue
+            employer.declineReason = approve ? nil : why
+            employer.decidedAt = Date()
+            employer.decidedBy = admin.id
+            try await employer.save(on: db)
+            try await AuditLog.append(on: db, actor: admin.id, action: approve ? "employer.approve" : "employer.decline",
+                                      entity: "employer", entityId: ref.id.uuidString, detail: why)
+            try await Notifications.notifyOrganisation(ref.id, title: approve ? "Application approved" : "Application declined",
+                body: approve ? "\(name) is enrolled in the \(ref.profile.partnerShortName) SECOR program." + (why.isEmpty ? "" : " \(why)")
+                              : "\(ref.profile.partnerShortName) declined the application of \(name): \(why)",
+                link: "/employers/\(ref.id.uuidString)", on: db)
+        }
+    }
+
+    /// Updates the details, WCB accounts and membership (owner or partner admin).
+    func update(_ ref: EmployerRef, _ a: Application, by user: CurrentUser) async throws {
+        try Policy.authorize(user, .employer(ref.scope, .editSettings), what: "employer")
+        let details = try validateDetails(a, profile: ref.profile)
+        let employer = ref.employer
+        let organisation = ref.organisation
+        try await db.writeTransaction { db in
+            Self.apply(details, to: employer)
+            try await employer.save(on: db)
+            organisation.name = details.legalName
+            try await organisation.save(on: db)
+            try await WCBAccountModel.query(on: db).filter(\.$employer.$id == ref.id).delete()
+            for account in details.wcbAccounts {
+                try await WCBAccountModel(employerId: ref.id, number: account.number, industryCode: account.industryCode, active: account.active).create(on: db)
+            }
+            try await AuditLog.append(on: db, actor: user.id, action: "employer.update", entity: "employer", entityId: ref.id.uuidString,
+                                      detail: "WCB \(details.wcbAccounts.map { "\($0.number)/\($0.industryCode)\($0.active ? "" : " inactive")" }.joined(separator: ", "))")
+        }
+    }
+
+    /// The queue of a partner's applications, oldest first.
+    func queue(partnerId: UUID, by user: CurrentUser) async throws -> [(organisation: OrganisationModel, employer: EmployerModel)] {
+        try Policy.authorize(user, .partnerAdmin(partnerId: partnerId), what: "program")
+        let organisations = try await OrganisationModel.query(on: db).filter(\.$partner.$id == partnerId).all()
+        let ids = organisations.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let employers = try await EmployerModel.query(on: db).filter(\.$id ~~ ids)
+            .filter(\.$status == EnrollmentStatus.pending.rawValue).sort(\.$createdAt).all()
+        return employers.compactMap { e in organisations.first { $0.id == e.id }.map { ($0, e) } }
+    }
+}
+
+extension Notifications {
+    static func notifyPartnerAdmins(_ partnerId: UUID, title: String, body: String, link: String, on db: Database) async throws {
+        let admins = try await UserModel.query(on: db).filter(\.$organisation.$id == partnerId)
+            .filter(\.$role == Role.partnerAdmin.rawValue).all()
+        for admin in admins {
+            try await NotificationModel(userId: try admin.requireID(), title: title, body: body, link: link).create(on: db)
+        }
+    }
+}
+
+extension Request {
+    var enrollment: EnrollmentService { EnrollmentService(db: db, programs: programs, passwords: password.async) }
+}

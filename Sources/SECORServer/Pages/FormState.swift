@@ -1,0 +1,27 @@
+import Vapor
+
+/// What a re-rendered form needs after a refused submission: the message and the field,
+/// so the page can mark that input and keep what was typed.
+struct FormError: Encodable {
+    var message: String
+    var field: String?
+
+    init(_ error: AppError) {
+        message = error.message
+        field = error.field
+    }
+}
+
+extension Request {
+    /// Runs a form submission; on bad input renders `page` again with the error and a 4xx.
+    func submitForm(_ action: () async throws -> Response,
+                    orRender page: (FormError) async throws -> View) async throws -> Response {
+        do {
+            return try await action()
+        } catch let error as AppError where (400..<500).contains(Int(error.status.code)) && error.status != .notFound && error.status != .forbidden {
+            let response = try await page(FormError(error)).encodeResponse(for: self)
+            response.status = error.status
+            return response
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import SECORCore
+
+/// Input checks shared by pages and the API; each failure names the field (HTTP 400).
+enum Validate {
+    /// Trimmed text, required unless `optional`, at most `max` characters.
+    static func text(_ value: String?, _ field: String, _ label: String, max: Int = 200, optional: Bool = false) throws -> String {
+        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty && !optional { throw AppError.invalid(field, "\(label) is required.") }
+        if text.count > max { throw AppError.invalid(field, "\(label) has at most \(max) characters.") }
+        return text
+    }
+
+    static func email(_ value: String?, _ field: String = "email", optional: Bool = false) throws -> String {
+        let text = try self.text(value, field, "Email", max: 320, optional: optional).lowercased()
+        if text.isEmpty { return text }
+        let parts = text.split(separator: "@")
+        guard parts.count == 2, parts[1].contains("."), !text.contains(" ") else {
+            throw AppError.invalid(field, "'\(text)' is not an email address.")
+        }
+        return text
+    }
+
+    /// A `YYYY-MM-DD` calendar day.
+    static func day(_ value: String?, _ field: String, _ label: String) throws -> CalendarDay {
+        let text = (value ?? "").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw AppError.invalid(field, "\(label) is required (YYYY-MM-DD).") }
+        do { return try CalendarDay(iso: text) } catch {
+            throw AppError.invalid(field, "\(label): \(error)")
+        }
+    }
+
+    static func optionalDay(_ value: String?, _ field: String, _ label: String) throws -> CalendarDay? {
+        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return try day(value, field, label)
+    }
+
+    static func uuid(_ value: String?, _ field: String, _ label: String) throws -> UUID {
+        guard let value, let id = UUID(uuidString: value.trimmingCharacters(in: .whitespaces)) else {
+            throw AppError.invalid(field, "\(label) is not a valid id.")
+        }
+        return id
+    }
+
+    static func choice<T: RawRepresentable>(_ value: String?, _ field: String, _ label: String, as: T.Type) throws -> T
+        where T.RawValue == String, T: CaseIterable {
+        guard let value, let choice = T(rawValue: value) else {
+            let options = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw AppError.invalid(field, "\(label) must be one of: \(options).")
+        }
+        return choice
+    }
+
+    /// HTML checkboxes send "on" (or nothing); the API sends true/false.
+    static func flag(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return ["on", "true", "1", "yes"].contains(value.lowercased())
+    }
+}
+
+extension CalendarDay {
+    /// Today in Alberta.
+    static var today: CalendarDay { CalendarDay(Date()) }
+}
