@@ -15,6 +15,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 PASSWORD = os.environ["SECOR_DEMO_PASSWORD"]
 ACCOUNTS = ["esc-admin", "esc-qa", "auditor", "owner", "supervisor", "worker", "owner2"]
+# Pages beyond home, per account: name -> path ("{org}" is the user's own employer).
+PAGES = {
+    "owner": {"company": "{org}", "people": "{org}/people", "training": "{org}/training",
+              "matrix": "{org}/matrix", "assessor": "{org}/assessor"},
+    "esc-admin": {"employers": "/partner/employers", "applications": "/partner/applications",
+                  "auditors": "/partner/auditors"},
+}
 os.makedirs("shots", exist_ok=True)
 
 for width, height in ((390, 844), (1280, 900)):
@@ -40,6 +47,14 @@ for width, height in ((390, 844), (1280, 900)):
             driver.set_window_size(width, max(height, total + 100))
             driver.save_screenshot(f"shots/home-{account}-{width}.png")
             driver.set_window_size(width, height)
+            org = next((a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")
+                        if a.text == "Company"), "")
+            for name, path in PAGES.get(account, {}).items():
+                driver.get(path.replace("{org}", org) if path.startswith("{org}") else f"{BASE}{path}")
+                total = driver.execute_script("return document.body.scrollHeight")
+                driver.set_window_size(width, max(height, total + 100))
+                driver.save_screenshot(f"shots/{name}-{account}-{width}.png")
+                driver.set_window_size(width, height)
         print("screenshots in shots/")
     finally:
         driver.quit()

@@ -54,17 +54,28 @@ struct APIHandler: APIProtocol {
 
     func listEmployers(_ input: Operations.ListEmployers.Input) async throws -> Operations.ListEmployers.Output {
         let request = try RequestContext.request()
-        let employers = try await request.employers.visibleEmployers(for: try request.requireUser())
+        let employers = try await request.employers.visibleEmployers(for: try request.requireUser(), status: input.query.status?.rawValue)
         return .ok(.init(body: .json(employers.map(Self.employer))))
     }
 
     func getEmployer(_ input: Operations.GetEmployer.Input) async throws -> Operations.GetEmployer.Output {
         let request = try RequestContext.request()
         let user = try request.requireUser()
-        guard let id = UUID(uuidString: input.path.employerId) else {
-            throw AppError.invalid("employerId", "'\(input.path.employerId)' is not an id (a UUID).")
-        }
+        let id = try Self.employerId(input.path.employerId)
         return .ok(.init(body: .json(Self.employer(try await request.employers.employer(id, for: user)))))
+    }
+
+    static func employerId(_ raw: String) throws -> UUID {
+        guard let id = UUID(uuidString: raw) else { throw AppError.invalid("employerId", "'\(raw)' is not an id (a UUID).") }
+        return id
+    }
+
+    /// The request, the signed-in user and the employer the policy lets them reach.
+    static func context(_ rawId: String, _ action: Policy.EmployerAction) async throws -> (Request, CurrentUser, EmployerRef) {
+        let request = try RequestContext.request()
+        let user = try request.requireUser()
+        let ref = try await request.employerRef(try Self.employerId(rawId), action)
+        return (request, user, ref)
     }
 
     // MARK: mapping to the API's schemas
@@ -91,12 +102,18 @@ struct APIHandler: APIProtocol {
               requiredTraining: p.requiredTraining.map { .init(rule: $0.rule, title: $0.title, courses: $0.anyOf) },
               continuingEducation: p.continuingEducation.title,
               certificateValidityYears: p.certificateValidityYears, evidenceWindowMonths: p.evidenceWindowMonths,
-              minimumRecordMonths: p.minimumRecordMonths, auditNumberDigits: p.auditNumberDigits)
+              minimumRecordMonths: p.minimumRecordMonths, auditNumberDigits: p.auditNumberDigits,
+              catalogue: p.catalogue.map { .init(id: $0.id, name: $0.name, accredited: $0.accredited, validityYears: $0.validityYears) })
     }
 
     static func employer(_ e: EmployerSummary) -> Components.Schemas.Employer {
         .init(id: e.id.uuidString, name: e.name, partnerId: e.partnerId.uuidString, partnerName: e.partnerName,
-              programId: e.programId)
+              programId: e.programId, enrollment: .init(rawValue: e.enrollment) ?? .pending, headcountToday: e.headcountToday,
+              eligible: e.eligible, reasons: e.reasons.map(reason))
+    }
+
+    static func reason(_ issue: EligibilityIssue) -> Components.Schemas.EligibilityReason {
+        .init(rule: issue.rule, kind: .init(rawValue: issue.kind.rawValue)!, message: issue.message)
     }
 
     static func minutes(_ seconds: Int) -> String {

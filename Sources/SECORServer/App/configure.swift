@@ -67,7 +67,7 @@ func routes(_ app: Application, resources: Resources) throws {
     }
 
     // The API, generated from openapi.yaml; bearer tokens only (no cookies, so no CSRF).
-    let api = app.grouped(RequestContextMiddleware(), BearerUserMiddleware())
+    let api = app.grouped(BodyLimitMiddleware(), RequestContextMiddleware(), BearerUserMiddleware())
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!,
                                       configuration: .init(jsonEncodingOptions: []))
 

@@ -22,7 +22,9 @@ struct TrainingService {
         var filename: String
     }
 
-    func record(_ ref: EmployerRef, _ input: Input, certificate: Upload?, by user: CurrentUser) async throws -> CompletionModel {
+    /// Records a completion with its certificate: a new upload (pages) or a file stored
+    /// before through the API (`fileId`).
+    func record(_ ref: EmployerRef, _ input: Input, certificate: Upload?, fileId: UUID? = nil, by user: CurrentUser) async throws -> CompletionModel {
         try Policy.authorize(user, .employer(ref.scope, .editRecords), what: "employer")
         let personId = try Validate.uuid(input.personId, "personId", "Person")
         let person = try await PeopleService(db: db).find(ref, personId)
@@ -37,6 +39,7 @@ struct TrainingService {
         let provider = try Validate.text(input.provider, "provider", "Provider", max: 120)
         let number = try Validate.text(input.certificateNumber, "certificateNumber", "Certificate number", max: 60, optional: true)
         let stored = try certificate.map { try files.store($0.bytes, filename: $0.filename, employerId: ref.id, by: user) }
+        if let fileId { _ = try await file(ref, fileId) }
 
         let completion = CompletionModel()
         completion.$employer.id = ref.id
@@ -47,6 +50,7 @@ struct TrainingService {
         completion.expiresOn = (expires ?? course.validityYears.map { completed.adding(years: $0).adding(days: -1) })?.iso
         completion.provider = provider
         completion.certificateNumber = number
+        completion.fileId = fileId
         let size = certificate?.bytes.count ?? 0
         try await db.writeTransaction { db in
             if let stored {
@@ -90,6 +94,25 @@ struct TrainingService {
             guard let threshold = Reminder.threshold(for: end, today: day) else { return nil }
             return (end, "\(c.person.name)'s \(name) expires on \(end.readable): within \(threshold) days.")
         }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Stores an uploaded file on its own (the API's first step before a completion).
+    func upload(_ ref: EmployerRef, _ upload: Upload, by user: CurrentUser) async throws -> StoredFileModel {
+        try Policy.authorize(user, .employer(ref.scope, .editRecords), what: "employer")
+        let stored = try files.store(upload.bytes, filename: upload.filename, employerId: ref.id, by: user, field: "body")
+        let file = StoredFileModel()
+        file.$employer.id = ref.id
+        file.uploadedBy = user.id
+        file.sha256 = stored.sha256
+        file.size = upload.bytes.count
+        file.contentType = stored.kind.rawValue
+        file.originalName = stored.name
+        try await db.writeTransaction { db in
+            try await file.create(on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "file.upload", entity: "file", entityId: file.id!.uuidString,
+                                      detail: "\(stored.name) sha256:\(stored.sha256)")
+        }
+        return file
     }
 
     func file(_ ref: EmployerRef, _ id: UUID?) async throws -> StoredFileModel {
