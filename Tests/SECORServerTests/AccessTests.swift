@@ -100,21 +100,36 @@ final class AccessTests: XCTestCase {
 
     /// The policy table itself: deny by default.
     func testPolicyDecisions() throws {
-        func user(_ role: Role, org: UUID) throws -> CurrentUser {
-            let model = UserModel(id: UUID(), organisationId: org, email: "x@y.z", name: "X", passwordHash: "", role: role)
+        func user(_ role: Role, org: UUID, id: UUID = UUID()) throws -> CurrentUser {
+            let model = UserModel(id: id, organisationId: org, email: "x@y.z", name: "X", passwordHash: "", role: role)
             return try CurrentUser(model)
         }
-        let partner = UUID(), employer = UUID(), otherPartner = UUID()
-        let view = Policy.Action.viewEmployer(employerId: employer, partnerId: partner)
+        let partner = UUID(), employer = UUID(), otherPartner = UUID(), auditorUser = UUID()
+        let scope = Policy.EmployerScope(employerId: employer, partnerId: partner, designatedAuditorUserId: auditorUser)
+        let view = Policy.Action.employer(scope, .view)
         XCTAssertEqual(Policy.decide(try user(.worker, org: employer), view), .allow)
         XCTAssertEqual(Policy.decide(try user(.worker, org: UUID()), view), .notFound)
         XCTAssertEqual(Policy.decide(try user(.qaReviewer, org: partner), view), .allow)
         XCTAssertEqual(Policy.decide(try user(.partnerAdmin, org: otherPartner), view), .notFound)
         XCTAssertEqual(Policy.decide(try user(.externalAuditor, org: partner), view), .notFound)
+        XCTAssertEqual(Policy.decide(try user(.externalAuditor, org: partner, id: auditorUser), view), .allow)
         XCTAssertEqual(Policy.decide(nil, view), .notFound)
+        // Records: the owner and supervisors; settings: the owner and the partner's admins.
+        let records = Policy.Action.employer(scope, .editRecords), settings = Policy.Action.employer(scope, .editSettings)
+        XCTAssertEqual(Policy.decide(try user(.employerOwner, org: employer), records), .allow)
+        XCTAssertEqual(Policy.decide(try user(.supervisor, org: employer), records), .allow)
+        XCTAssertEqual(Policy.decide(try user(.worker, org: employer), records), .forbidden)
+        XCTAssertEqual(Policy.decide(try user(.partnerAdmin, org: partner), records), .forbidden)
+        XCTAssertEqual(Policy.decide(try user(.externalAuditor, org: partner, id: auditorUser), records), .forbidden)
+        XCTAssertEqual(Policy.decide(try user(.employerOwner, org: employer), settings), .allow)
+        XCTAssertEqual(Policy.decide(try user(.supervisor, org: employer), settings), .forbidden)
+        XCTAssertEqual(Policy.decide(try user(.partnerAdmin, org: partner), settings), .allow)
+        XCTAssertEqual(Policy.decide(try user(.qaReviewer, org: partner), settings), .forbidden)
         for role in Role.allCases {
             XCTAssertEqual(Policy.decide(try user(role, org: partner), .partnerArea), role.isPartnerStaff ? .allow : .forbidden)
+            XCTAssertEqual(Policy.decide(try user(role, org: partner), .partnerAdmin(partnerId: partner)), role == .partnerAdmin ? .allow : .forbidden)
         }
+        XCTAssertEqual(Policy.decide(try user(.partnerAdmin, org: otherPartner), .partnerAdmin(partnerId: partner)), .notFound)
         XCTAssertEqual(Policy.decide(nil, .partnerArea), .forbidden)
         XCTAssertEqual(Policy.decide(nil, .ownAccount), .forbidden)
     }

@@ -1,0 +1,93 @@
+import Fluent
+@testable import SECORServer
+import XCTest
+import XCTVapor
+
+final class EnrollmentTests: XCTestCase {
+    // Rule E4: apply online, the partner admin approves, the employer is told.
+    func testApplyThenApproveAndTheEmployerIsTold() async throws {
+        try await withApp { app in
+            let anonymous = try await APIClient(app, as: nil)
+            let created = try await anonymous.send(.POST, "/api/v1/applications", json: applicationBody(program: "acsa", industryCode: "42100"))
+            XCTAssertEqual(created.status, .created)
+            XCTAssertEqual(created.json["enrollment"].string, "pending")
+            let id = try XCTUnwrap(created.json["id"].string)
+
+            // The applicant can sign in at once.
+            let applicant = try await APIClient(app, as: "applicant@test.test", password: applicantPassword)
+            do { let v = try await applicant.send(.GET, "/api/v1/me").json["role"].string; XCTAssertEqual(v, "employerOwner") }
+
+            // The ACSA admin sees it in the queue and was notified; ESC's admin cannot decide it.
+            let admin = try await APIClient(app, as: "acsa-admin@secor.test")
+            let queue = try await admin.send(.GET, "/api/v1/applications")
+            XCTAssertTrue(queue.json.array.contains { ($0 as? [String: Any])?["id"] as? String == id })
+            do { let v = try await admin.send(.GET, "/api/v1/notifications").json.array.count; XCTAssertEqual(v, 1) }
+            let esc = try await APIClient(app, as: "esc-admin@secor.test")
+            do { let v = try await esc.send(.POST, "/api/v1/applications/\(id)/decision", json: ["decision": "approve"]).status; XCTAssertEqual(v, .notFound) }
+            let qa = try await APIClient(app, as: "acsa-qa@secor.test")
+            do { let v = try await qa.send(.POST, "/api/v1/applications/\(id)/decision", json: ["decision": "approve"]).status; XCTAssertEqual(v, .forbidden) }
+
+            do { let v = try await admin.send(.POST, "/api/v1/applications/\(id)/decision", json: ["decision": "approve"]).status; XCTAssertEqual(v, .noContent) }
+            let again = try await admin.send(.POST, "/api/v1/applications/\(id)/decision", json: ["decision": "decline", "reason": "changed my mind"])
+            XCTAssertEqual(again.status, .conflict)
+            let told = try await applicant.send(.GET, "/api/v1/notifications").json.array
+            XCTAssertEqual((told.first as? [String: Any])?["title"] as? String, "Application approved")
+            do { let v = try await applicant.send(.GET, "/api/v1/employers/\(id)").json["enrollment"].string; XCTAssertEqual(v, "approved") }
+        }
+    }
+
+    func testDeclineNeedsAReasonAndTellsTheEmployer() async throws {
+        try await withApp { app in
+            let applied = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: applicationBody())
+            let id = try XCTUnwrap(applied.json["id"].string)
+            let admin = try await APIClient(app, as: "esc-admin@secor.test")
+            let noReason = try await admin.send(.POST, "/api/v1/applications/\(id)/decision", json: ["decision": "decline"])
+            XCTAssertEqual(noReason.status, .badRequest)
+            XCTAssertEqual(noReason.json["field"].string, "reason")
+            let declined = try await admin.send(.POST, "/api/v1/applications/\(id)/decision",
+                                                json: ["decision": "decline", "reason": "WCB account 1234567 is not active"])
+            XCTAssertEqual(declined.status, .noContent)
+            let applicant = try await APIClient(app, as: "applicant@test.test", password: applicantPassword)
+            let note = (try await applicant.send(.GET, "/api/v1/notifications").json.array.first as? [String: Any])?["body"] as? String
+            XCTAssertTrue(note?.contains("WCB account 1234567 is not active") == true)
+        }
+    }
+
+    // Every field is checked, and the error names it.
+    func testApplicationValidationNamesTheField() async throws {
+        try await withApp { app in
+            let client = try await APIClient(app, as: nil)
+            let cases: [(String, Any, String)] = [
+                ("legalName", "", "legalName"), ("programId", "nope", "programId"), ("email", "not-an-email", "email"),
+                ("email", "owner@secor.test", "email"), ("phone", "12", "phone"), ("password", "short", "password"),
+                ("wcbAccounts", [["number": "12ab", "industryCode": "06103", "active": true]], "wcbAccounts[0].number"),
+                ("wcbAccounts", [["number": "1234567", "industryCode": "61", "active": true]], "wcbAccounts[0].industryCode"),
+                ("wcbAccounts", [], "wcbAccounts[0].number"),
+                ("associatePaidUntil", "2026-02-30", "associatePaidUntil"),
+            ]
+            for (key, value, field) in cases {
+                var body = applicationBody()
+                body[key] = value
+                let result = try await client.send(.POST, "/api/v1/applications", json: body)
+                XCTAssertEqual(result.status, .badRequest, "\(key)=\(value)")
+                XCTAssertEqual(result.json["field"].string, field, "\(key)=\(value)")
+            }
+            // Nothing was created by the refused applications.
+            let count = try await EmployerModel.query(on: app.db).count()
+            XCTAssertEqual(count, DemoData.employers.count)
+        }
+    }
+
+    // Rule E4: staff take an application by phone; only the partner's admins may.
+    func testPhoneApplicationsNeedThePartnersAdmin() async throws {
+        try await withApp { app in
+            var body = applicationBody()
+            body["channel"] = "phone"
+            do { let v = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .unauthorized) }
+            do { let v = try await APIClient(app, as: "acsa-admin@secor.test").send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .notFound) }
+            do { let v = try await APIClient(app, as: "owner@secor.test").send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .forbidden) }
+            let created = try await APIClient(app, as: "esc-admin@secor.test").send(.POST, "/api/v1/applications", json: body)
+            XCTAssertEqual(created.status, .created)
+        }
+    }
+}
