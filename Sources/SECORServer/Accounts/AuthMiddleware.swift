@@ -53,6 +53,11 @@ struct RequireSignInMiddleware: AsyncMiddleware {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if request.method == .POST {
+            // Routes that accept uploads collect their body after middleware runs; the
+            // token is inside it, so collect it here (bounded like those routes).
+            if request.body.data == nil {
+                _ = try await request.body.collect(max: BodyLimitMiddleware.maxBytes).get()
+            }
             let sent = try? request.content.get(String.self, at: "_csrf")
             guard let expected = request.session.data["csrf"], let sent, !expected.isEmpty,
                   constantTimeEqual(sent, expected) else {
