@@ -87,7 +87,7 @@ try:
     fill("phone", "780-555-0199")
     fill("email", EMAIL)
     fill("password", PASSWORD)
-    fill("wcb0n", "4455667")
+    fill("wcb0n", str(4_000_000 + datetime.datetime.now().microsecond))  # a WCB account is enrolled once
     fill("wcb0c", "06103")
     submit("/apply")
     check("waiting for ESC's review" in body(), "applied; the application is pending")

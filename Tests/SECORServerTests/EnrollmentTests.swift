@@ -72,6 +72,12 @@ final class EnrollmentTests: XCTestCase {
                 XCTAssertEqual(result.status, .badRequest, "\(key)=\(value)")
                 XCTAssertEqual(result.json["field"].string, field, "\(key)=\(value)")
             }
+            // A WCB account already enrolled by another employer is refused.
+            var taken = applicationBody()
+            taken["wcbAccounts"] = [["number": "8812345", "industryCode": "06103", "active": true]]
+            let claimed = try await client.send(.POST, "/api/v1/applications", json: taken)
+            XCTAssertEqual(claimed.status, .conflict)
+            XCTAssertEqual(claimed.json["field"].string, "wcbAccounts[0].number")
             // Nothing was created by the refused applications.
             let count = try await EmployerModel.query(on: app.db).count()
             XCTAssertEqual(count, DemoData.employers.count)

@@ -94,6 +94,7 @@ struct EnrollmentService {
         guard password.count >= AccountService.minimumPasswordLength, password.count <= 1024 else {
             throw AppError.invalid("password", "Choose a password of \(AccountService.minimumPasswordLength) to 1024 characters for the owner's account.")
         }
+        try await requireUnclaimed(details.wcbAccounts, except: nil)
         if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {
             throw AppError.invalid("email", "An account with \(details.email) exists already: sign in with it instead.")
         }
@@ -120,6 +121,18 @@ struct EnrollmentService {
                                                         body: "\(details.legalName) applied to the \(profile.partnerShortName) SECOR program (\(channel.rawValue)).",
                                                         link: "/partner/applications", on: db)
             return (id, user)
+        }
+    }
+
+    /// A WCB account belongs to one employer: an account another employer enrolled with
+    /// (and that was not declined) cannot be enrolled again.
+    func requireUnclaimed(_ accounts: [WCBAccount], except employerId: UUID?) async throws {
+        let numbers = accounts.map(\.number)
+        let taken = try await WCBAccountModel.query(on: db).filter(\.$number ~~ numbers).with(\.$employer).all()
+            .filter { $0.$employer.id != employerId && $0.employer.status != EnrollmentStatus.declined.rawValue }
+        if let first = taken.first, let index = numbers.firstIndex(of: first.number) {
+            throw AppError(status: .conflict, message: "WCB account \(first.number) is already enrolled by another employer. Call the certifying partner if this is your account.",
+                           field: "wcbAccounts[\(index)].number")
         }
     }
 
@@ -163,6 +176,7 @@ struct EnrollmentService {
     func update(_ ref: EmployerRef, _ a: Application, by user: CurrentUser) async throws {
         try Policy.authorize(user, .employer(ref.scope, .editSettings), what: "employer")
         let details = try validateDetails(a, profile: ref.profile)
+        try await requireUnclaimed(details.wcbAccounts, except: ref.id)
         let employer = ref.employer
         let organisation = ref.organisation
         try await db.writeTransaction { db in
