@@ -103,3 +103,44 @@ final class EmployerAccessTests: XCTestCase {
         }
     }
 }
+
+final class TrainingPageTests: XCTestCase {
+    struct Upload: Content {
+        var _csrf: String
+        var personId: String
+        var courseId: String
+        var completedOn: String
+        var provider: String
+        var certificateFile: File
+    }
+
+    /// The training form: an empty or disguised certificate is refused with a message on the page.
+    func testCertificateProblemsAreShownOnThePage() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let person = try await PersonModel.query(on: app.db).filter(\.$name == "Riley Nguyen").first()!.requireID()
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            let csrf = try await browser.csrfToken()
+            let cases: [(String, [UInt8], HTTPStatus, String)] = [
+                ("empty.pdf", [], .badRequest, "is empty"),
+                ("photo.jpg", Array("%PDF-1.4".utf8), .unsupportedMediaType, "named .jpg but its content is a PDF"),
+                ("notes.pdf", Array("just text".utf8), .unsupportedMediaType, "is not a PDF, PNG or JPEG"),
+            ]
+            for (name, bytes, status, message) in cases {
+                var result: XCTHTTPResponse?
+                try await app.test(.POST, "/employers/\(employer)/training", beforeRequest: { req in
+                    req.headers.replaceOrAdd(name: .cookie, value: browser.cookie ?? "")
+                    try req.content.encode(Upload(_csrf: csrf, personId: person.uuidString, courseId: "whmis", completedOn: "2026-01-05",
+                                                  provider: "Safety Co", certificateFile: File(data: ByteBuffer(bytes: bytes), filename: name)),
+                                           as: .formData)
+                }, afterResponse: { res async in result = res })
+                XCTAssertEqual(result?.status, status, name)
+                XCTAssertTrue(result?.body.string.contains(message) == true, name)
+                XCTAssertTrue(result?.body.string.contains("value=\"Safety Co\"") == true, "the form keeps what was typed")
+            }
+            let count = try await CompletionModel.query(on: app.db).filter(\.$courseId == "whmis").count()
+            XCTAssertEqual(count, 0)
+        }
+    }
+}
