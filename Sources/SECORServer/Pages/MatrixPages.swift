@@ -44,6 +44,7 @@ struct MatrixPages: RouteCollection {
         var rows: [Row]
         var noRows: Bool
         var unassigned: [String]
+        var hasUnassigned: Bool
         var roles: [String]
         var courses: [Option]
         var canEdit: Bool
@@ -97,7 +98,7 @@ struct MatrixPages: RouteCollection {
                     cells: row.cells.map { Cell(course: $0.courseName, state: $0.state.key, label: $0.state.label) },
                     noCells: row.cells.isEmpty)
             },
-            noRows: rows.isEmpty, unassigned: unassigned, roles: roles,
+            noRows: rows.isEmpty, unassigned: unassigned, hasUnassigned: !unassigned.isEmpty, roles: roles,
             courses: ref.profile.catalogue.map { Option(value: $0.id, label: $0.name, selected: $0.id == form.courseId) },
             canEdit: Policy.decide(user, .employer(ref.scope, .editRecords)) == .allow,
             jobRole: form.jobRole ?? "", error: error, asOf: day.iso)
