@@ -9,12 +9,6 @@ struct AssessorPages: RouteCollection {
         routes.post("employers", ":employerId", "assessor", use: designate)
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Context: Encodable {
         var layout: LayoutContext
         var employerId: String
@@ -24,7 +18,7 @@ struct AssessorPages: RouteCollection {
         var kind: String?
         var qualified: Bool
         var reasons: [String]
-        var options: [Option]
+        var options: [SelectOption]
         var canEdit: Bool
         var error: FormError?
     }
@@ -50,17 +44,17 @@ struct AssessorPages: RouteCollection {
     private func render(_ req: Request, error: FormError?) async throws -> View {
         let user = try req.requireUser()
         let ref = try await req.employerRef(.view)
-        let day = try Validate.optionalDay(req.query[String.self, at: "asOf"], "asOf", "As of") ?? .today
+        let day = try req.asOfDay()
         let designation = try await req.auditors.qualification(ref, on: day)
         let current = ref.employer.assessorPersonId.map { "person:\($0.uuidString)" } ?? ref.employer.assessorAuditorId.map { "auditor:\($0.uuidString)" }
-        var options = [Option(value: "", label: "No assessor designated", selected: current == nil)]
+        var options = [SelectOption(value: "", label: "No assessor designated", selected: current == nil)]
         if ref.profile.auditors.allowedKinds.contains(.internalAssessor) {
             let people = try await req.people.list(ref).filter { $0.person?.isOnAccount(on: .today) ?? false }
-            options += people.map { Option(value: "person:\($0.id!.uuidString)", label: "\($0.name) (our \(PersonCategory(rawValue: $0.category)?.label ?? $0.category))", selected: current == "person:\($0.id!.uuidString)") }
+            options += people.map { SelectOption(value: "person:\($0.id!.uuidString)", label: "\($0.name) (our \(PersonCategory(rawValue: $0.category)?.label ?? $0.category))", selected: current == "person:\($0.id!.uuidString)") }
         }
         if ref.profile.auditors.allowedKinds.contains(.externalAuditor) {
             let register = try await AuditorModel.query(on: req.db).filter(\.$partner.$id == ref.scope.partnerId).with(\.$user).all()
-            options += register.map { Option(value: "auditor:\($0.id!.uuidString)", label: "\($0.user.name), external auditor \($0.certificationNumber)", selected: current == "auditor:\($0.id!.uuidString)") }
+            options += register.map { SelectOption(value: "auditor:\($0.id!.uuidString)", label: "\($0.user.name), external auditor \($0.certificationNumber)", selected: current == "auditor:\($0.id!.uuidString)") }
         }
         let context = Context(
             layout: try await req.layoutContext(title: "Assessor"), employerId: ref.id.uuidString, employerName: ref.organisation.name,

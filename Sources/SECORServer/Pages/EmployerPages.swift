@@ -37,8 +37,7 @@ struct EmployerPages: RouteCollection {
     private func render(_ req: Request, error: FormError?, details: EnrollmentService.Application?) async throws -> View {
         let user = try req.requireUser()
         let ref = try await req.employerRef(.view)
-        let asOf = (try? Validate.optionalDay(req.query[String.self, at: "asOf"], "asOf", "As of")) ?? nil
-        let day = asOf ?? .today
+        let day = try req.asOfDay()
         let records = try await EmployerRecords.load(employers: [ref.id], on: req.db)[ref.id]!
         let (report, _) = records.eligibility(profile: ref.profile, on: day)
         let summary = try await req.employers.summaries([ref.organisation], on: day)[0]

@@ -1,3 +1,4 @@
+import SECORCore
 import Vapor
 
 /// What a re-rendered form needs after a refused submission: the message and the field,
@@ -23,5 +24,19 @@ extension Request {
             response.status = error.status
             return response
         }
+    }
+}
+
+/// One choice of a `<select>`.
+struct SelectOption: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+extension Request {
+    /// The `asOf` query parameter (YYYY-MM-DD), or today in Alberta.
+    func asOfDay() throws -> CalendarDay {
+        try Validate.optionalDay(query[String.self, at: "asOf"], "asOf", "As of") ?? .today
     }
 }

@@ -29,12 +29,6 @@ struct MatrixPages: RouteCollection {
         var noCells: Bool
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Context: Encodable {
         var layout: LayoutContext
         var employerId: String
@@ -46,7 +40,7 @@ struct MatrixPages: RouteCollection {
         var unassigned: [String]
         var hasUnassigned: Bool
         var roles: [String]
-        var courses: [Option]
+        var courses: [SelectOption]
         var canEdit: Bool
         var jobRole: String
         var error: FormError?
@@ -82,7 +76,7 @@ struct MatrixPages: RouteCollection {
     private func render(_ req: Request, form: Form, error: FormError?) async throws -> View {
         let user = try req.requireUser()
         let ref = try await req.employerRef(.view)
-        let day = try Validate.optionalDay(req.query[String.self, at: "asOf"], "asOf", "As of") ?? .today
+        let day = try req.asOfDay()
         let requirements = try await req.matrix.requirements(ref)
         let rows = try await req.matrix.rows(ref, on: day)
         let people = try await req.people.list(ref)
@@ -99,7 +93,7 @@ struct MatrixPages: RouteCollection {
                     noCells: row.cells.isEmpty)
             },
             noRows: rows.isEmpty, unassigned: unassigned, hasUnassigned: !unassigned.isEmpty, roles: roles,
-            courses: ref.profile.catalogue.map { Option(value: $0.id, label: $0.name, selected: $0.id == form.courseId) },
+            courses: ref.profile.catalogue.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == form.courseId) },
             canEdit: Policy.decide(user, .employer(ref.scope, .editRecords)) == .allow,
             jobRole: form.jobRole ?? "", error: error, asOf: day.iso)
         return try await req.view.render("matrix", context)

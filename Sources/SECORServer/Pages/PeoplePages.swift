@@ -22,12 +22,6 @@ struct PeoplePages: RouteCollection {
         var onAccount: Bool
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Context: Encodable {
         var layout: LayoutContext
         var employerId: String
@@ -40,7 +34,7 @@ struct PeoplePages: RouteCollection {
         var headcountIssue: String?
         var canEdit: Bool
         var form: PeopleService.Input
-        var categories: [Option]
+        var categories: [SelectOption]
         var fullTimeChecked: Bool
         var familiarChecked: Bool
         var error: FormError?
@@ -94,7 +88,7 @@ struct PeoplePages: RouteCollection {
                        start: person.startDate.readable, end: person.endDate?.readable, onAccount: person.isOnAccount(on: today))
         }
         let categories = PersonCategory.allCases.map {
-            Option(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: $0.rawValue == (form.category ?? "worker"))
+            SelectOption(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: $0.rawValue == (form.category ?? "worker"))
         }
         let context = Context(
             layout: try await req.layoutContext(title: editing == nil ? "People" : "Edit person"),

@@ -21,12 +21,6 @@ struct TrainingPages: RouteCollection {
         var fileId: String?
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Context: Encodable {
         var layout: LayoutContext
         var employerId: String
@@ -38,8 +32,8 @@ struct TrainingPages: RouteCollection {
         var completions: [Row]
         var noCompletions: Bool
         var canEdit: Bool
-        var people: [Option]
-        var courses: [Option]
+        var people: [SelectOption]
+        var courses: [SelectOption]
         var form: TrainingService.Input
         var error: FormError?
         var maxMegabytes: Int
@@ -91,7 +85,7 @@ struct TrainingPages: RouteCollection {
     private func render(_ req: Request, form: TrainingService.Input, error: FormError?) async throws -> View {
         let user = try req.requireUser()
         let ref = try await req.employerRef(.view)
-        let asOf = try Validate.optionalDay(req.query[String.self, at: "asOf"], "asOf", "As of") ?? .today
+        let asOf = try req.asOfDay()
         let records = try await EmployerRecords.load(employers: [ref.id], on: req.db)[ref.id]!
         let status = TrainingRules.status(people: records.people, completions: records.completions, profile: ref.profile, on: asOf)
         let completions = try await req.training.completions(ref)
@@ -102,8 +96,8 @@ struct TrainingPages: RouteCollection {
                 certificateNumber: c.certificateNumber, fileId: c.fileId?.uuidString)
         }
         let people = records.people.filter { $0.isOnAccount(on: .today) || $0.endDate.map { $0 >= asOf } == true }
-            .map { Option(value: $0.id, label: $0.name, selected: $0.id == form.personId) }
-        let courses = ref.profile.catalogue.map { Option(value: $0.id, label: $0.name, selected: $0.id == form.courseId) }
+            .map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == form.personId) }
+        let courses = ref.profile.catalogue.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == form.courseId) }
         let context = Context(
             layout: try await req.layoutContext(title: "Training"), employerId: ref.id.uuidString, employerName: ref.organisation.name,
             asOf: asOf.iso, isMet: status.isMet, findings: status.findings,
