@@ -56,6 +56,13 @@ public enum TrainingMatrix {
     /// Warnings start this many days before an expiry (the largest of C6's 90/60/30).
     public static let warningDays = Reminder.warningDays.max() ?? 90
 
+    /// Phrases that name no certification (F2).
+    static let vaguePhrases = ["as required", "as needed", "if required", "when required", "various", "tbd", "n/a", "none", "other"]
+
+    public static func isVague(_ courseId: String) -> Bool {
+        vaguePhrases.contains(courseId.trimmingCharacters(in: .whitespaces).lowercased())
+    }
+
     /// Rule F2: a required certification names a course or ticket; phrases that name
     /// nothing are refused with the reason.
     public static func validateRequirement(jobRole: String, courseId: String, profile: ProgramProfile) throws {
@@ -63,8 +70,7 @@ public enum TrainingMatrix {
         guard !role.isEmpty, role.count <= 80 else {
             throw MatrixError(field: "jobRole", message: "Name the job role (1-80 characters).")
         }
-        let vague = ["as required", "as needed", "if required", "when required", "various", "tbd", "n/a", "none", "other"]
-        if vague.contains(courseId.trimmingCharacters(in: .whitespaces).lowercased()) {
+        if isVague(courseId) {
             throw MatrixError(field: "courseId", message: "\"\(courseId)\" names no certification; a training matrix that says \"as required\" loses points in the audit (F2). Choose a named course or ticket.")
         }
         guard profile.course(courseId) != nil else {
