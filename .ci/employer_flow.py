@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -49,11 +50,18 @@ def submit(form_action):
 
 
 def click_and_wait(button):
-    """Clicks and waits for the next page, not the one still showing."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    """Clicks and waits for the next page, not the one still showing: the old page
+    carries a marker the new one lacks (robust while Chromium is mid-navigation)."""
+    driver.execute_script("window.__before = true")
     button.click()
-    wait.until(EC.staleness_of(page))
-    wait.until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+
+    def loaded(d):
+        try:
+            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    wait.until(loaded)
 
 
 def sign_in(email, password):

@@ -25,6 +25,8 @@ enum Policy {
         case editRecords
         /// Details, WCB accounts, membership, the assessor: the owner, or partner admins.
         case editSettings
+        /// Everyday field records (FLHAs, toolbox talks): everyone who works there.
+        case recordFieldWork
     }
 
     enum Action: Equatable {
@@ -65,6 +67,8 @@ enum Policy {
                 return ownEmployer && (user.role == .employerOwner || user.role == .supervisor) ? .allow : .forbidden
             case .editSettings:
                 return (ownEmployer && user.role == .employerOwner) || (ownPartner && user.role == .partnerAdmin) ? .allow : .forbidden
+            case .recordFieldWork:
+                return ownEmployer ? .allow : .forbidden
             }
         }
     }

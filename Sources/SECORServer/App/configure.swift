@@ -78,7 +78,7 @@ func routes(_ app: Application, resources: Resources) throws {
     try pages.register(collection: ApplicationPages())
     let signedIn = pages.grouped(RequireSignInMiddleware())
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
-                                        MatrixPages(), AssessorPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
+                                        MatrixPages(), AssessorPages(), RecordPages(), ReadinessPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
                                         NotificationPages()] {
         try signedIn.register(collection: collection)
     }

@@ -17,6 +17,7 @@ enum Migrations {
         CreateMatrixRequirements(),
         CreateAuditors(),
         CreateNotifications(),
+        CreateFieldRecords(),
     ]
 }
 

@@ -54,8 +54,8 @@ extension Request {
         case .qaReviewer:
             items.append(("/partner/employers", "Employers"))
         case .employerOwner, .supervisor, .worker:
-            items += [(employer, "Company"), ("\(employer)/people", "People"), ("\(employer)/training", "Training"),
-                      ("\(employer)/matrix", "Matrix")]
+            items += [(employer, "Company"), ("\(employer)/records", "Records"), ("\(employer)/readiness", "Readiness"),
+                      ("\(employer)/people", "People"), ("\(employer)/training", "Training"), ("\(employer)/matrix", "Matrix")]
         case .externalAuditor:
             break
         }

@@ -1,0 +1,282 @@
+import Crypto
+import Fluent
+import Foundation
+import SECORCore
+import SQLKit
+import Vapor
+
+/// A record's content, by kind.
+enum RecordContent: Sendable, Equatable {
+    case flha(FLHAContent)
+    case toolboxTalk(ToolboxTalkContent)
+
+    var kind: FieldRecordKind {
+        switch self {
+        case .flha: return .flha
+        case .toolboxTalk: return .toolboxTalk
+        }
+    }
+
+    var site: String {
+        switch self {
+        case .flha(let c): return c.site
+        case .toolboxTalk(let c): return c.site
+        }
+    }
+
+    var searchText: String {
+        switch self {
+        case .flha(let c): return c.searchText
+        case .toolboxTalk(let c): return c.searchText
+        }
+    }
+
+    /// The people who signed this version.
+    var signers: [WorkerSignOff] {
+        switch self {
+        case .flha(let c): return c.workers.filter(\.signed)
+        case .toolboxTalk(let c): return c.attendees.filter(\.signed)
+        }
+    }
+
+    func validated() throws -> RecordContent {
+        do {
+            switch self {
+            case .flha(let c): return .flha(try c.validated())
+            case .toolboxTalk(let c): return .toolboxTalk(try c.validated())
+            }
+        } catch let error as RecordContentError {
+            throw AppError.invalid("content.\(error.field)", error.message)
+        }
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        switch self {
+        case .flha(let c): return String(decoding: try encoder.encode(c), as: UTF8.self)
+        case .toolboxTalk(let c): return String(decoding: try encoder.encode(c), as: UTF8.self)
+        }
+    }
+
+    static func decode(kind: FieldRecordKind, json data: Data) throws -> RecordContent {
+        do {
+            switch kind {
+            case .flha: return .flha(try JSONDecoder().decode(FLHAContent.self, from: data))
+            case .toolboxTalk: return .toolboxTalk(try JSONDecoder().decode(ToolboxTalkContent.self, from: data))
+            }
+        } catch let error as DecodingError {
+            throw AppError.invalid("content" + (SECORErrorMiddleware.field(error).map { ".\($0)" } ?? ""),
+                                   "The \(kind.title.lowercased()) is not complete: \(SECORErrorMiddleware.describe(error))")
+        }
+    }
+}
+
+/// A record with all its versions and sign-offs, as the detail page and the API show it.
+struct RecordDetail: Sendable {
+    var record: FieldRecordModel
+    var versions: [FieldRecordVersionModel]
+    var signOffs: [SignOffModel]
+    var content: RecordContent
+}
+
+/// Everyday records: create (once per idempotency key), amend (keeping every version),
+/// find, and the audit-log trail of both.
+struct FieldRecordService {
+    let db: Database
+
+    struct When: Sendable {
+        var day: CalendarDay
+        var time: String
+    }
+
+    static func when(day: String?, time: String?) throws -> When {
+        let date = try Validate.day(day, "occurredOn", "The day the work happened")
+        if date > CalendarDay.today.adding(days: 1) { throw AppError.invalid("occurredOn", "The day \(date.iso) is in the future.") }
+        let t = (time ?? "").trimmingCharacters(in: .whitespaces)
+        let parts = t.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
+            throw AppError.invalid("occurredTime", "The time is HH:MM (24-hour), e.g. 07:30.")
+        }
+        return When(day: date, time: String(format: "%02d:%02d", parts[0], parts[1]))
+    }
+
+    /// Stores a new record. With an idempotency key already used by this employer it
+    /// returns the stored record instead (`created` false): a retry stores nothing twice.
+    func create(_ ref: EmployerRef, _ raw: RecordContent, when: When, idempotencyKey: String?, by user: CurrentUser) async throws -> (RecordDetail, created: Bool) {
+        try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
+        let key = idempotencyKey?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if let key, key.count > 100 { throw AppError.invalid("idempotencyKey", "An idempotency key has at most 100 characters.") }
+        if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
+        let content = try raw.validated()
+        let record = FieldRecordModel()
+        record.$employer.id = ref.id
+        record.recordedBy = user.id
+        record.kind = content.kind.rawValue
+        record.occurredOn = when.day.iso
+        record.occurredTime = when.time
+        record.site = content.site
+        record.searchText = content.searchText
+        record.currentVersion = 1
+        record.idempotencyKey = key
+        do {
+            try await db.writeTransaction { db in
+                try await record.create(on: db)
+                try await addVersion(record, content, when: when, reason: "", by: user, on: db)
+                try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: content.kind.rawValue,
+                                          entityId: record.id!.uuidString, detail: "\(when.day.iso) \(content.site)")
+            }
+        } catch where key != nil {
+            // Two sends of the same key at once: the unique key let one in; return it.
+            if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
+            throw error
+        }
+        return (try await detail(ref, record.id), true)
+    }
+
+    /// Adds a version; the earlier ones stay as they were (S4 in spirit: nothing is
+    /// silently changed).
+    func amend(_ ref: EmployerRef, _ id: UUID?, _ raw: RecordContent, when: When, reason: String?, by user: CurrentUser) async throws -> RecordDetail {
+        try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
+        let current = try await detail(ref, id)
+        guard raw.kind == current.content.kind else { throw AppError.invalid("kind", "An amendment keeps the record's kind.") }
+        let why = try Validate.text(reason, "reason", "The reason for the amendment", max: 500)
+        let content = try raw.validated()
+        let record = current.record
+        try await db.writeTransaction { db in
+            record.currentVersion += 1
+            record.occurredOn = when.day.iso
+            record.occurredTime = when.time
+            record.site = content.site
+            record.searchText = content.searchText
+            try await record.save(on: db)
+            try await addVersion(record, content, when: when, reason: why, by: user, on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "record.amend", entity: content.kind.rawValue,
+                                      entityId: record.id!.uuidString, detail: "version \(record.currentVersion): \(why)")
+        }
+        return try await detail(ref, id)
+    }
+
+    private func addVersion(_ record: FieldRecordModel, _ content: RecordContent, when: When, reason: String,
+                            by user: CurrentUser, on db: Database) async throws {
+        let json = try content.json()
+        let hash = SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)".utf8)).map { String(format: "%02x", $0) }.joined()
+        let version = FieldRecordVersionModel()
+        version.$record.id = try record.requireID()
+        version.version = record.currentVersion
+        version.content = json
+        version.contentHash = hash
+        version.authorId = user.id
+        version.reason = reason
+        version.occurredOn = when.day.iso
+        version.occurredTime = when.time
+        try await version.create(on: db)
+        let now = Date()
+        for signer in content.signers {
+            let signOff = SignOffModel()
+            signOff.$record.id = try record.requireID()
+            signOff.version = record.currentVersion
+            signOff.signerName = signer.name
+            signOff.personId = signer.personId.flatMap(UUID.init(uuidString:))
+            signOff.signedAt = now
+            signOff.contentHash = hash
+            try await signOff.create(on: db)
+        }
+        try await SearchIndex.update(record, on: db)
+    }
+
+    func detail(_ ref: EmployerRef, _ id: UUID?) async throws -> RecordDetail {
+        guard let id, let record = try await FieldRecordModel.query(on: db).filter(\.$id == id)
+            .filter(\.$employer.$id == ref.id).first() else { throw AppError.notFound("record") }
+        let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id == id).sort(\.$version).all()
+        let signOffs = try await SignOffModel.query(on: db).filter(\.$record.$id == id).sort(\.$version).all()
+        guard let kind = FieldRecordKind(rawValue: record.kind), let latest = versions.last else { throw AppError.notFound("record") }
+        return RecordDetail(record: record, versions: versions, signOffs: signOffs,
+                            content: try RecordContent.decode(kind: kind, json: Data(latest.content.utf8)))
+    }
+
+    private func existing(_ ref: EmployerRef, key: String) async throws -> RecordDetail? {
+        guard let record = try await FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
+            .filter(\.$idempotencyKey == key).first() else { return nil }
+        return try await detail(ref, record.id)
+    }
+
+    struct Search: Sendable {
+        var text: String?
+        var kind: FieldRecordKind?
+        var from: CalendarDay?
+        var to: CalendarDay?
+        var site: String?
+        var person: String?
+    }
+
+    /// F3: an employer's records by words, kind, days, site and person; newest first.
+    func search(_ ref: EmployerRef, _ search: Search, limit: Int = 200) async throws -> [FieldRecordModel] {
+        let query = FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
+        let words = [search.text, search.person].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        if !words.isEmpty {
+            let ids = try await SearchIndex.matching(words, employerId: ref.id, on: db)
+            if ids.isEmpty { return [] }
+            query.filter(\.$id ~~ ids)
+        }
+        if let kind = search.kind { query.filter(\.$kind == kind.rawValue) }
+        if let from = search.from { query.filter(\.$occurredOn >= from.iso) }
+        if let to = search.to { query.filter(\.$occurredOn <= to.iso) }
+        if let site = search.site?.trimmingCharacters(in: .whitespaces), !site.isEmpty {
+            query.filter(\.$site, .custom(db.isSQLite ? "LIKE" : "ILIKE"), "%\(site.replacingOccurrences(of: "%", with: ""))%")
+        }
+        return try await query.sort(\.$occurredOn, .descending).sort(\.$occurredTime, .descending).limit(limit).all()
+    }
+
+    /// Every record of the employer with its current content (for the audit file).
+    func all(_ ref: EmployerRef, from: CalendarDay) async throws -> [(FieldRecordModel, RecordContent)] {
+        let records = try await FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
+            .filter(\.$occurredOn >= from.iso).all()
+        guard !records.isEmpty else { return [] }
+        let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ records.compactMap(\.id)).all()
+        return records.compactMap { record in
+            guard let kind = FieldRecordKind(rawValue: record.kind),
+                  let latest = versions.first(where: { $0.$record.id == record.id && $0.version == record.currentVersion }),
+                  let content = try? RecordContent.decode(kind: kind, json: Data(latest.content.utf8)) else { return nil }
+            return (record, content)
+        }
+    }
+}
+
+/// Full-text search on both databases: FTS5 on SQLite, to_tsvector on PostgreSQL.
+enum SearchIndex {
+    static func update(_ record: FieldRecordModel, on db: Database) async throws {
+        guard db.isSQLite else { return }  // PostgreSQL indexes search_text itself
+        // Bound as a UUID, so it is stored exactly as field_records.id and the join matches.
+        let id = try record.requireID()
+        try await db.sql.raw("DELETE FROM field_records_fts WHERE record_id = \(bind: id)").run()
+        try await db.sql.raw("INSERT INTO field_records_fts (record_id, body) VALUES (\(bind: id), \(bind: record.searchText))").run()
+    }
+
+    /// Ids of the employer's records holding every word (prefixes match on SQLite).
+    static func matching(_ text: String, employerId: UUID, on db: Database) async throws -> [UUID] {
+        let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).prefix(10)
+        guard !words.isEmpty else { return [] }
+        if db.isSQLite {
+            let match = words.map { "\"\($0)\"*" }.joined(separator: " AND ")
+            let rows = try await db.sql.raw("""
+                SELECT f.record_id AS id FROM field_records_fts f JOIN field_records r ON r.id = f.record_id
+                WHERE field_records_fts MATCH \(bind: match) AND r.employer_id = \(bind: employerId)
+                """).all()
+            return rows.compactMap { try? $0.decode(column: "id", as: UUID.self) }
+        }
+        let rows = try await db.sql.raw("""
+            SELECT id FROM field_records WHERE employer_id = \(bind: employerId)
+            AND to_tsvector('simple', search_text) @@ to_tsquery('simple', \(bind: words.map { "\($0):*" }.joined(separator: " & ")))
+            """).all()
+        return rows.compactMap { try? $0.decode(column: "id", as: UUID.self) }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Request {
+    var records: FieldRecordService { FieldRecordService(db: db) }
+}

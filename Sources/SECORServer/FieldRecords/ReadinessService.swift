@@ -1,0 +1,43 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// The living audit file (A7, A11) and the F2 deductions, from what the employer recorded.
+struct ReadinessService {
+    let db: Database
+
+    struct Report: Sendable {
+        var coverage: [ElementCoverage]
+        var deductions: [Deduction]
+        var windowFrom: CalendarDay
+    }
+
+    func report(_ ref: EmployerRef, on day: CalendarDay) async throws -> Report {
+        let windowMonths = ref.profile.evidenceWindowMonths
+        let from = day.adding(months: -windowMonths).adding(days: 1)
+        let records = try await FieldRecordService(db: db).all(ref, from: from)
+        let employer = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
+        var entries: [FileEntry] = []
+        var evidence = AuditFileEvidence()
+        for (record, content) in records {
+            guard let occurred = try? CalendarDay(iso: record.occurredOn) else { continue }
+            let id = record.id!.uuidString
+            entries.append(FileEntry(kind: content.kind.rawValue, kindTitle: content.kind.title, day: occurred, elements: content.kind.defaultElements))
+            switch content {
+            case .flha(let c): evidence.flhas.append(c.evidence(id: id, day: occurred))
+            case .toolboxTalk(let c): evidence.toolboxTalks.append(ToolboxTalkEvidence(id: id, day: occurred, topic: c.topic))
+            }
+        }
+        // Training records prove element 5 (F1).
+        entries += employer.completions.map { FileEntry(kind: "training", kindTitle: "Training record", day: $0.completedOn, elements: [5]) }
+        evidence.matrix = try await MatrixService(db: db).requirements(ref).map { MatrixRequirement(jobRole: $0.jobRole, courseId: $0.courseId) }
+        evidence.people = employer.people
+        evidence.jobRoles = employer.jobRoles
+        var expected: [Int: [(kind: String, title: String)]] = [5: [("training", "training record")]]
+        for kind in FieldRecordKind.allCases {
+            for element in kind.defaultElements { expected[element, default: []].append((kind.rawValue, kind.title.lowercased())) }
+        }
+        return Report(coverage: AuditFile.coverage(entries, expected: expected, windowMonths: windowMonths, today: day),
+                      deductions: Readiness.deductions(evidence, windowMonths: windowMonths, today: day), windowFrom: from)
+    }
+}

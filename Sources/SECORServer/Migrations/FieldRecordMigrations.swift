@@ -1,0 +1,60 @@
+import Fluent
+import SQLKit
+
+struct CreateFieldRecords: AsyncMigration {
+    var name: String { "2026-11-22-create-field-records" }
+
+    func prepare(on db: Database) async throws {
+        try await db.schema("field_records")
+            .id()
+            .field("employer_id", .uuid, .required, .references("employers", "id", onDelete: .restrict))
+            .field("recorded_by", .uuid, .required)
+            .field("kind", .string, .required)
+            .field("occurred_on", .string, .required)
+            .field("occurred_time", .string, .required)
+            .field("site", .string, .required)
+            .field("search_text", .string, .required)
+            .field("current_version", .int, .required)
+            .field("idempotency_key", .string)
+            .field("created_at", .datetime)
+            .unique(on: "employer_id", "idempotency_key")
+            .create()
+        try await db.sql.create(index: "field_records_employer_day").on("field_records")
+            .column("employer_id").column("occurred_on").run()
+        try await db.schema("field_record_versions")
+            .id()
+            .field("record_id", .uuid, .required, .references("field_records", "id", onDelete: .restrict))
+            .field("version", .int, .required)
+            .field("content", .string, .required)
+            .field("content_hash", .string, .required)
+            .field("author_id", .uuid, .required)
+            .field("reason", .string, .required)
+            .field("occurred_on", .string, .required)
+            .field("occurred_time", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "record_id", "version")
+            .create()
+        try await db.schema("record_signoffs")
+            .id()
+            .field("record_id", .uuid, .required, .references("field_records", "id", onDelete: .restrict))
+            .field("version", .int, .required)
+            .field("signer_name", .string, .required)
+            .field("person_id", .uuid)
+            .field("signed_at", .datetime, .required)
+            .field("content_hash", .string, .required)
+            .create()
+        // Full-text search (F3): FTS5 on SQLite, a GIN index on PostgreSQL.
+        if db.isSQLite {
+            try await db.sql.raw("CREATE VIRTUAL TABLE field_records_fts USING fts5(record_id UNINDEXED, body)").run()
+        } else {
+            try await db.sql.raw("CREATE INDEX field_records_search ON field_records USING GIN (to_tsvector('simple', search_text))").run()
+        }
+    }
+
+    func revert(on db: Database) async throws {
+        if db.isSQLite { try await db.sql.raw("DROP TABLE IF EXISTS field_records_fts").run() }
+        try await db.schema("record_signoffs").delete()
+        try await db.schema("field_record_versions").delete()
+        try await db.schema("field_records").delete()
+    }
+}
