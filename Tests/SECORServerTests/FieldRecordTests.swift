@@ -1,0 +1,160 @@
+import Fluent
+@testable import SECORCore
+@testable import SECORServer
+import XCTest
+import XCTVapor
+
+final class FieldRecordTests: XCTestCase {
+    private func flha(key: String? = nil, notes: String = "Muster point at the lease gate", signed: Int = 3, site: String = "Pad 14-22") -> [String: Any] {
+        var body: [String: Any] = [
+            "kind": "flha", "occurredOn": CalendarDay.today.iso, "occurredTime": "07:15",
+            "flha": ["site": site, "location": "Wellhead 2", "task": "Change out choke valve",
+                     "hazards": [["hazard": "Trapped pressure", "control": "Bleed down"], ["hazard": "H2S", "control": "Monitors"]],
+                     "ppe": ["FR coveralls"],
+                     "workers": (0..<3).map { ["name": "Worker \($0)", "signed": $0 < signed] },
+                     "notes": notes] as [String: Any]]
+        if let key { body["idempotencyKey"] = key }
+        return body
+    }
+
+    // Acceptance: an FLHA with two hazards and three sign-offs appears in its element's
+    // audit file and in search (by a word of its notes).
+    func testAnFLHAReachesTheAuditFileAndSearch() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let supervisor = try await APIClient(app, as: "supervisor@secor.test")
+            let created = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records", json: flha())
+            XCTAssertEqual(created.status, .created)
+            let id = try XCTUnwrap(created.json["id"].string)
+            let version = (created.json["versions"] as? [[String: Any]])?.first
+            let signOffs = version?["signOffs"] as? [[String: Any]]
+            XCTAssertEqual(signOffs?.count, 3)
+            XCTAssertTrue(signOffs?.allSatisfy { $0["contentHash"] as? String == version?["contentHash"] as? String } == true)
+
+            let found = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?q=muster")
+            XCTAssertEqual(found.json.array.compactMap { ($0 as? [String: Any])?["id"] as? String }, [id])
+            let none = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?q=helicopter")
+            XCTAssertEqual(none.json.array.count, 0)
+            let byPerson = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?person=Worker%202&kind=flha&site=14-22")
+            XCTAssertEqual(byPerson.json.array.count, 1)
+            let outside = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?to=\(CalendarDay.today.adding(days: -1).iso)")
+            XCTAssertEqual(outside.json.array.count, 0)
+
+            let readiness = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/readiness")
+            let element2 = (readiness.json["elements"] as? [[String: Any]])?.first { $0["number"] as? Int == 2 }
+            XCTAssertEqual(element2?["count"] as? Int, 1)
+        }
+    }
+
+    // Offline capture sends each record with an idempotency key: twice, or twice at once, stores one.
+    func testTheSameIdempotencyKeyStoresOneRecord() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let worker = try await APIClient(app, as: "worker@secor.test")
+            let first = try await worker.send(.POST, "/api/v1/employers/\(employer)/records", json: flha(key: "phone-1"))
+            let second = try await worker.send(.POST, "/api/v1/employers/\(employer)/records", json: flha(key: "phone-1"))
+            XCTAssertEqual(first.status, .created)
+            XCTAssertEqual(second.status, .ok)
+            XCTAssertEqual(first.json["id"].string, second.json["id"].string)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await worker.send(.POST, "/api/v1/employers/\(employer)/records", json: self.flha(key: "phone-2")) }
+                }
+                try await group.waitForAll()
+            }
+            let count = try await FieldRecordModel.query(on: app.db).count()
+            XCTAssertEqual(count, 2)
+        }
+    }
+
+    // An amendment keeps both versions, and the audit log shows who changed what.
+    func testAnAmendmentKeepsBothVersions() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let supervisor = try await APIClient(app, as: "supervisor@secor.test")
+            let idResult = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records", json: flha()).json["id"].string
+            let id = try XCTUnwrap(idResult)
+            var amended = flha(notes: "Muster point moved to the east gate")
+            let noReason = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records/\(id)/amendments", json: amended)
+            XCTAssertEqual(noReason.status, .badRequest)
+            XCTAssertEqual(noReason.json["field"].string, "reason")
+            amended["reason"] = "Muster point changed after the wind shifted"
+            let result = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records/\(id)/amendments", json: amended)
+            XCTAssertEqual(result.status, .ok)
+            let versions = result.json["versions"] as? [[String: Any]] ?? []
+            XCTAssertEqual(versions.map { $0["version"] as? Int }, [1, 2])
+            XCTAssertEqual((versions[0]["flha"] as? [String: Any])?["notes"] as? String, "Muster point at the lease gate")
+            XCTAssertEqual((versions[1]["flha"] as? [String: Any])?["notes"] as? String, "Muster point moved to the east gate")
+            XCTAssertNotEqual(versions[0]["contentHash"] as? String, versions[1]["contentHash"] as? String)
+            // Search finds the current words only.
+            do { let v = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?q=east").json.array.count; XCTAssertEqual(v, 1) }
+            do { let v = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?q=lease").json.array.count; XCTAssertEqual(v, 0) }
+            let jordan = try await UserModel.query(on: app.db).filter(\.$email == "supervisor@secor.test").first()!
+            let log = try await AuditLogEntryModel.query(on: app.db).filter(\.$entityId == id).sort(\.$seq).all()
+            XCTAssertEqual(log.map(\.action), ["record.create", "record.amend"])
+            XCTAssertTrue(log.allSatisfy { $0.actorId == jordan.id })
+            XCTAssertTrue(log[1].detail.contains("Muster point changed"))
+        }
+    }
+
+    func testRecordValidationNamesTheField() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            var noHazards = flha()
+            var content = noHazards["flha"] as! [String: Any]
+            content["hazards"] = [[String: Any]]()
+            noHazards["flha"] = content
+            var badTime = flha()
+            badTime["occurredTime"] = "25:00"
+            var future = flha()
+            future["occurredOn"] = CalendarDay.today.adding(days: 3).iso
+            let talk: [String: Any] = ["kind": "toolboxTalk", "occurredOn": CalendarDay.today.iso, "occurredTime": "07:00",
+                                       "toolboxTalk": ["topic": " ", "attendees": [["name": "A", "signed": true]]]]
+            let missing: [String: Any] = ["kind": "flha", "occurredOn": CalendarDay.today.iso, "occurredTime": "07:00"]
+            for (body, field) in [(noHazards, "content.hazards[0].hazard"), (badTime, "occurredTime"), (future, "occurredOn"),
+                                  (talk, "content.topic"), (missing, "flha")] {
+                let result = try await owner.send(.POST, "/api/v1/employers/\(employer)/records", json: body)
+                XCTAssertEqual(result.status, .badRequest)
+                XCTAssertEqual(result.json["field"].string, field)
+            }
+            let count = try await FieldRecordModel.query(on: app.db).count()
+            XCTAssertEqual(count, 0)
+        }
+    }
+
+    func testRecordsAreInvisibleToOthersAndReadOnlyForPartnerStaff() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let idResult = try await APIClient(app, as: "worker@secor.test").send(.POST, "/api/v1/employers/\(employer)/records", json: flha()).json["id"].string
+            let id = try XCTUnwrap(idResult)
+            for email in ["owner2@secor.test", "auditor@secor.test", "acsa-qa@secor.test"] {
+                let other = try await APIClient(app, as: email)
+                do { let v = try await other.send(.GET, "/api/v1/employers/\(employer)/records/\(id)").status; XCTAssertEqual(v, .notFound, email) }
+                do { let v = try await other.send(.GET, "/api/v1/employers/\(employer)/records?q=muster").status; XCTAssertEqual(v, .notFound, email) }
+                do { let v = try await other.send(.POST, "/api/v1/employers/\(employer)/records", json: flha()).status; XCTAssertEqual(v, .notFound, email) }
+            }
+            let qa = try await APIClient(app, as: "esc-qa@secor.test")
+            do { let v = try await qa.send(.GET, "/api/v1/employers/\(employer)/records/\(id)").status; XCTAssertEqual(v, .ok) }
+            do { let v = try await qa.send(.POST, "/api/v1/employers/\(employer)/records", json: flha()).status; XCTAssertEqual(v, .forbidden) }
+            // Another employer's record id under one's own employer is not found either.
+            let prairie = try await app.organisationId(named: "Prairie Roofing Co.")
+            do { let v = try await APIClient(app, as: "owner2@secor.test").send(.GET, "/api/v1/employers/\(prairie)/records/\(id)").status; XCTAssertEqual(v, .notFound) }
+        }
+    }
+
+    // Rule F2 through the API: an FLHA not signed by every worker is named with its record.
+    func testReadinessNamesTheOffendingRecord() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let idResult = try await owner.send(.POST, "/api/v1/employers/\(employer)/records", json: flha(signed: 1)).json["id"].string
+            let id = try XCTUnwrap(idResult)
+            let readiness = try await owner.send(.GET, "/api/v1/employers/\(employer)/readiness")
+            let generic = (readiness.json["deductions"] as? [[String: Any]])?.first { $0["kind"] as? String == "genericFLHA" }
+            let finding = (generic?["findings"] as? [[String: Any]])?.first
+            XCTAssertEqual(finding?["recordId"] as? String, id)
+            XCTAssertTrue((finding?["reason"] as? String)?.contains("2 of 3 workers did not sign") == true)
+        }
+    }
+}
