@@ -1,0 +1,69 @@
+"""Browser acceptance of offline capture: load the FLHA form, lose the network, record
+an FLHA, get the network back; the server holds exactly one copy.
+
+Usage: offline_flow.py BASE_URL   (demo password in SECOR_DEMO_PASSWORD)
+"""
+import os
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = sys.argv[1]
+PASSWORD = os.environ["SECOR_DEMO_PASSWORD"]
+TASK = f"Offline test task {int(time.time() * 1000)}"
+
+options = webdriver.ChromeOptions()
+for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+    options.add_argument(arg)
+options.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+driver.set_window_size(390, 844)
+wait = WebDriverWait(driver, 20)
+
+
+def check(condition, message):
+    if not condition:
+        print("FAIL", message, "at", driver.current_url)
+        print(driver.find_element(By.TAG_NAME, "body").text[:1500])
+        driver.quit()
+        sys.exit(1)
+    print("ok ", message)
+
+
+def matches(company):
+    driver.get(f"{company}/records?q={TASK.split()[-1]}")
+    return len(driver.find_elements(By.CSS_SELECTOR, "ul.plain li"))
+
+
+try:
+    driver.get(f"{BASE}/sign-in")
+    driver.find_element(By.ID, "email").send_keys("supervisor@secor.test")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
+    wait.until(lambda d: d.current_url.endswith("/home"))
+    company = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Company"][0]
+
+    driver.get(f"{company}/records/new/flha")
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    wait.until(lambda d: d.execute_script("return navigator.onLine") is False)
+    for field, value in (("site", "Pad 3-17"), ("location", "Separator"), ("task", TASK), ("h0", "Hot surfaces"),
+                         ("c0", "Gloves and wait to cool"), ("w0", "Jordan Tremblay")):
+        driver.find_element(By.ID, field).send_keys(value)
+    driver.execute_script("document.getElementById('s0').click()")
+    button = driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]")
+    driver.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    wait.until(lambda d: "waiting on this phone" in d.find_element(By.ID, "outbox").text)
+    check(True, "offline: the FLHA waits in the phone's outbox")
+
+    driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    wait.until(lambda d: d.execute_script("return JSON.parse(localStorage.getItem('secor-outbox') || '[]').length") == 0)
+    check(True, "online again: the outbox is empty")
+    check(matches(company) == 1, "the server holds exactly one copy")
+finally:
+    driver.quit()
