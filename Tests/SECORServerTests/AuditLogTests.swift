@@ -60,7 +60,7 @@ final class AuditLogTests: XCTestCase {
             let users = try await UserModel.query(on: app.db).count()
             let organisations = try await OrganisationModel.query(on: app.db).count()
             let log = try await AuditLogEntryModel.query(on: app.db).count()
-            try await DemoData.load(on: app)
+            try await DemoData.load(on: app, fieldRecords: false)
             let usersAfter = try await UserModel.query(on: app.db).count()
             let organisationsAfter = try await OrganisationModel.query(on: app.db).count()
             let logAfter = try await AuditLogEntryModel.query(on: app.db).count()

@@ -158,3 +158,26 @@ final class FieldRecordTests: XCTestCase {
         }
     }
 }
+
+final class DemoRecordTests: XCTestCase {
+    // The demo's year of records builds the audit file and shows deductions on purpose.
+    func testTheDemoYearShowsInReadiness() async throws {
+        try await withApp(demoRecords: true) { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let readiness = try await owner.send(.GET, "/api/v1/employers/\(employer)/readiness")
+            let kinds = (readiness.json["deductions"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            XCTAssertTrue(kinds.contains("genericFLHA"))
+            XCTAssertTrue(kinds.contains("toolboxTalkRepeats"))
+            let element2 = (readiness.json["elements"] as? [[String: Any]])?.first { $0["number"] as? Int == 2 }
+            XCTAssertGreaterThan(element2?["count"] as? Int ?? 0, 50)
+            let verify = try await AuditLog.verify(on: app.db)
+            XCTAssertNil(verify.firstBroken)
+            // Loading again adds nothing.
+            let before = try await FieldRecordModel.query(on: app.db).count()
+            try await DemoData.load(on: app)
+            let after = try await FieldRecordModel.query(on: app.db).count()
+            XCTAssertEqual(before, after)
+        }
+    }
+}

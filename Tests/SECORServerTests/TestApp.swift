@@ -8,7 +8,7 @@ import XCTVapor
 /// Builds the app against a fresh database — SQLite in a temp folder, or PostgreSQL when
 /// `SECOR_TEST_DATABASE_URL` is set — migrates, loads the demo data, runs `body`, and
 /// always shuts the app down.
-func withApp(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+func withApp(demo: Bool = true, demoRecords: Bool = false, _ body: (Application) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secor-test-\(UUID().uuidString)").path
     var config = AppConfig.fromEnvironment(["SECOR_DATA_DIR": folder])
     if let url = ProcessInfo.processInfo.environment["SECOR_TEST_DATABASE_URL"], !url.isEmpty {
@@ -26,7 +26,8 @@ func withApp(demo: Bool = true, _ body: (Application) async throws -> Void) asyn
             try await app.db.sql.raw("CREATE SCHEMA public").run()
         }
         try await app.migrateAndPrepare()
-        if demo { try await DemoData.load(on: app) }
+        // The demo's year of field records only where a test reads them: they slow every test.
+        if demo { try await DemoData.load(on: app, fieldRecords: demoRecords) }
         try await body(app)
     } catch {
         try? await app.asyncShutdown()

@@ -87,7 +87,7 @@ enum DemoData {
 
     /// Loads what is missing; prints the generated password when it creates accounts
     /// and `SECOR_DEMO_PASSWORD` is unset.
-    static func load(on app: Application) async throws {
+    static func load(on app: Application, fieldRecords: Bool = true) async throws {
         let config = app.secorConfig
         let existing = Set(try await UserModel.query(on: app.db).filter(\.$email ~~ accounts.map(\.email)).all().map(\.email))
         let missing = accounts.filter { !existing.contains($0.email) }
@@ -120,6 +120,7 @@ enum DemoData {
         try await app.db.writeTransaction { db in
             try await linkAccountsAndRegister(on: db)
         }
+        if fieldRecords { try await DemoRecords.load(on: app) }
         if missing.isEmpty {
             app.logger.notice("Demo data is already loaded; nothing changed.")
         } else if generated {

@@ -1,0 +1,88 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// A year of field records for the demo employers, with a few of the F2 deductions on
+/// purpose (a copied FLHA, an unsigned one, a repeated toolbox topic) so the readiness
+/// page has something to show. Loaded once per employer.
+enum DemoRecords {
+    struct Task {
+        var task: String
+        var hazards: [HazardControl]
+    }
+
+    static let rigTasks = [
+        Task(task: "Change out choke valve", hazards: [.init(hazard: "Trapped pressure", control: "Bleed down, double block and bleed"),
+                                                     .init(hazard: "H2S release", control: "Personal monitors and a buddy")]),
+        Task(task: "Rig up wireline unit", hazards: [.init(hazard: "Suspended loads", control: "Tag lines, no one under the load"),
+                                                    .init(hazard: "Pinch points at the lubricator", control: "Hands clear, spotter")]),
+        Task(task: "Haul produced water", hazards: [.init(hazard: "Spill at the load line", control: "Drip tray and spill kit at hand"),
+                                                   .init(hazard: "Lease road ruts", control: "Walk the road first, 20 km/h")]),
+        Task(task: "Replace pump jack belt", hazards: [.init(hazard: "Stored energy in the counterweight", control: "Lock out and block the crank"),
+                                                      .init(hazard: "Rotating parts", control: "Guards back on before restart")]),
+        Task(task: "Gauge tanks", hazards: [.init(hazard: "Vapour at the thief hatch", control: "Stand upwind, monitor on"),
+                                           .init(hazard: "Icy stairs", control: "Three points of contact, sand the treads")]),
+    ]
+    /// Something only that site has, so each FLHA is about the place it was done.
+    static let rigSites: [(site: String, location: String, hazard: HazardControl)] = [
+        ("Pad 14-22-047-09W5", "Wellhead 2", .init(hazard: "Overhead power line at the lease entrance", control: "Spotter for every vehicle under the line")),
+        ("Pad 7-09-048-10W5", "Tank farm", .init(hazard: "Soft ground by the flare pit", control: "Mats under the outriggers")),
+        ("Drayton Valley shop", "Bay 2", .init(hazard: "Forklift traffic in the bay", control: "Marked walkway, horn at the door")),
+    ]
+    static let topics = ["H2S awareness", "Lockout and tagout", "Winter driving", "Hand injuries", "Working near power lines",
+                         "Spill response", "Fatigue", "Ladders and stairs", "Fire extinguishers", "Hearing protection",
+                         "Slips, trips and falls", "Cold stress", "Journey management", "Lifting and rigging", "Heat stress",
+                         "Emergency response plan", "Confined spaces", "Hazard reporting", "PPE inspection", "Ground disturbance",
+                         "Wildlife on the lease", "Hot work", "Chemical labels (WHMIS)", "Trailer hitching", "Muster points",
+                         "Near-miss reporting"]
+
+    static func load(on app: Application) async throws {
+        try await seed("Northern Rig Services Ltd.", recorder: "supervisor@secor.test", crew: ["Jordan Tremblay", "Riley Nguyen", "Chris Belanger"], on: app)
+        try await seed("Prairie Roofing Co.", recorder: "owner2@secor.test", crew: ["Casey Moreau", "Dev Patel", "Morgan Ruel"], on: app)
+    }
+
+    private static func seed(_ name: String, recorder: String, crew: [String], on app: Application) async throws {
+        guard let organisation = try await OrganisationModel.query(on: app.db).filter(\.$name == name).first(),
+              let user = try await UserModel.query(on: app.db).filter(\.$email == recorder).first() else { return }
+        let id = try organisation.requireID()
+        guard try await FieldRecordModel.query(on: app.db).filter(\.$employer.$id == id).count() == 0 else { return }
+        let ref = try await EmployerRef.load(id, on: app.db, programs: app.programs)
+        let service = FieldRecordService(db: app.db)
+        let by = try CurrentUser(user)
+        let today = CalendarDay.today
+        let roofing = name.contains("Roofing")
+        // An FLHA every week day or two, a toolbox talk every other Monday-ish.
+        for (n, daysAgo) in stride(from: 360, through: 3, by: roofing ? -7 : -4).enumerated() {
+            let day = today.adding(days: -daysAgo)
+            let task = roofing ? Task(task: ["Tear off shingles", "Install underlayment", "Flash the chimney"][n % 3],
+                                      hazards: [.init(hazard: "Fall from the roof edge", control: "Guardrail on the eaves, harness tied off"),
+                                                .init(hazard: "Falling debris", control: "Chute to the bin, area below taped off")])
+                               : rigTasks[n % rigTasks.count]
+            let place = roofing ? (site: "\(120 + n) Elm St, Calgary", location: "Roof, south slope",
+                                   hazard: HazardControl(hazard: "Neighbour's driveway under the work", control: "Cone it off and tell the owner"))
+                                : rigSites[n % rigSites.count]
+            // On purpose: one FLHA copied word for word to another site, one left unsigned.
+            let copied = !roofing && n == 20
+            var hazards = task.hazards + (copied ? [] : [place.hazard])
+            if copied { hazards = rigTasks[0].hazards }
+            let signed = !roofing && n == 33 ? 1 : crew.count
+            let content = FLHAContent(site: copied ? rigSites[1].site : place.site, location: place.location,
+                                      task: copied ? rigTasks[0].task : task.task, hazards: hazards,
+                                      ppe: roofing ? ["hard hat", "harness", "gloves"] : ["FR coveralls", "hard hat", "H2S monitor"],
+                                      workers: crew.enumerated().map { WorkerSignOff(name: $0.element, signed: $0.offset < signed) },
+                                      supervisorReview: n % 5 == 0 ? "Reviewed on site; controls in place." : nil,
+                                      notes: n % 7 == 0 ? "Wind from the north-west; muster point at the lease gate." : "")
+            _ = try await service.create(ref, .flha(content), when: .init(day: day, time: "07:\(String(format: "%02d", n % 50 + 10))"),
+                                         idempotencyKey: "demo-flha-\(n)", by: by)
+            if n % (roofing ? 2 : 4) == 0 {
+                // Topics rotate; once, on purpose, a topic comes back within a month.
+                let topic = !roofing && n == 44 ? topics[(n / 4 - 1) % topics.count] : topics[(n / (roofing ? 2 : 4)) % topics.count]
+                let talk = ToolboxTalkContent(site: place.site, topic: topic,
+                                              attendees: crew.map { WorkerSignOff(name: $0, signed: true) },
+                                              notes: "Talked through \(topic.lowercased()) with the crew before the shift.")
+                _ = try await service.create(ref, .toolboxTalk(talk), when: .init(day: day, time: "06:45"),
+                                             idempotencyKey: "demo-talk-\(n)", by: by)
+            }
+        }
+    }
+}
