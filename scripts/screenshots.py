@@ -18,7 +18,9 @@ ACCOUNTS = ["esc-admin", "esc-qa", "auditor", "owner", "supervisor", "worker", "
 # Pages beyond home, per account: name -> path ("{org}" is the user's own employer).
 PAGES = {
     "owner": {"company": "{org}", "people": "{org}/people", "training": "{org}/training",
-              "matrix": "{org}/matrix", "assessor": "{org}/assessor"},
+              "matrix": "{org}/matrix", "assessor": "{org}/assessor", "readiness": "{org}/readiness",
+              "records": "{org}/records"},
+    "supervisor": {"flha-form": "{org}/records/new/flha", "toolbox-form": "{org}/records/new/toolboxTalk"},
     "esc-admin": {"employers": "/partner/employers", "applications": "/partner/applications",
                   "auditors": "/partner/auditors"},
 }

@@ -61,12 +61,12 @@ enum DemoRecords {
             let place = roofing ? (site: "\(120 + n) Elm St, Calgary", location: "Roof, south slope",
                                    hazard: HazardControl(hazard: "Neighbour's driveway under the work", control: "Cone it off and tell the owner"))
                                 : rigSites[n % rigSites.count]
-            // On purpose: one FLHA copied word for word to another site, one left unsigned.
-            let copied = !roofing && n == 20
+            // On purpose: one FLHA copied word for word to two sites, one left unsigned.
+            let copied = !roofing && (n == 20 || n == 21)
             var hazards = task.hazards + (copied ? [] : [place.hazard])
             if copied { hazards = rigTasks[0].hazards }
             let signed = !roofing && n == 33 ? 1 : crew.count
-            let content = FLHAContent(site: copied ? rigSites[1].site : place.site, location: place.location,
+            let content = FLHAContent(site: copied ? rigSites[n - 19].site : place.site, location: place.location,
                                       task: copied ? rigTasks[0].task : task.task, hazards: hazards,
                                       ppe: roofing ? ["hard hat", "harness", "gloves"] : ["FR coveralls", "hard hat", "H2S monitor"],
                                       workers: crew.enumerated().map { WorkerSignOff(name: $0.element, signed: $0.offset < signed) },
