@@ -181,3 +181,89 @@ final class DemoRecordTests: XCTestCase {
         }
     }
 }
+
+/// Pre-starts open corrective actions; incidents, investigations and the policy feed the
+/// F2 detectors; each deduction goes away when the record that fixes it is made.
+final class MoreRecordKindTests: XCTestCase {
+    private func record(_ kind: String, _ content: [String: Any], day: CalendarDay = .today, key: String? = nil) -> [String: Any] {
+        var body: [String: Any] = ["kind": kind, "occurredOn": day.iso, "occurredTime": "08:00", kind: content]
+        if let key { body["idempotencyKey"] = key }
+        return body
+    }
+
+    private func deductions(_ client: APIClient, _ employer: UUID) async throws -> [String: [[String: Any]]] {
+        let readiness = try await client.send(.GET, "/api/v1/employers/\(employer)/readiness")
+        var result: [String: [[String: Any]]] = [:]
+        for d in readiness.json["deductions"] as? [[String: Any]] ?? [] {
+            result[d["kind"] as! String] = d["findings"] as? [[String: Any]]
+        }
+        return result
+    }
+
+    func testAPreStartDefectOpensACorrectiveActionUntilVerified() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let crew = try await APIClient(app, as: "supervisor@secor.test")
+            let inspection = try await crew.send(.POST, "/api/v1/employers/\(employer)/records", json: record("preStartInspection", [
+                "equipment": "Truck 3", "site": "Shop", "items": [["item": "Brakes", "pass": true], ["item": "Mirror", "pass": false, "defect": "Cracked"]]]))
+            XCTAssertEqual(inspection.status, .created)
+            let inspectionId = try XCTUnwrap(inspection.json["id"].string)
+            let actions = try await crew.send(.GET, "/api/v1/employers/\(employer)/records?kind=correctiveAction")
+            XCTAssertEqual(actions.json.array.count, 1)
+            do { let v = try await deductions(crew, employer)["preStartDefectOpen"]?.first?["recordId"] as? String; XCTAssertEqual(v, inspectionId) }
+
+            // Verified without evidence is refused; with it, the deduction goes.
+            let actionId = try XCTUnwrap((actions.json.array.first as? [String: Any])?["id"] as? String)
+            let action = try await crew.send(.GET, "/api/v1/employers/\(employer)/records/\(actionId)")
+            var content = ((action.json["versions"] as? [[String: Any]])?.last?["correctiveAction"] as? [String: Any]) ?? [:]
+            content["status"] = "verified"
+            var amend = record("correctiveAction", content)
+            amend["reason"] = "Mirror replaced"
+            let refused = try await crew.send(.POST, "/api/v1/employers/\(employer)/records/\(actionId)/amendments", json: amend)
+            XCTAssertEqual(refused.json["field"].string, "content.verification")
+            content["verification"] = "New mirror fitted and checked on the next pre-start"
+            amend["correctiveAction"] = content
+            let verified = try await crew.send(.POST, "/api/v1/employers/\(employer)/records/\(actionId)/amendments", json: amend)
+            XCTAssertEqual(verified.status, .ok)
+            do { let v = try await deductions(crew, employer)["preStartDefectOpen"]; XCTAssertNil(v) }
+        }
+    }
+
+    // Rule F2: near misses, root causes and the signed policy through real records.
+    func testIncidentsAndThePolicyFeedTheDetectors() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            var found = try await deductions(owner, employer)
+            XCTAssertNotNil(found["noNearMiss"])
+            XCTAssertNotNil(found["policyUndatedOrSignerLeft"])
+
+            let nearMiss = try await owner.send(.POST, "/api/v1/employers/\(employer)/records", json: record("incident", [
+                "isNearMiss": true, "site": "Pad 7-09", "whatHappened": "A pipe rolled off the rack and missed a worker",
+                "rootCauses": ["Rack had no end stops"], "findingsToldTo": ["Riley Nguyen"], "findingsToldOn": CalendarDay.today.iso]))
+            XCTAssertEqual(nearMiss.status, .created)
+            let incident = try await owner.send(.POST, "/api/v1/employers/\(employer)/records", json: record("incident", [
+                "isNearMiss": false, "site": "Shop", "whatHappened": "Cut hand on sheet metal", "rootCauses": [String]()]))
+            let incidentId = try XCTUnwrap(incident.json["id"].string)
+            let noWhen = try await owner.send(.POST, "/api/v1/employers/\(employer)/records", json: record("incident", [
+                "isNearMiss": true, "site": "Shop", "whatHappened": "x", "findingsToldTo": ["Crew"]]))
+            XCTAssertEqual(noWhen.json["field"].string, "content.findingsToldOn")
+
+            let riley = try await PersonModel.query(on: app.db).filter(\.$name == "Riley Nguyen").first()!
+            let policy = try await owner.send(.POST, "/api/v1/employers/\(employer)/records", json: record("safetyPolicy", [
+                "version": "5", "signedOn": CalendarDay.today.adding(days: -30).iso, "signerPersonId": riley.id!.uuidString,
+                "signerName": "Riley Nguyen", "text": "We put the safety of our people first."]))
+            XCTAssertEqual(policy.status, .created)
+            found = try await deductions(owner, employer)
+            XCTAssertNil(found["noNearMiss"])
+            XCTAssertNil(found["policyUndatedOrSignerLeft"])
+            XCTAssertEqual(found["investigationNoRootCause"]?.first?["recordId"] as? String, incidentId)
+
+            // The signer leaves: the policy now loses points.
+            riley.endDate = CalendarDay.today.adding(days: -1).iso
+            try await riley.save(on: app.db)
+            found = try await deductions(owner, employer)
+            XCTAssertTrue((found["policyUndatedOrSignerLeft"]?.first?["reason"] as? String)?.contains("Riley Nguyen, who left") == true)
+        }
+    }
+}

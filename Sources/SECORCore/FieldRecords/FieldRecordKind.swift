@@ -3,12 +3,16 @@ import Foundation
 /// Everyday records that build the audit file (F1), each tied to the evidence kind the
 /// protocol data names.
 public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
-    case flha, toolboxTalk
+    case flha, toolboxTalk, preStartInspection, correctiveAction, incident, safetyPolicy
 
     public var title: String {
         switch self {
         case .flha: return "Field-level hazard assessment"
         case .toolboxTalk: return "Toolbox talk"
+        case .preStartInspection: return "Equipment pre-start inspection"
+        case .correctiveAction: return "Corrective action"
+        case .incident: return "Incident or near-miss report"
+        case .safetyPolicy: return "Safety policy"
         }
     }
 
@@ -16,16 +20,25 @@ public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
         switch self {
         case .flha: return .flha
         case .toolboxTalk: return .toolboxTalk
+        case .preStartInspection: return .preStartInspection
+        case .correctiveAction: return .correctiveAction
+        case .incident: return .incidentReport
+        case .safetyPolicy: return .safetyPolicy
         }
     }
 
-    /// The elements (A11) a record of this kind proves, where no protocol says otherwise:
-    /// FLHAs element 2, toolbox talks element 5 (ongoing safety training) and 1 (management
-    /// participation), after the evidence lists of seed 003.
+    /// The elements (A11) a record of this kind proves, where no protocol says otherwise,
+    /// after the evidence lists of seed 003: FLHAs 2; toolbox talks 5 (ongoing training)
+    /// and 1 (management participation); pre-starts 4; corrective actions 3; incidents and
+    /// their investigations 6; the signed policy 1.
     public var defaultElements: [Int] {
         switch self {
         case .flha: return [2]
         case .toolboxTalk: return [5, 1]
+        case .preStartInspection: return [4]
+        case .correctiveAction: return [3]
+        case .incident: return [6]
+        case .safetyPolicy: return [1]
         }
     }
 }

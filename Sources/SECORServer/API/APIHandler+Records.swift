@@ -67,6 +67,26 @@ extension APIHandler {
         case .toolboxTalk:
             guard let c = body.toolboxTalk else { throw AppError.invalid("toolboxTalk", "A toolbox talk needs its content in 'toolboxTalk'.") }
             return .toolboxTalk(ToolboxTalkContent(site: c.site ?? "", topic: c.topic, attendees: c.attendees.map(signOff), notes: c.notes ?? ""))
+        case .preStartInspection:
+            guard let c = body.preStartInspection else { throw AppError.invalid("preStartInspection", "A pre-start needs its content in 'preStartInspection'.") }
+            return .preStartInspection(PreStartContent(equipment: c.equipment, site: c.site ?? "",
+                                                       items: c.items.map { ChecklistItem(item: $0.item, pass: $0.pass, defect: $0.defect ?? "") },
+                                                       notes: c.notes ?? ""))
+        case .correctiveAction:
+            guard let c = body.correctiveAction else { throw AppError.invalid("correctiveAction", "A corrective action needs its content in 'correctiveAction'.") }
+            return .correctiveAction(CorrectiveActionContent(sourceRecordId: c.sourceRecordId, sourceItem: c.sourceItem, description: c.description,
+                                                             owner: c.owner, dueOn: c.dueOn, status: CorrectiveActionStatus(rawValue: c.status.rawValue)!,
+                                                             verification: c.verification ?? ""))
+        case .incident:
+            guard let c = body.incident else { throw AppError.invalid("incident", "An incident needs its content in 'incident'.") }
+            return .incident(IncidentContent(isNearMiss: c.isNearMiss, site: c.site, whatHappened: c.whatHappened,
+                                             immediateActions: c.immediateActions ?? "", rootCauses: c.rootCauses ?? [],
+                                             contributingFactors: c.contributingFactors ?? [], correctiveActions: c.correctiveActions ?? "",
+                                             findingsToldTo: c.findingsToldTo ?? [], findingsToldOn: c.findingsToldOn))
+        case .safetyPolicy:
+            guard let c = body.safetyPolicy else { throw AppError.invalid("safetyPolicy", "A safety policy needs its content in 'safetyPolicy'.") }
+            return .safetyPolicy(SafetyPolicyContent(version: c.version, signedOn: c.signedOn, signerPersonId: c.signerPersonId,
+                                                     signerName: c.signerName, text: c.text))
         }
     }
 
@@ -80,6 +100,10 @@ extension APIHandler {
             let content = try RecordContent.decode(kind: detail.content.kind, json: Data(v.content.utf8))
             var flha: Components.Schemas.FLHAContent?
             var talk: Components.Schemas.ToolboxTalkContent?
+            var preStart: Components.Schemas.PreStartContent?
+            var action: Components.Schemas.CorrectiveActionContent?
+            var incident: Components.Schemas.IncidentContent?
+            var policy: Components.Schemas.SafetyPolicyContent?
             switch content {
             case .flha(let c):
                 flha = .init(site: c.site, location: c.location, task: c.task, hazards: c.hazards.map { .init(hazard: $0.hazard, control: $0.control) },
@@ -88,9 +112,21 @@ extension APIHandler {
             case .toolboxTalk(let c):
                 talk = .init(site: c.site, topic: c.topic, attendees: c.attendees.map { .init(name: $0.name, personId: $0.personId, signed: $0.signed) },
                              notes: c.notes)
+            case .preStartInspection(let c):
+                preStart = .init(equipment: c.equipment, site: c.site, items: c.items.map { .init(item: $0.item, pass: $0.pass, defect: $0.defect) }, notes: c.notes)
+            case .correctiveAction(let c):
+                action = .init(sourceRecordId: c.sourceRecordId, sourceItem: c.sourceItem, description: c.description, owner: c.owner,
+                               dueOn: c.dueOn, status: .init(rawValue: c.status.rawValue)!, verification: c.verification)
+            case .incident(let c):
+                incident = .init(isNearMiss: c.isNearMiss, site: c.site, whatHappened: c.whatHappened, immediateActions: c.immediateActions,
+                                 rootCauses: c.rootCauses, contributingFactors: c.contributingFactors, correctiveActions: c.correctiveActions,
+                                 findingsToldTo: c.findingsToldTo, findingsToldOn: c.findingsToldOn)
+            case .safetyPolicy(let c):
+                policy = .init(version: c.version, signedOn: c.signedOn, signerPersonId: c.signerPersonId, signerName: c.signerName, text: c.text)
             }
             return .init(version: v.version, occurredOn: v.occurredOn, occurredTime: v.occurredTime, contentHash: v.contentHash,
                          authorId: v.authorId.uuidString, reason: v.reason, flha: flha, toolboxTalk: talk,
+                         preStartInspection: preStart, correctiveAction: action, incident: incident, safetyPolicy: policy,
                          signOffs: detail.signOffs.filter { $0.version == v.version }.map { .init(name: $0.signerName, signedAt: $0.signedAt, contentHash: $0.contentHash) })
         }
         return .init(id: try r.requireID().uuidString, kind: r.kind, occurredOn: r.occurredOn, occurredTime: r.occurredTime, site: r.site,

@@ -9,11 +9,19 @@ import Vapor
 enum RecordContent: Sendable, Equatable {
     case flha(FLHAContent)
     case toolboxTalk(ToolboxTalkContent)
+    case preStartInspection(PreStartContent)
+    case correctiveAction(CorrectiveActionContent)
+    case incident(IncidentContent)
+    case safetyPolicy(SafetyPolicyContent)
 
     var kind: FieldRecordKind {
         switch self {
         case .flha: return .flha
         case .toolboxTalk: return .toolboxTalk
+        case .preStartInspection: return .preStartInspection
+        case .correctiveAction: return .correctiveAction
+        case .incident: return .incident
+        case .safetyPolicy: return .safetyPolicy
         }
     }
 
@@ -21,6 +29,9 @@ enum RecordContent: Sendable, Equatable {
         switch self {
         case .flha(let c): return c.site
         case .toolboxTalk(let c): return c.site
+        case .preStartInspection(let c): return c.site
+        case .incident(let c): return c.site
+        case .correctiveAction, .safetyPolicy: return ""
         }
     }
 
@@ -28,6 +39,10 @@ enum RecordContent: Sendable, Equatable {
         switch self {
         case .flha(let c): return c.searchText
         case .toolboxTalk(let c): return c.searchText
+        case .preStartInspection(let c): return c.searchText
+        case .correctiveAction(let c): return c.searchText
+        case .incident(let c): return c.searchText
+        case .safetyPolicy(let c): return c.searchText
         }
     }
 
@@ -36,6 +51,8 @@ enum RecordContent: Sendable, Equatable {
         switch self {
         case .flha(let c): return c.workers.filter(\.signed)
         case .toolboxTalk(let c): return c.attendees.filter(\.signed)
+        case .safetyPolicy(let c): return [WorkerSignOff(name: c.signerName, personId: c.signerPersonId, signed: true)]
+        case .preStartInspection, .correctiveAction, .incident: return []
         }
     }
 
@@ -44,6 +61,10 @@ enum RecordContent: Sendable, Equatable {
             switch self {
             case .flha(let c): return .flha(try c.validated())
             case .toolboxTalk(let c): return .toolboxTalk(try c.validated())
+            case .preStartInspection(let c): return .preStartInspection(try c.validated())
+            case .correctiveAction(let c): return .correctiveAction(try c.validated())
+            case .incident(let c): return .incident(try c.validated())
+            case .safetyPolicy(let c): return .safetyPolicy(try c.validated())
             }
         } catch let error as RecordContentError {
             throw AppError.invalid("content.\(error.field)", error.message)
@@ -53,17 +74,28 @@ enum RecordContent: Sendable, Equatable {
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let data: Data
         switch self {
-        case .flha(let c): return String(decoding: try encoder.encode(c), as: UTF8.self)
-        case .toolboxTalk(let c): return String(decoding: try encoder.encode(c), as: UTF8.self)
+        case .flha(let c): data = try encoder.encode(c)
+        case .toolboxTalk(let c): data = try encoder.encode(c)
+        case .preStartInspection(let c): data = try encoder.encode(c)
+        case .correctiveAction(let c): data = try encoder.encode(c)
+        case .incident(let c): data = try encoder.encode(c)
+        case .safetyPolicy(let c): data = try encoder.encode(c)
         }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func decode(kind: FieldRecordKind, json data: Data) throws -> RecordContent {
+        let decoder = JSONDecoder()
         do {
             switch kind {
-            case .flha: return .flha(try JSONDecoder().decode(FLHAContent.self, from: data))
-            case .toolboxTalk: return .toolboxTalk(try JSONDecoder().decode(ToolboxTalkContent.self, from: data))
+            case .flha: return .flha(try decoder.decode(FLHAContent.self, from: data))
+            case .toolboxTalk: return .toolboxTalk(try decoder.decode(ToolboxTalkContent.self, from: data))
+            case .preStartInspection: return .preStartInspection(try decoder.decode(PreStartContent.self, from: data))
+            case .correctiveAction: return .correctiveAction(try decoder.decode(CorrectiveActionContent.self, from: data))
+            case .incident: return .incident(try decoder.decode(IncidentContent.self, from: data))
+            case .safetyPolicy: return .safetyPolicy(try decoder.decode(SafetyPolicyContent.self, from: data))
             }
         } catch let error as DecodingError {
             throw AppError.invalid("content" + (SECORErrorMiddleware.field(error).map { ".\($0)" } ?? ""),
@@ -125,6 +157,7 @@ struct FieldRecordService {
                 try await addVersion(record, content, when: when, reason: "", by: user, on: db)
                 try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: content.kind.rawValue,
                                           entityId: record.id!.uuidString, detail: "\(when.day.iso) \(content.site)")
+                try await openCorrectiveActions(for: record, content, when: when, by: user, on: db)
             }
         } catch where key != nil {
             // Two sends of the same key at once: the unique key let one in; return it.
@@ -155,6 +188,32 @@ struct FieldRecordService {
                                       entityId: record.id!.uuidString, detail: "version \(record.currentVersion): \(why)")
         }
         return try await detail(ref, id)
+    }
+
+    /// Each pre-start defect opens a corrective action (identified, due in 7 days, owned
+    /// by whoever recorded the inspection until someone takes it).
+    private func openCorrectiveActions(for record: FieldRecordModel, _ content: RecordContent, when: When,
+                                       by user: CurrentUser, on db: Database) async throws {
+        guard case .preStartInspection(let inspection) = content else { return }
+        for defect in inspection.defects {
+            let action = CorrectiveActionContent(sourceRecordId: record.id!.uuidString, sourceItem: defect.item,
+                                                 description: "\(inspection.equipment): fix \(defect.item.lowercased()) — \(defect.defect)",
+                                                 owner: user.name, dueOn: when.day.adding(days: 7).iso, status: .identified)
+            let model = FieldRecordModel()
+            model.$employer.id = record.$employer.id
+            model.recordedBy = user.id
+            model.kind = FieldRecordKind.correctiveAction.rawValue
+            model.occurredOn = when.day.iso
+            model.occurredTime = when.time
+            model.site = inspection.site
+            model.searchText = action.searchText
+            model.currentVersion = 1
+            model.idempotencyKey = record.idempotencyKey.map { "\($0)-defect-\(defect.item)".prefix(100).description }
+            try await model.create(on: db)
+            try await addVersion(model, .correctiveAction(action), when: when, reason: "", by: user, on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: "correctiveAction",
+                                      entityId: model.id!.uuidString, detail: "opened by pre-start \(record.id!.uuidString)")
+        }
     }
 
     private func addVersion(_ record: FieldRecordModel, _ content: RecordContent, when: When, reason: String,

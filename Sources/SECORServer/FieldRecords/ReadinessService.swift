@@ -15,7 +15,9 @@ struct ReadinessService {
     func report(_ ref: EmployerRef, on day: CalendarDay) async throws -> Report {
         let windowMonths = ref.profile.evidenceWindowMonths
         let from = day.adding(months: -windowMonths).adding(days: 1)
+        // The policy in force may be older than the window: read it from any day.
         let records = try await FieldRecordService(db: db).all(ref, from: from)
+            + FieldRecordService(db: db).all(ref, from: CalendarDay(1970, 1, 1)).filter { $0.1.kind == .safetyPolicy && $0.0.occurredOn < from.iso }
         let employer = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
         var entries: [FileEntry] = []
         var evidence = AuditFileEvidence()
@@ -26,6 +28,27 @@ struct ReadinessService {
             switch content {
             case .flha(let c): evidence.flhas.append(c.evidence(id: id, day: occurred))
             case .toolboxTalk(let c): evidence.toolboxTalks.append(ToolboxTalkEvidence(id: id, day: occurred, topic: c.topic))
+            case .incident(let c):
+                evidence.incidents.append(IncidentEvidence(id: id, day: occurred, isNearMiss: c.isNearMiss))
+                // Every report carries its investigation, which needs a root cause.
+                evidence.investigations.append(InvestigationEvidence(id: id, day: occurred, rootCauses: c.rootCauses))
+            case .safetyPolicy(let c):
+                evidence.policies.append(PolicyEvidence(id: id, version: c.version, signedOn: c.signedOn.flatMap { try? CalendarDay(iso: $0) },
+                                                        signerPersonId: c.signerPersonId, signerName: c.signerName))
+            case .preStartInspection, .correctiveAction:
+                break  // paired below: each defect with the corrective action it opened
+            }
+        }
+        let actions = records.compactMap { record, content -> CorrectiveActionContent? in
+            if case .correctiveAction(let action) = content { return action } else { return nil }
+        }
+        for (record, content) in records {
+            guard case .preStartInspection(let inspection) = content, let day = try? CalendarDay(iso: record.occurredOn) else { continue }
+            let id = record.id!.uuidString
+            for defect in inspection.defects {
+                let action = actions.first { $0.sourceRecordId == id && $0.sourceItem == defect.item }
+                evidence.preStartDefects.append(DefectEvidence(inspectionId: id, day: day, equipment: inspection.equipment,
+                                                               defect: defect.defect, correctiveAction: action?.status))
             }
         }
         // Training records prove element 5 (F1).

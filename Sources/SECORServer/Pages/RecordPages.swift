@@ -21,6 +21,9 @@ struct RecordPages: RouteCollection {
             var control: String?
             var name: String?
             var signed: String?
+            var item: String?
+            var pass: String?
+            var defect: String?
         }
         var occurredOn: String?
         var occurredTime: String?
@@ -35,6 +38,34 @@ struct RecordPages: RouteCollection {
         var workers: [Row]?
         var reason: String?
         var idempotencyKey: String?
+        // pre-start
+        var equipment: String?
+        var items: [Row]?
+        // corrective action
+        var sourceRecordId: String?
+        var sourceItem: String?
+        var description: String?
+        var owner: String?
+        var dueOn: String?
+        var status: String?
+        var verification: String?
+        // incident
+        var nearMiss: String?
+        var whatHappened: String?
+        var immediateActions: String?
+        var rootCauses: String?
+        var contributingFactors: String?
+        var correctiveActions: String?
+        var findingsToldTo: String?
+        var findingsToldOn: String?
+        // policy
+        var version: String?
+        var signedOn: String?
+        var signerName: String?
+        var text: String?
+
+        static func lines(_ text: String?) -> [String] { (text ?? "").split(whereSeparator: \.isNewline).map(String.init) }
+        static func commas(_ text: String?) -> [String] { (text ?? "").split(separator: ",").map(String.init) }
 
         func content(_ kind: FieldRecordKind) -> RecordContent {
             let people = (workers ?? []).map { WorkerSignOff(name: $0.name ?? "", signed: Validate.flag($0.signed)) }
@@ -46,6 +77,21 @@ struct RecordPages: RouteCollection {
                                          supervisorReview: supervisorReview, notes: notes ?? ""))
             case .toolboxTalk:
                 return .toolboxTalk(ToolboxTalkContent(site: site ?? "", topic: topic ?? "", attendees: people, notes: notes ?? ""))
+            case .preStartInspection:
+                return .preStartInspection(PreStartContent(equipment: equipment ?? "", site: site ?? "",
+                    items: (items ?? []).map { ChecklistItem(item: $0.item ?? "", pass: ($0.pass ?? "pass") == "pass", defect: $0.defect ?? "") },
+                    notes: notes ?? ""))
+            case .correctiveAction:
+                return .correctiveAction(CorrectiveActionContent(sourceRecordId: sourceRecordId?.nilIfEmpty, sourceItem: sourceItem?.nilIfEmpty,
+                    description: description ?? "", owner: owner ?? "", dueOn: dueOn ?? "",
+                    status: CorrectiveActionStatus(rawValue: status ?? "") ?? .identified, verification: verification ?? ""))
+            case .incident:
+                return .incident(IncidentContent(isNearMiss: Validate.flag(nearMiss), site: site ?? "", whatHappened: whatHappened ?? "",
+                    immediateActions: immediateActions ?? "", rootCauses: Self.lines(rootCauses), contributingFactors: Self.lines(contributingFactors),
+                    correctiveActions: correctiveActions ?? "", findingsToldTo: Self.commas(findingsToldTo), findingsToldOn: findingsToldOn))
+            case .safetyPolicy:
+                return .safetyPolicy(SafetyPolicyContent(version: version ?? "", signedOn: signedOn, signerPersonId: nil,
+                                                         signerName: signerName ?? "", text: text ?? ""))
             }
         }
 
@@ -61,6 +107,18 @@ struct RecordPages: RouteCollection {
             case .toolboxTalk(let c):
                 site = c.site; topic = c.topic; notes = c.notes
                 workers = c.attendees.map { Row(name: $0.name, signed: $0.signed ? "on" : nil) }
+            case .preStartInspection(let c):
+                equipment = c.equipment; site = c.site; notes = c.notes
+                items = c.items.map { Row(item: $0.item, pass: $0.pass ? "pass" : "fail", defect: $0.defect) }
+            case .correctiveAction(let c):
+                sourceRecordId = c.sourceRecordId; sourceItem = c.sourceItem; description = c.description; owner = c.owner
+                dueOn = c.dueOn; status = c.status.rawValue; verification = c.verification
+            case .incident(let c):
+                nearMiss = c.isNearMiss ? "on" : nil; site = c.site; whatHappened = c.whatHappened; immediateActions = c.immediateActions
+                rootCauses = c.rootCauses.joined(separator: "\n"); contributingFactors = c.contributingFactors.joined(separator: "\n")
+                correctiveActions = c.correctiveActions; findingsToldTo = c.findingsToldTo.joined(separator: ", "); findingsToldOn = c.findingsToldOn
+            case .safetyPolicy(let c):
+                version = c.version; signedOn = c.signedOn; signerName = c.signerName; text = c.text
             }
         }
 
@@ -76,6 +134,8 @@ struct RecordPages: RouteCollection {
         var form: Form
         var hazardRows: [Form.Row]
         var workerRows: [Form.Row]
+        var itemRows: [Form.Row]
+        var statuses: [SelectOption]
         var roster: [String]
         var error: FormError?
         var amending: Bool
@@ -133,13 +193,20 @@ struct RecordPages: RouteCollection {
         hazards += Array(repeating: Form.Row(), count: max(4, hazards.count + 1) - hazards.count)
         var workers = form.workers ?? []
         workers += Array(repeating: Form.Row(), count: max(5, workers.count + 1) - workers.count)
+        var items = form.items ?? []
+        if items.isEmpty {
+            items = ["Brakes", "Lights and signals", "Tires", "Fluid leaks", "Horn and backup alarm", "Fire extinguisher"].map { Form.Row(item: $0, pass: "pass") }
+        }
+        items += Array(repeating: Form.Row(pass: "pass"), count: 2)
         let roster = try await req.people.list(ref).filter { $0.person?.isOnAccount(on: .today) ?? false }.map(\.name)
         let base = "/employers/\(ref.id.uuidString)/records"
         return try await req.view.render("record-form", FormContext(
             layout: req.layoutContext(title: recordId == nil ? "New \(kind.title.lowercased())" : "Amend \(kind.title.lowercased())"),
             employerId: ref.id.uuidString, kind: kind.rawValue, title: kind.title,
             action: recordId.map { "\(base)/\($0.uuidString)/amend" } ?? "\(base)/new/\(kind.rawValue)",
-            form: form, hazardRows: hazards, workerRows: workers, roster: roster, error: error, amending: recordId != nil,
+            form: form, hazardRows: hazards, workerRows: workers, itemRows: items,
+            statuses: CorrectiveActionStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (form.status ?? "identified")) },
+            roster: roster, error: error, amending: recordId != nil,
             idempotencyKey: form.idempotencyKey ?? UUID().uuidString))
     }
 
@@ -266,6 +333,24 @@ struct RecordPages: RouteCollection {
             return ["Topic: \(c.topic)"] + (c.site.isEmpty ? [] : ["Site: \(c.site)"])
                 + ["Attendees: " + c.attendees.map { "\($0.name)\($0.signed ? " (signed)" : " (not signed)")" }.joined(separator: ", ")]
                 + (c.notes.isEmpty ? [] : ["Notes: \(c.notes)"])
+        case .preStartInspection(let c):
+            return ["Equipment: \(c.equipment)"] + (c.site.isEmpty ? [] : ["Site: \(c.site)"])
+                + c.items.map { $0.pass ? "✓ \($0.item)" : "✗ \($0.item): \($0.defect) (a corrective action was opened)" }
+                + (c.notes.isEmpty ? [] : ["Notes: \(c.notes)"])
+        case .correctiveAction(let c):
+            return ["Action: \(c.description)", "Owner: \(c.owner)", "Due: \(c.dueOn)", "Status: \(c.status.rawValue)"]
+                + (c.verification.isEmpty ? [] : ["Verified by: \(c.verification)"])
+        case .incident(let c):
+            var lines = [c.isNearMiss ? "Near miss" : "Incident", "Site: \(c.site)", "What happened: \(c.whatHappened)"]
+            if !c.immediateActions.isEmpty { lines.append("Immediate actions: \(c.immediateActions)") }
+            lines.append("Root causes: " + (c.rootCauses.isEmpty ? "none named" : c.rootCauses.joined(separator: "; ")))
+            if !c.contributingFactors.isEmpty { lines.append("Contributing factors: " + c.contributingFactors.joined(separator: "; ")) }
+            if !c.correctiveActions.isEmpty { lines.append("Corrective actions: \(c.correctiveActions)") }
+            let told = c.findingsToldTo.joined(separator: ", ")
+            lines.append(told.isEmpty ? "Findings not yet told to the crew" : "Findings told to \(told) on \(c.findingsToldOn ?? "")")
+            return lines
+        case .safetyPolicy(let c):
+            return ["Version \(c.version), signed by \(c.signerName)" + (c.signedOn.map { " on \($0)" } ?? " (undated)"), c.text]
         }
     }
 }
