@@ -50,7 +50,8 @@ enum DemoData {
             phone: "780-555-0142", email: "office@northernrig.test", wcb: ("8812345", "06103"), associatePaidUntil: nil,
             people: [("Sam Okafor", .owner, "Owner", 8, "owner@secor.test"), ("Jordan Tremblay", .supervisor, "Rig supervisor", 5, "supervisor@secor.test"),
                      ("Riley Nguyen", .worker, "Operator", 2, "worker@secor.test"), ("Avery Okafor", .familyMember, "Office", 6, nil),
-                     ("Chris Belanger", .worker, "Operator", 3, nil), ("Pat Lindqvist", .partTime, "Swamper", 1, nil)],
+                     ("Chris Belanger", .worker, "Operator", 3, nil), ("Pat Lindqvist", .partTime, "Swamper", 1, nil),
+                     ("Dale Whitmore", .manager, "Operations manager", 6, nil)],
             training: [("Sam Okafor", "spd", 900), ("Sam Okafor", "refresher-hazard-management", 200), ("Jordan Tremblay", "h2s-alive", 300),
                        ("Riley Nguyen", "h2s-alive", 1040), ("Chris Belanger", "standard-first-aid", 500)],
             matrix: [("Operator", "h2s-alive"), ("Operator", "standard-first-aid"), ("Rig supervisor", "h2s-alive"), ("Rig supervisor", "standard-first-aid")],
@@ -177,6 +178,8 @@ enum DemoData {
             model.familiarWithOperation = category == .owner || category == .supervisor
             model.jobRole = role
             model.startDate = today.adding(years: -years).iso
+            // The demo's former manager left a year ago (the policy he signed now loses points).
+            model.endDate = person == "Dale Whitmore" ? today.adding(days: -365).iso : nil
             try await model.create(on: db)
             personIds[person] = model.id
         }

@@ -51,6 +51,17 @@ enum DemoRecords {
         let by = try CurrentUser(user)
         let today = CalendarDay.today
         let roofing = name.contains("Roofing")
+        // The signed policy (Northern Rig's is signed by a manager who has since left: F2),
+        // and an investigation with no root cause.
+        let signer = roofing ? crew[0] : "Dale Whitmore"
+        let signerId = try await PersonModel.query(on: app.db).filter(\.$employer.$id == id).filter(\.$name == signer).first()?.id
+        let policy = SafetyPolicyContent(version: roofing ? "2" : "3", signedOn: today.adding(days: -420).iso, signerPersonId: signerId?.uuidString, signerName: signer,
+                                         text: "\(name) puts the health and safety of every worker first. We find and control hazards, train our people, and investigate every incident and near miss.")
+        _ = try await service.create(ref, .safetyPolicy(policy), when: .init(day: today.adding(days: -420), time: "09:00"), idempotencyKey: "demo-policy", by: by)
+        let cut = IncidentContent(isNearMiss: false, site: roofing ? "Roof, north slope" : "Drayton Valley shop",
+                                  whatHappened: "Worker cut a hand on sheet metal while moving scrap.", immediateActions: "First aid; area cleaned up.",
+                                  rootCauses: [], contributingFactors: ["Gloves not worn"], correctiveActions: "", findingsToldTo: [], findingsToldOn: nil)
+        _ = try await service.create(ref, .incident(cut), when: .init(day: today.adding(days: -75), time: "14:20"), idempotencyKey: "demo-incident", by: by)
         // An FLHA every week day or two, a toolbox talk every other Monday-ish.
         for (n, daysAgo) in stride(from: 360, through: 3, by: roofing ? -7 : -4).enumerated() {
             let day = today.adding(days: -daysAgo)
@@ -74,6 +85,27 @@ enum DemoRecords {
                                       notes: n % 7 == 0 ? "Wind from the north-west; muster point at the lease gate." : "")
             _ = try await service.create(ref, .flha(content), when: .init(day: day, time: "07:\(String(format: "%02d", n % 50 + 10))"),
                                          idempotencyKey: "demo-flha-\(n)", by: by)
+            // A pre-start every other week; one defect is left open on purpose.
+            if !roofing && n % 4 == 1 {
+                let broken = n == 57 || n % 20 == 1
+                let inspection = PreStartContent(equipment: "Truck \(n % 3 + 1)", site: place.site, items: [
+                    ChecklistItem(item: "Brakes", pass: true), ChecklistItem(item: "Lights and signals", pass: true),
+                    ChecklistItem(item: "Tires", pass: !broken, defect: broken ? "Sidewall cut on the left rear" : ""),
+                    ChecklistItem(item: "Fire extinguisher", pass: true)])
+                let (stored, _) = try await service.create(ref, .preStartInspection(inspection), when: .init(day: day, time: "06:30"),
+                                                           idempotencyKey: "demo-prestart-\(n)", by: by)
+                if broken && n != 57 {
+                    let actions = try await service.search(ref, .init(kind: .correctiveAction)).filter { $0.occurredOn == day.iso }
+                    for action in actions {
+                        let detail = try await service.detail(ref, action.id)
+                        guard case .correctiveAction(var content) = detail.content, content.sourceRecordId == stored.record.id?.uuidString else { continue }
+                        content.status = .verified
+                        content.verification = "Tire replaced at the shop; checked on the next pre-start."
+                        _ = try await service.amend(ref, action.id, .correctiveAction(content), when: .init(day: day.adding(days: 2), time: "16:00"),
+                                                    reason: "Tire replaced", by: by)
+                    }
+                }
+            }
             if n % (roofing ? 2 : 4) == 0 {
                 // Topics rotate; once, on purpose, a topic comes back within a month.
                 let topic = !roofing && n == 44 ? topics[(n / 4 - 1) % topics.count] : topics[(n / (roofing ? 2 : 4)) % topics.count]
