@@ -134,3 +134,34 @@ final class ReadinessTests: XCTestCase {
         XCTAssertNil(deduction(.toolboxTalkRepeats, file))
     }
 }
+
+final class RecordContentTests: XCTestCase {
+    func testHazardRegisterRiskBands() throws {
+        func rating(_ l: Int, _ s: Int) -> String { HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: l, severity: s, controls: ["c"]).riskRating }
+        XCTAssertEqual([rating(1, 4), rating(1, 5), rating(3, 3), rating(2, 5), rating(4, 4), rating(3, 5), rating(5, 5)],
+                       ["low", "medium", "medium", "high", "high", "high", "critical"])
+        XCTAssertThrowsError(try HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: 0, severity: 3, controls: ["c"]).validated())
+        XCTAssertThrowsError(try HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: 3, severity: 3, controls: [" "]).validated()) {
+            XCTAssertEqual(($0 as? RecordContentError)?.field, "controls")
+        }
+    }
+
+    func testAFailedItemNeedsItsDefectOrDeficiency() throws {
+        XCTAssertThrowsError(try PreStartContent(equipment: "Truck", site: "", items: [.init(item: "Brakes", pass: false)]).validated()) {
+            XCTAssertEqual(($0 as? RecordContentError)?.field, "items[0].defect")
+        }
+        let inspection = try WorkplaceInspectionContent(area: "Shop", site: "Yard", items: [.init(item: "Exits clear", pass: false, defect: "Pallets at the door"),
+                                                                                       .init(item: "", pass: true)]).validated()
+        XCTAssertEqual(inspection.deficiencies.map(\.defect), ["Pallets at the door"])
+        XCTAssertEqual(inspection.items.count, 1)
+    }
+
+    func testFLHANeedsHazardsWithControlsAndWorkers() {
+        let base = FLHAContent(site: "Pad 1", location: "Wellhead", task: "Valve", hazards: [.init(hazard: "Pressure", control: "")], ppe: [], workers: [.init(name: "A", signed: true)])
+        XCTAssertThrowsError(try base.validated()) { XCTAssertEqual(($0 as? RecordContentError)?.field, "hazards[0].control") }
+        var noWorkers = base
+        noWorkers.hazards = [.init(hazard: "Pressure", control: "Bleed")]
+        noWorkers.workers = []
+        XCTAssertThrowsError(try noWorkers.validated()) { XCTAssertEqual(($0 as? RecordContentError)?.field, "workers[0].name") }
+    }
+}

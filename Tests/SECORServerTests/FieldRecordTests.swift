@@ -267,3 +267,52 @@ final class MoreRecordKindTests: XCTestCase {
         }
     }
 }
+
+final class InspectionAndRegisterTests: XCTestCase {
+    func testAWorkplaceDeficiencyOpensACorrectiveActionAndTheRegisterRatesRisk() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let crew = try await APIClient(app, as: "supervisor@secor.test")
+            let inspection = try await crew.send(.POST, "/api/v1/employers/\(employer)/records", json: [
+                "kind": "workplaceInspection", "occurredOn": CalendarDay.today.iso, "occurredTime": "10:00",
+                "workplaceInspection": ["area": "Shop", "items": [["item": "Exits clear", "pass": false, "defect": "Pallets at the back door"],
+                                                                   ["item": "Housekeeping", "pass": true]]]])
+            XCTAssertEqual(inspection.status, .created)
+            let actions = try await crew.send(.GET, "/api/v1/employers/\(employer)/records?kind=correctiveAction&q=pallets")
+            XCTAssertEqual(actions.json.array.count, 1)
+
+            let entry = try await crew.send(.POST, "/api/v1/employers/\(employer)/records", json: [
+                "kind": "hazardRegister", "occurredOn": CalendarDay.today.iso, "occurredTime": "10:05",
+                "hazardRegister": ["hazard": "H2S in the tank farm", "taskOrArea": "Tank gauging", "likelihood": 3, "severity": 5,
+                                   "controls": ["Personal monitors", "Gauge from upwind"]]])
+            XCTAssertEqual(entry.status, .created)
+            let content = (entry.json["versions"] as? [[String: Any]])?.first?["hazardRegister"] as? [String: Any]
+            XCTAssertEqual(content?["riskRating"] as? String, "high")
+            let bad = try await crew.send(.POST, "/api/v1/employers/\(employer)/records", json: [
+                "kind": "hazardRegister", "occurredOn": CalendarDay.today.iso, "occurredTime": "10:05",
+                "hazardRegister": ["hazard": "Noise", "taskOrArea": "Shop", "likelihood": 3, "severity": 2, "controls": [String]()]])
+            XCTAssertEqual(bad.json["field"].string, "content.controls")
+        }
+    }
+
+    // Every kind's phone form renders, and an empty one is refused with its first problem.
+    func testEveryFormRendersAndRefusesEmptyInput() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let browser = Browser(app)
+            _ = try await browser.signIn("worker@secor.test")
+            for kind in FieldRecordKind.allCases {
+                let page = try await browser.get("/employers/\(employer)/records/new/\(kind.rawValue)")
+                XCTAssertEqual(page.status, .ok, kind.rawValue)
+                XCTAssertTrue(page.body.string.contains("data-offline"), kind.rawValue)
+                let empty = try await browser.post("/employers/\(employer)/records/new/\(kind.rawValue)",
+                                                   form: ["occurredOn": CalendarDay.today.iso, "occurredTime": "09:00"])
+                XCTAssertEqual(empty.status, .badRequest, kind.rawValue)
+                XCTAssertTrue(empty.body.string.contains("class=\"error\""), kind.rawValue)
+            }
+            let count = try await FieldRecordModel.query(on: app.db).count()
+            XCTAssertEqual(count, 0)
+            do { let r = try await browser.get("/employers/\(employer)/records/new/nonsense"); XCTAssertEqual(r.status, .notFound) }
+        }
+    }
+}

@@ -3,13 +3,15 @@ import Foundation
 /// Everyday records that build the audit file (F1), each tied to the evidence kind the
 /// protocol data names.
 public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
-    case flha, toolboxTalk, preStartInspection, correctiveAction, incident, safetyPolicy
+    case flha, toolboxTalk, preStartInspection, workplaceInspection, correctiveAction, incident, hazardRegister, safetyPolicy
 
     public var title: String {
         switch self {
         case .flha: return "Field-level hazard assessment"
         case .toolboxTalk: return "Toolbox talk"
         case .preStartInspection: return "Equipment pre-start inspection"
+        case .workplaceInspection: return "Workplace inspection"
+        case .hazardRegister: return "Hazard register entry"
         case .correctiveAction: return "Corrective action"
         case .incident: return "Incident or near-miss report"
         case .safetyPolicy: return "Safety policy"
@@ -21,6 +23,8 @@ public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
         case .flha: return .flha
         case .toolboxTalk: return .toolboxTalk
         case .preStartInspection: return .preStartInspection
+        case .workplaceInspection: return .workplaceInspection
+        case .hazardRegister: return .hazardRegister
         case .correctiveAction: return .correctiveAction
         case .incident: return .incidentReport
         case .safetyPolicy: return .safetyPolicy
@@ -29,13 +33,15 @@ public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
 
     /// The elements (A11) a record of this kind proves, where no protocol says otherwise,
     /// after the evidence lists of seed 003: FLHAs 2; toolbox talks 5 (ongoing training)
-    /// and 1 (management participation); pre-starts 4; corrective actions 3; incidents and
-    /// their investigations 6; the signed policy 1.
+    /// and 1 (management participation); pre-starts and workplace inspections 4; the hazard
+    /// register 2 and 3; corrective actions 3; incidents and their investigations 6; the
+    /// signed policy 1.
     public var defaultElements: [Int] {
         switch self {
         case .flha: return [2]
         case .toolboxTalk: return [5, 1]
-        case .preStartInspection: return [4]
+        case .preStartInspection, .workplaceInspection: return [4]
+        case .hazardRegister: return [2, 3]
         case .correctiveAction: return [3]
         case .incident: return [6]
         case .safetyPolicy: return [1]

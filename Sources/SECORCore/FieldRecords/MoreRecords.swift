@@ -181,3 +181,74 @@ public struct SafetyPolicyContent: Codable, Sendable, Equatable {
 
     public var searchText: String { [version, signerName, text].joined(separator: " ") }
 }
+
+/// A workplace inspection: an area's items; each deficiency opens a corrective action.
+public struct WorkplaceInspectionContent: Codable, Sendable, Equatable {
+    public var area: String
+    public var site: String
+    public var items: [ChecklistItem]
+    public var notes: String
+
+    public init(area: String, site: String, items: [ChecklistItem], notes: String = "") {
+        self.area = area
+        self.site = site
+        self.items = items
+        self.notes = notes
+    }
+
+    public var deficiencies: [ChecklistItem] { items.filter { !$0.pass } }
+
+    public func validated() throws -> WorkplaceInspectionContent {
+        // The same checklist rules as a pre-start: a failed item names its deficiency.
+        let checked = try PreStartContent(equipment: area, site: site, items: items, notes: notes).validated()
+        return WorkplaceInspectionContent(area: try recordText(area, "area", "The area inspected", max: 120),
+                                          site: checked.site, items: checked.items, notes: checked.notes)
+    }
+
+    public var searchText: String { ([area, site, notes] + items.flatMap { [$0.item, $0.defect] }).joined(separator: " ") }
+}
+
+/// An entry of the hazard register: the hazard, where it is met, its risk and controls.
+public struct HazardRegisterContent: Codable, Sendable, Equatable {
+    public var hazard: String
+    public var taskOrArea: String
+    /// 1 (rare) to 5 (almost certain).
+    public var likelihood: Int
+    /// 1 (minor) to 5 (fatal).
+    public var severity: Int
+    public var controls: [String]
+
+    public init(hazard: String, taskOrArea: String, likelihood: Int, severity: Int, controls: [String]) {
+        self.hazard = hazard
+        self.taskOrArea = taskOrArea
+        self.likelihood = likelihood
+        self.severity = severity
+        self.controls = controls
+    }
+
+    /// Likelihood × severity, 1 to 25.
+    public var riskScore: Int { likelihood * severity }
+
+    /// The usual 5×5 matrix bands: 1-4 low, 5-9 medium, 10-16 high, 17-25 critical.
+    public var riskRating: String {
+        switch riskScore {
+        case ...4: return "low"
+        case 5...9: return "medium"
+        case 10...16: return "high"
+        default: return "critical"
+        }
+    }
+
+    public func validated() throws -> HazardRegisterContent {
+        var clean = self
+        clean.hazard = try recordText(hazard, "hazard", "The hazard", max: 200)
+        clean.taskOrArea = try recordText(taskOrArea, "taskOrArea", "The task or area", max: 200)
+        guard (1...5).contains(likelihood) else { throw RecordContentError(field: "likelihood", message: "Likelihood is 1 (rare) to 5 (almost certain).") }
+        guard (1...5).contains(severity) else { throw RecordContentError(field: "severity", message: "Severity is 1 (minor) to 5 (fatal).") }
+        clean.controls = controls.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        if clean.controls.isEmpty { throw RecordContentError(field: "controls", message: "Name at least one control for \"\(clean.hazard)\".") }
+        return clean
+    }
+
+    public var searchText: String { ([hazard, taskOrArea, riskRating] + controls).joined(separator: " ") }
+}

@@ -72,6 +72,15 @@ extension APIHandler {
             return .preStartInspection(PreStartContent(equipment: c.equipment, site: c.site ?? "",
                                                        items: c.items.map { ChecklistItem(item: $0.item, pass: $0.pass, defect: $0.defect ?? "") },
                                                        notes: c.notes ?? ""))
+        case .workplaceInspection:
+            guard let c = body.workplaceInspection else { throw AppError.invalid("workplaceInspection", "A workplace inspection needs its content in 'workplaceInspection'.") }
+            return .workplaceInspection(WorkplaceInspectionContent(area: c.area, site: c.site ?? "",
+                                                                   items: c.items.map { ChecklistItem(item: $0.item, pass: $0.pass, defect: $0.defect ?? "") },
+                                                                   notes: c.notes ?? ""))
+        case .hazardRegister:
+            guard let c = body.hazardRegister else { throw AppError.invalid("hazardRegister", "A hazard register entry needs its content in 'hazardRegister'.") }
+            return .hazardRegister(HazardRegisterContent(hazard: c.hazard, taskOrArea: c.taskOrArea, likelihood: c.likelihood,
+                                                         severity: c.severity, controls: c.controls))
         case .correctiveAction:
             guard let c = body.correctiveAction else { throw AppError.invalid("correctiveAction", "A corrective action needs its content in 'correctiveAction'.") }
             return .correctiveAction(CorrectiveActionContent(sourceRecordId: c.sourceRecordId, sourceItem: c.sourceItem, description: c.description,
@@ -101,6 +110,8 @@ extension APIHandler {
             var flha: Components.Schemas.FLHAContent?
             var talk: Components.Schemas.ToolboxTalkContent?
             var preStart: Components.Schemas.PreStartContent?
+            var workplace: Components.Schemas.WorkplaceInspectionContent?
+            var register: Components.Schemas.HazardRegisterContent?
             var action: Components.Schemas.CorrectiveActionContent?
             var incident: Components.Schemas.IncidentContent?
             var policy: Components.Schemas.SafetyPolicyContent?
@@ -114,6 +125,11 @@ extension APIHandler {
                              notes: c.notes)
             case .preStartInspection(let c):
                 preStart = .init(equipment: c.equipment, site: c.site, items: c.items.map { .init(item: $0.item, pass: $0.pass, defect: $0.defect) }, notes: c.notes)
+            case .workplaceInspection(let c):
+                workplace = .init(area: c.area, site: c.site, items: c.items.map { .init(item: $0.item, pass: $0.pass, defect: $0.defect) }, notes: c.notes)
+            case .hazardRegister(let c):
+                register = .init(hazard: c.hazard, taskOrArea: c.taskOrArea, likelihood: c.likelihood, severity: c.severity,
+                                 controls: c.controls, riskRating: c.riskRating)
             case .correctiveAction(let c):
                 action = .init(sourceRecordId: c.sourceRecordId, sourceItem: c.sourceItem, description: c.description, owner: c.owner,
                                dueOn: c.dueOn, status: .init(rawValue: c.status.rawValue)!, verification: c.verification)
@@ -126,7 +142,7 @@ extension APIHandler {
             }
             return .init(version: v.version, occurredOn: v.occurredOn, occurredTime: v.occurredTime, contentHash: v.contentHash,
                          authorId: v.authorId.uuidString, reason: v.reason, flha: flha, toolboxTalk: talk,
-                         preStartInspection: preStart, correctiveAction: action, incident: incident, safetyPolicy: policy,
+                         preStartInspection: preStart, workplaceInspection: workplace, hazardRegister: register, correctiveAction: action, incident: incident, safetyPolicy: policy,
                          signOffs: detail.signOffs.filter { $0.version == v.version }.map { .init(name: $0.signerName, signedAt: $0.signedAt, contentHash: $0.contentHash) })
         }
         return .init(id: try r.requireID().uuidString, kind: r.kind, occurredOn: r.occurredOn, occurredTime: r.occurredTime, site: r.site,

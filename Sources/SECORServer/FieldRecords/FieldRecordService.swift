@@ -10,6 +10,8 @@ enum RecordContent: Sendable, Equatable {
     case flha(FLHAContent)
     case toolboxTalk(ToolboxTalkContent)
     case preStartInspection(PreStartContent)
+    case workplaceInspection(WorkplaceInspectionContent)
+    case hazardRegister(HazardRegisterContent)
     case correctiveAction(CorrectiveActionContent)
     case incident(IncidentContent)
     case safetyPolicy(SafetyPolicyContent)
@@ -19,6 +21,8 @@ enum RecordContent: Sendable, Equatable {
         case .flha: return .flha
         case .toolboxTalk: return .toolboxTalk
         case .preStartInspection: return .preStartInspection
+        case .workplaceInspection: return .workplaceInspection
+        case .hazardRegister: return .hazardRegister
         case .correctiveAction: return .correctiveAction
         case .incident: return .incident
         case .safetyPolicy: return .safetyPolicy
@@ -31,7 +35,8 @@ enum RecordContent: Sendable, Equatable {
         case .toolboxTalk(let c): return c.site
         case .preStartInspection(let c): return c.site
         case .incident(let c): return c.site
-        case .correctiveAction, .safetyPolicy: return ""
+        case .workplaceInspection(let c): return c.site
+        case .correctiveAction, .safetyPolicy, .hazardRegister: return ""
         }
     }
 
@@ -40,6 +45,8 @@ enum RecordContent: Sendable, Equatable {
         case .flha(let c): return c.searchText
         case .toolboxTalk(let c): return c.searchText
         case .preStartInspection(let c): return c.searchText
+        case .workplaceInspection(let c): return c.searchText
+        case .hazardRegister(let c): return c.searchText
         case .correctiveAction(let c): return c.searchText
         case .incident(let c): return c.searchText
         case .safetyPolicy(let c): return c.searchText
@@ -52,7 +59,7 @@ enum RecordContent: Sendable, Equatable {
         case .flha(let c): return c.workers.filter(\.signed)
         case .toolboxTalk(let c): return c.attendees.filter(\.signed)
         case .safetyPolicy(let c): return [WorkerSignOff(name: c.signerName, personId: c.signerPersonId, signed: true)]
-        case .preStartInspection, .correctiveAction, .incident: return []
+        case .preStartInspection, .workplaceInspection, .hazardRegister, .correctiveAction, .incident: return []
         }
     }
 
@@ -62,6 +69,8 @@ enum RecordContent: Sendable, Equatable {
             case .flha(let c): return .flha(try c.validated())
             case .toolboxTalk(let c): return .toolboxTalk(try c.validated())
             case .preStartInspection(let c): return .preStartInspection(try c.validated())
+            case .workplaceInspection(let c): return .workplaceInspection(try c.validated())
+            case .hazardRegister(let c): return .hazardRegister(try c.validated())
             case .correctiveAction(let c): return .correctiveAction(try c.validated())
             case .incident(let c): return .incident(try c.validated())
             case .safetyPolicy(let c): return .safetyPolicy(try c.validated())
@@ -79,6 +88,8 @@ enum RecordContent: Sendable, Equatable {
         case .flha(let c): data = try encoder.encode(c)
         case .toolboxTalk(let c): data = try encoder.encode(c)
         case .preStartInspection(let c): data = try encoder.encode(c)
+        case .workplaceInspection(let c): data = try encoder.encode(c)
+        case .hazardRegister(let c): data = try encoder.encode(c)
         case .correctiveAction(let c): data = try encoder.encode(c)
         case .incident(let c): data = try encoder.encode(c)
         case .safetyPolicy(let c): data = try encoder.encode(c)
@@ -93,6 +104,8 @@ enum RecordContent: Sendable, Equatable {
             case .flha: return .flha(try decoder.decode(FLHAContent.self, from: data))
             case .toolboxTalk: return .toolboxTalk(try decoder.decode(ToolboxTalkContent.self, from: data))
             case .preStartInspection: return .preStartInspection(try decoder.decode(PreStartContent.self, from: data))
+            case .workplaceInspection: return .workplaceInspection(try decoder.decode(WorkplaceInspectionContent.self, from: data))
+            case .hazardRegister: return .hazardRegister(try decoder.decode(HazardRegisterContent.self, from: data))
             case .correctiveAction: return .correctiveAction(try decoder.decode(CorrectiveActionContent.self, from: data))
             case .incident: return .incident(try decoder.decode(IncidentContent.self, from: data))
             case .safetyPolicy: return .safetyPolicy(try decoder.decode(SafetyPolicyContent.self, from: data))
@@ -190,14 +203,20 @@ struct FieldRecordService {
         return try await detail(ref, id)
     }
 
-    /// Each pre-start defect opens a corrective action (identified, due in 7 days, owned
-    /// by whoever recorded the inspection until someone takes it).
+    /// Each pre-start defect and workplace deficiency opens a corrective action
+    /// (identified, due in 7 days, owned by whoever recorded the inspection until someone
+    /// takes it).
     private func openCorrectiveActions(for record: FieldRecordModel, _ content: RecordContent, when: When,
                                        by user: CurrentUser, on db: Database) async throws {
-        guard case .preStartInspection(let inspection) = content else { return }
-        for defect in inspection.defects {
+        let subject: String, failed: [ChecklistItem], site: String
+        switch content {
+        case .preStartInspection(let c): (subject, failed, site) = (c.equipment, c.defects, c.site)
+        case .workplaceInspection(let c): (subject, failed, site) = (c.area, c.deficiencies, c.site)
+        default: return
+        }
+        for defect in failed {
             let action = CorrectiveActionContent(sourceRecordId: record.id!.uuidString, sourceItem: defect.item,
-                                                 description: "\(inspection.equipment): fix \(defect.item.lowercased()) — \(defect.defect)",
+                                                 description: "\(subject): fix \(defect.item.lowercased()) — \(defect.defect)",
                                                  owner: user.name, dueOn: when.day.adding(days: 7).iso, status: .identified)
             let model = FieldRecordModel()
             model.$employer.id = record.$employer.id
@@ -205,7 +224,7 @@ struct FieldRecordService {
             model.kind = FieldRecordKind.correctiveAction.rawValue
             model.occurredOn = when.day.iso
             model.occurredTime = when.time
-            model.site = inspection.site
+            model.site = site
             model.searchText = action.searchText
             model.currentVersion = 1
             model.idempotencyKey = record.idempotencyKey.map { "\($0)-defect-\(defect.item)".prefix(100).description }

@@ -35,6 +35,8 @@ struct ReadinessService {
             case .safetyPolicy(let c):
                 evidence.policies.append(PolicyEvidence(id: id, version: c.version, signedOn: c.signedOn.flatMap { try? CalendarDay(iso: $0) },
                                                         signerPersonId: c.signerPersonId, signerName: c.signerName))
+            case .workplaceInspection, .hazardRegister:
+                break  // coverage only: F2 names no deduction of their own
             case .preStartInspection, .correctiveAction:
                 break  // paired below: each defect with the corrective action it opened
             }

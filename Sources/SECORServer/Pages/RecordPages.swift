@@ -38,8 +38,14 @@ struct RecordPages: RouteCollection {
         var workers: [Row]?
         var reason: String?
         var idempotencyKey: String?
-        // pre-start
+        // pre-start and workplace inspection
         var equipment: String?
+        var area: String?
+        // hazard register
+        var hazard: String?
+        var likelihood: String?
+        var severity: String?
+        var controls: String?
         var items: [Row]?
         // corrective action
         var sourceRecordId: String?
@@ -81,6 +87,13 @@ struct RecordPages: RouteCollection {
                 return .preStartInspection(PreStartContent(equipment: equipment ?? "", site: site ?? "",
                     items: (items ?? []).map { ChecklistItem(item: $0.item ?? "", pass: ($0.pass ?? "pass") == "pass", defect: $0.defect ?? "") },
                     notes: notes ?? ""))
+            case .workplaceInspection:
+                return .workplaceInspection(WorkplaceInspectionContent(area: area ?? "", site: site ?? "",
+                    items: (items ?? []).map { ChecklistItem(item: $0.item ?? "", pass: ($0.pass ?? "pass") == "pass", defect: $0.defect ?? "") },
+                    notes: notes ?? ""))
+            case .hazardRegister:
+                return .hazardRegister(HazardRegisterContent(hazard: hazard ?? "", taskOrArea: task ?? "", likelihood: Int(likelihood ?? "") ?? 0,
+                                                             severity: Int(severity ?? "") ?? 0, controls: Self.lines(controls)))
             case .correctiveAction:
                 return .correctiveAction(CorrectiveActionContent(sourceRecordId: sourceRecordId?.nilIfEmpty, sourceItem: sourceItem?.nilIfEmpty,
                     description: description ?? "", owner: owner ?? "", dueOn: dueOn ?? "",
@@ -110,6 +123,12 @@ struct RecordPages: RouteCollection {
             case .preStartInspection(let c):
                 equipment = c.equipment; site = c.site; notes = c.notes
                 items = c.items.map { Row(item: $0.item, pass: $0.pass ? "pass" : "fail", defect: $0.defect) }
+            case .workplaceInspection(let c):
+                area = c.area; site = c.site; notes = c.notes
+                items = c.items.map { Row(item: $0.item, pass: $0.pass ? "pass" : "fail", defect: $0.defect) }
+            case .hazardRegister(let c):
+                hazard = c.hazard; task = c.taskOrArea; likelihood = String(c.likelihood); severity = String(c.severity)
+                controls = c.controls.joined(separator: "\n")
             case .correctiveAction(let c):
                 sourceRecordId = c.sourceRecordId; sourceItem = c.sourceItem; description = c.description; owner = c.owner
                 dueOn = c.dueOn; status = c.status.rawValue; verification = c.verification
@@ -136,6 +155,8 @@ struct RecordPages: RouteCollection {
         var workerRows: [Form.Row]
         var itemRows: [Form.Row]
         var statuses: [SelectOption]
+        /// 1 to 5, for the hazard register's likelihood and severity.
+        var scale: [String] = (1...5).map(String.init)
         var roster: [String]
         var error: FormError?
         var amending: Bool
@@ -195,7 +216,10 @@ struct RecordPages: RouteCollection {
         workers += Array(repeating: Form.Row(), count: max(5, workers.count + 1) - workers.count)
         var items = form.items ?? []
         if items.isEmpty {
-            items = ["Brakes", "Lights and signals", "Tires", "Fluid leaks", "Horn and backup alarm", "Fire extinguisher"].map { Form.Row(item: $0, pass: "pass") }
+            let checklist = kind == .workplaceInspection
+                ? ["Exits and walkways clear", "Housekeeping", "Fire extinguishers charged", "First aid kit stocked", "Chemicals labelled (WHMIS)", "Guards in place"]
+                : ["Brakes", "Lights and signals", "Tires", "Fluid leaks", "Horn and backup alarm", "Fire extinguisher"]
+            items = checklist.map { Form.Row(item: $0, pass: "pass") }
         }
         items += Array(repeating: Form.Row(pass: "pass"), count: 2)
         let roster = try await req.people.list(ref).filter { $0.person?.isOnAccount(on: .today) ?? false }.map(\.name)
@@ -337,6 +361,14 @@ struct RecordPages: RouteCollection {
             return ["Equipment: \(c.equipment)"] + (c.site.isEmpty ? [] : ["Site: \(c.site)"])
                 + c.items.map { $0.pass ? "✓ \($0.item)" : "✗ \($0.item): \($0.defect) (a corrective action was opened)" }
                 + (c.notes.isEmpty ? [] : ["Notes: \(c.notes)"])
+        case .workplaceInspection(let c):
+            return ["Area: \(c.area)"] + (c.site.isEmpty ? [] : ["Site: \(c.site)"])
+                + c.items.map { $0.pass ? "✓ \($0.item)" : "✗ \($0.item): \($0.defect) (a corrective action was opened)" }
+                + (c.notes.isEmpty ? [] : ["Notes: \(c.notes)"])
+        case .hazardRegister(let c):
+            return ["Hazard: \(c.hazard)", "Task or area: \(c.taskOrArea)",
+                    "Risk: \(c.riskRating) (likelihood \(c.likelihood) × severity \(c.severity) = \(c.riskScore))"]
+                + c.controls.map { "Control: \($0)" }
         case .correctiveAction(let c):
             return ["Action: \(c.description)", "Owner: \(c.owner)", "Due: \(c.dueOn)", "Status: \(c.status.rawValue)"]
                 + (c.verification.isEmpty ? [] : ["Verified by: \(c.verification)"])
