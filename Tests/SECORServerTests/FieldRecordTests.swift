@@ -316,3 +316,41 @@ final class InspectionAndRegisterTests: XCTestCase {
         }
     }
 }
+
+final class RecordAttachmentTests: XCTestCase {
+    // Photos and files on a record: stored by hash, bound into the version's content hash,
+    // kept by an amendment that brings none, and only this employer's files.
+    func testPhotosAreBoundToTheVersion() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let crew = try await APIClient(app, as: "supervisor@secor.test")
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+            let photo = try await crew.send(.POST, "/api/v1/employers/\(employer)/files?filename=wellhead.png", bytes: png)
+            let photoId = try XCTUnwrap(photo.json["id"].string)
+            var body: [String: Any] = ["kind": "toolboxTalk", "occurredOn": CalendarDay.today.iso, "occurredTime": "06:45",
+                                       "toolboxTalk": ["topic": "Hot work", "attendees": [["name": "Jordan Tremblay", "signed": true]]],
+                                       "fileIds": [photoId]]
+            let created = try await crew.send(.POST, "/api/v1/employers/\(employer)/records", json: body)
+            XCTAssertEqual(created.status, .created)
+            let first = (created.json["versions"] as? [[String: Any]])?.first
+            XCTAssertEqual((first?["attachments"] as? [[String: Any]])?.first?["sha256"] as? String, photo.json["sha256"].string)
+            let id = try XCTUnwrap(created.json["id"].string)
+
+            body["fileIds"] = nil
+            body["reason"] = "Added the notes"
+            body["toolboxTalk"] = ["topic": "Hot work", "notes": "Fire watch for 30 minutes after", "attendees": [["name": "Jordan Tremblay", "signed": true]]]
+            let amended = try await crew.send(.POST, "/api/v1/employers/\(employer)/records/\(id)/amendments", json: body)
+            let second = (amended.json["versions"] as? [[String: Any]])?.last
+            XCTAssertEqual((second?["attachments"] as? [[String: Any]])?.count, 1)
+
+            // Another employer's file cannot be attached.
+            let other = try await APIClient(app, as: "owner2@secor.test")
+            let prairie = try await app.organisationId(named: "Prairie Roofing Co.")
+            body["fileIds"] = [photoId]
+            body["reason"] = nil
+            let refused = try await other.send(.POST, "/api/v1/employers/\(prairie)/records", json: body)
+            XCTAssertEqual(refused.status, .badRequest)
+            XCTAssertEqual(refused.json["field"].string, "fileIds")
+        }
+    }
+}

@@ -22,15 +22,16 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the record as JSON.") }
         let when = try FieldRecordService.when(day: body.occurredOn, time: body.occurredTime)
         let (detail, created) = try await request.records.create(ref, try Self.content(body), when: when,
-                                                                 idempotencyKey: body.idempotencyKey, by: user)
-        let record = try Self.record(detail)
+                                                                 idempotencyKey: body.idempotencyKey,
+                                                                 attachments: try Self.attachments(body), by: user)
+        let record = try await Self.record(detail, on: request.db)
         return created ? .created(.init(body: .json(record))) : .ok(.init(body: .json(record)))
     }
 
     func getRecord(_ input: Operations.GetRecord.Input) async throws -> Operations.GetRecord.Output {
         let (request, _, ref) = try await Self.context(input.path.employerId, .view)
         let detail = try await request.records.detail(ref, try Validate.uuid(input.path.recordId, "recordId", "Record"))
-        return .ok(.init(body: .json(try Self.record(detail))))
+        return .ok(.init(body: .json(try await Self.record(detail, on: request.db))))
     }
 
     func amendRecord(_ input: Operations.AmendRecord.Input) async throws -> Operations.AmendRecord.Output {
@@ -38,8 +39,9 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the amended record as JSON.") }
         let when = try FieldRecordService.when(day: body.occurredOn, time: body.occurredTime)
         let detail = try await request.records.amend(ref, try Validate.uuid(input.path.recordId, "recordId", "Record"),
-                                                     try Self.content(body), when: when, reason: body.reason, by: user)
-        return .ok(.init(body: .json(try Self.record(detail))))
+                                                     try Self.content(body), when: when, reason: body.reason,
+                                                     attachments: try Self.attachments(body), by: user)
+        return .ok(.init(body: .json(try await Self.record(detail, on: request.db))))
     }
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
@@ -99,12 +101,18 @@ extension APIHandler {
         }
     }
 
+    static func attachments(_ body: Components.Schemas.RecordInput) throws -> FieldRecordService.Attachments {
+        guard let ids = body.fileIds, !ids.isEmpty else { return .none }
+        return .stored(try ids.map { try Validate.uuid($0, "fileIds", "File") })
+    }
+
     static func signOff(_ s: Components.Schemas.SignOff) -> WorkerSignOff {
         WorkerSignOff(name: s.name, personId: s.personId, signed: s.signed)
     }
 
-    static func record(_ detail: RecordDetail) throws -> Components.Schemas.Record {
+    static func record(_ detail: RecordDetail, on db: Database) async throws -> Components.Schemas.Record {
         let r = detail.record
+        let files = try await StoredFileModel.query(on: db).filter(\.$id ~~ detail.versions.flatMap(\.attachmentIds)).all()
         let versions = try detail.versions.map { v -> Components.Schemas.RecordVersion in
             let content = try RecordContent.decode(kind: detail.content.kind, json: Data(v.content.utf8))
             var flha: Components.Schemas.FLHAContent?
@@ -141,7 +149,11 @@ extension APIHandler {
                 policy = .init(version: c.version, signedOn: c.signedOn, signerPersonId: c.signerPersonId, signerName: c.signerName, text: c.text)
             }
             return .init(version: v.version, occurredOn: v.occurredOn, occurredTime: v.occurredTime, contentHash: v.contentHash,
-                         authorId: v.authorId.uuidString, reason: v.reason, flha: flha, toolboxTalk: talk,
+                         authorId: v.authorId.uuidString, reason: v.reason,
+                         attachments: v.attachmentIds.compactMap { id in files.first { $0.id == id } }.map {
+                             .init(id: $0.id!.uuidString, name: $0.originalName, contentType: $0.contentType, size: $0.size, sha256: $0.sha256)
+                         },
+                         flha: flha, toolboxTalk: talk,
                          preStartInspection: preStart, workplaceInspection: workplace, hazardRegister: register, correctiveAction: action, incident: incident, safetyPolicy: policy,
                          signOffs: detail.signOffs.filter { $0.version == v.version }.map { .init(name: $0.signerName, signedAt: $0.signedAt, contentHash: $0.contentHash) })
         }

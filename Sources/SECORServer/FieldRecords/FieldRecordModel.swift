@@ -45,6 +45,10 @@ final class FieldRecordVersionModel: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
     @Field(key: "occurred_on") var occurredOn: String
     @Field(key: "occurred_time") var occurredTime: String
+    /// Photos and files of this version: stored-file ids, comma-separated.
+    @OptionalField(key: "attachments") var attachments: String?
+
+    var attachmentIds: [UUID] { (attachments ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) } }
 
     init() {}
 }

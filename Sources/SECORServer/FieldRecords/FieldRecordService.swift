@@ -129,6 +129,8 @@ struct RecordDetail: Sendable {
 /// find, and the audit-log trail of both.
 struct FieldRecordService {
     let db: Database
+    /// Where uploaded photos and files go (the file store's folder).
+    var filesRoot: String = ""
 
     struct When: Sendable {
         var day: CalendarDay
@@ -148,12 +150,14 @@ struct FieldRecordService {
 
     /// Stores a new record. With an idempotency key already used by this employer it
     /// returns the stored record instead (`created` false): a retry stores nothing twice.
-    func create(_ ref: EmployerRef, _ raw: RecordContent, when: When, idempotencyKey: String?, by user: CurrentUser) async throws -> (RecordDetail, created: Bool) {
+    func create(_ ref: EmployerRef, _ raw: RecordContent, when: When, idempotencyKey: String?, attachments: Attachments = .none,
+                by user: CurrentUser) async throws -> (RecordDetail, created: Bool) {
         try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
         let key = idempotencyKey?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if let key, key.count > 100 { throw AppError.invalid("idempotencyKey", "An idempotency key has at most 100 characters.") }
         if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
         let content = try raw.validated()
+        let files = try await prepare(attachments, ref, by: user)
         let record = FieldRecordModel()
         record.$employer.id = ref.id
         record.recordedBy = user.id
@@ -167,7 +171,7 @@ struct FieldRecordService {
         do {
             try await db.writeTransaction { db in
                 try await record.create(on: db)
-                try await addVersion(record, content, when: when, reason: "", by: user, on: db)
+                try await addVersion(record, content, when: when, reason: "", files: files, by: user, on: db)
                 try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: content.kind.rawValue,
                                           entityId: record.id!.uuidString, detail: "\(when.day.iso) \(content.site)")
                 try await openCorrectiveActions(for: record, content, when: when, by: user, on: db)
@@ -182,12 +186,18 @@ struct FieldRecordService {
 
     /// Adds a version; the earlier ones stay as they were (S4 in spirit: nothing is
     /// silently changed).
-    func amend(_ ref: EmployerRef, _ id: UUID?, _ raw: RecordContent, when: When, reason: String?, by user: CurrentUser) async throws -> RecordDetail {
+    func amend(_ ref: EmployerRef, _ id: UUID?, _ raw: RecordContent, when: When, reason: String?, attachments: Attachments = .none,
+               by user: CurrentUser) async throws -> RecordDetail {
         try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
         let current = try await detail(ref, id)
         guard raw.kind == current.content.kind else { throw AppError.invalid("kind", "An amendment keeps the record's kind.") }
         let why = try Validate.text(reason, "reason", "The reason for the amendment", max: 500)
         let content = try raw.validated()
+        // An amendment keeps the earlier version's files unless it brings its own.
+        var files = try await prepare(attachments, ref, by: user)
+        if files.isEmpty, let previous = current.versions.last {
+            files = try await StoredFileModel.query(on: db).filter(\.$id ~~ previous.attachmentIds).all().map { .stored($0) }
+        }
         let record = current.record
         try await db.writeTransaction { db in
             record.currentVersion += 1
@@ -196,7 +206,7 @@ struct FieldRecordService {
             record.site = content.site
             record.searchText = content.searchText
             try await record.save(on: db)
-            try await addVersion(record, content, when: when, reason: why, by: user, on: db)
+            try await addVersion(record, content, when: when, reason: why, files: files, by: user, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "record.amend", entity: content.kind.rawValue,
                                       entityId: record.id!.uuidString, detail: "version \(record.currentVersion): \(why)")
         }
@@ -235,10 +245,67 @@ struct FieldRecordService {
         }
     }
 
-    private func addVersion(_ record: FieldRecordModel, _ content: RecordContent, when: When, reason: String,
+    /// Photos and files for a record: new uploads (pages) or files stored before (API).
+    enum Attachments: Sendable {
+        case none
+        case uploads([TrainingService.Upload])
+        case stored([UUID])
+    }
+
+    /// A file ready to attach: already in the store, or checked and written, its row to add.
+    enum PreparedFile: Sendable {
+        case stored(StoredFileModel)
+        case new(sha256: String, kind: String, name: String, size: Int)
+
+        var sha256: String {
+            switch self {
+            case .stored(let f): return f.sha256
+            case .new(let sha, _, _, _): return sha
+            }
+        }
+    }
+
+    private func prepare(_ attachments: Attachments, _ ref: EmployerRef, by user: CurrentUser) async throws -> [PreparedFile] {
+        switch attachments {
+        case .none:
+            return []
+        case .stored(let ids):
+            guard ids.count <= 20 else { throw AppError.invalid("fileIds", "At most 20 files per record.") }
+            let files = try await StoredFileModel.query(on: db).filter(\.$id ~~ ids).filter(\.$employer.$id == ref.id).all()
+            guard files.count == Set(ids).count else { throw AppError.invalid("fileIds", "A file id is not one of this employer's files.") }
+            return files.map { .stored($0) }
+        case .uploads(let uploads):
+            guard uploads.count <= 20 else { throw AppError.invalid("photos", "At most 20 files per record.") }
+            let store = FileStore(db: db, root: filesRoot)
+            return try uploads.map { upload in
+                let stored = try store.store(upload.bytes, filename: upload.filename, employerId: ref.id, by: user, field: "photos")
+                return .new(sha256: stored.sha256, kind: stored.kind.rawValue, name: stored.name, size: upload.bytes.count)
+            }
+        }
+    }
+
+    private func addVersion(_ record: FieldRecordModel, _ content: RecordContent, when: When, reason: String, files: [PreparedFile] = [],
                             by user: CurrentUser, on db: Database) async throws {
+        var fileIds: [UUID] = []
+        for file in files {
+            switch file {
+            case .stored(let model): fileIds.append(try model.requireID())
+            case .new(let sha, let kind, let name, let size):
+                let model = StoredFileModel()
+                model.$employer.id = record.$employer.id
+                model.uploadedBy = user.id
+                model.sha256 = sha
+                model.size = size
+                model.contentType = kind
+                model.originalName = name
+                try await model.create(on: db)
+                fileIds.append(try model.requireID())
+            }
+        }
         let json = try content.json()
-        let hash = SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)".utf8)).map { String(format: "%02x", $0) }.joined()
+        // The hash binds the day, the content and every attached file's own hash.
+        let fileHashes = files.map(\.sha256).joined(separator: ",")
+        let hash = SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)\n\(fileHashes)".utf8)).map { String(format: "%02x", $0) }.joined()
         let version = FieldRecordVersionModel()
         version.$record.id = try record.requireID()
         version.version = record.currentVersion
@@ -248,6 +315,7 @@ struct FieldRecordService {
         version.reason = reason
         version.occurredOn = when.day.iso
         version.occurredTime = when.time
+        version.attachments = fileIds.isEmpty ? nil : fileIds.map(\.uuidString).joined(separator: ",")
         try await version.create(on: db)
         let now = Date()
         for signer in content.signers {
@@ -356,5 +424,5 @@ extension String {
 }
 
 extension Request {
-    var records: FieldRecordService { FieldRecordService(db: db) }
+    var records: FieldRecordService { FieldRecordService(db: db, filesRoot: files.root) }
 }

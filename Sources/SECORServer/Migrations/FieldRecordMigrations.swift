@@ -1,6 +1,18 @@
 import Fluent
 import SQLKit
 
+struct AddRecordAttachments: AsyncMigration {
+    var name: String { "2026-11-22-add-record-attachments" }
+
+    func prepare(on db: Database) async throws {
+        try await db.schema("field_record_versions").field("attachments", .string).update()
+    }
+
+    func revert(on db: Database) async throws {
+        try await db.schema("field_record_versions").deleteField("attachments").update()
+    }
+}
+
 struct CreateFieldRecords: AsyncMigration {
     var name: String { "2026-11-22-create-field-records" }
 

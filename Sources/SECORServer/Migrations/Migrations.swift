@@ -18,6 +18,7 @@ enum Migrations {
         CreateAuditors(),
         CreateNotifications(),
         CreateFieldRecords(),
+        AddRecordAttachments(),
     ]
 }
 

@@ -8,10 +8,12 @@ struct RecordPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("employers", ":employerId", "records", use: list)
         routes.get("employers", ":employerId", "records", "new", ":kind", use: new)
-        routes.post("employers", ":employerId", "records", "new", ":kind", use: create)
+        // Photos and files ride along: collect up to the file store's limit.
+        let upload = ByteCount(integerLiteral: BodyLimitMiddleware.maxBytes)
+        routes.on(.POST, "employers", ":employerId", "records", "new", ":kind", body: .collect(maxSize: upload), use: create)
         routes.get("employers", ":employerId", "records", ":recordId", use: show)
         routes.get("employers", ":employerId", "records", ":recordId", "amend", use: amendForm)
-        routes.post("employers", ":employerId", "records", ":recordId", "amend", use: amend)
+        routes.on(.POST, "employers", ":employerId", "records", ":recordId", "amend", body: .collect(maxSize: upload), use: amend)
     }
 
     /// What the phone form posts; rows left blank are dropped by the rules.
@@ -38,6 +40,14 @@ struct RecordPages: RouteCollection {
         var workers: [Row]?
         var reason: String?
         var idempotencyKey: String?
+        /// Photos and files (an empty file input sends one part with no name and no bytes).
+        var photos: [File]?
+
+        var attachments: FieldRecordService.Attachments {
+            let uploads = (photos ?? []).filter { !($0.filename.isEmpty && $0.data.readableBytes == 0) }
+                .map { TrainingService.Upload(bytes: Array($0.data.readableBytesView), filename: $0.filename) }
+            return uploads.isEmpty ? .none : .uploads(uploads)
+        }
         // pre-start and workplace inspection
         var equipment: String?
         var area: String?
@@ -183,7 +193,8 @@ struct RecordPages: RouteCollection {
         let form = try req.content.decode(Form.self)
         return try await req.submitForm({
             let when = try FieldRecordService.when(day: form.occurredOn, time: form.occurredTime)
-            let (detail, _) = try await req.records.create(ref, form.content(kind), when: when, idempotencyKey: form.idempotencyKey, by: user)
+            let (detail, _) = try await req.records.create(ref, form.content(kind), when: when, idempotencyKey: form.idempotencyKey,
+                                                           attachments: form.attachments, by: user)
             return req.redirect(to: "/employers/\(ref.id.uuidString)/records/\(detail.record.id!.uuidString)")
         }, orRender: { error in try await render(req, ref, kind: kind, form: form, error: error, recordId: nil) })
     }
@@ -203,7 +214,8 @@ struct RecordPages: RouteCollection {
         let form = try req.content.decode(Form.self)
         return try await req.submitForm({
             let when = try FieldRecordService.when(day: form.occurredOn, time: form.occurredTime)
-            _ = try await req.records.amend(ref, id, form.content(current.content.kind), when: when, reason: form.reason, by: user)
+            _ = try await req.records.amend(ref, id, form.content(current.content.kind), when: when, reason: form.reason,
+                                            attachments: form.attachments, by: user)
             return req.redirect(to: "/employers/\(ref.id.uuidString)/records/\(id!.uuidString)")
         }, orRender: { error in try await render(req, ref, kind: current.content.kind, form: form, error: error, recordId: id) })
     }
@@ -290,7 +302,13 @@ struct RecordPages: RouteCollection {
             canRecord: Policy.decide(user, .employer(ref.scope, .recordFieldWork)) == .allow))
     }
 
+    struct Attachment: Encodable {
+        var href: String
+        var name: String
+    }
+
     struct VersionView: Encodable {
+        var attachments: [Attachment]
         var version: Int
         var when: String
         var author: String
@@ -300,13 +318,14 @@ struct RecordPages: RouteCollection {
         var signOffs: [String]
         var hasSignOffs: Bool { !signOffs.isEmpty }
 
-        enum CodingKeys: String, CodingKey { case version, when, author, reason, hash, lines, signOffs, hasSignOffs }
+        enum CodingKeys: String, CodingKey { case version, when, author, reason, hash, lines, signOffs, hasSignOffs, attachments }
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(version, forKey: .version); try c.encode(when, forKey: .when); try c.encode(author, forKey: .author)
             try c.encode(reason, forKey: .reason); try c.encode(hash, forKey: .hash); try c.encode(lines, forKey: .lines)
             try c.encode(signOffs, forKey: .signOffs); try c.encode(hasSignOffs, forKey: .hasSignOffs)
+            try c.encode(attachments, forKey: .attachments)
         }
     }
 
@@ -326,12 +345,15 @@ struct RecordPages: RouteCollection {
         let ref = try await req.employerRef(.view)
         let detail = try await req.records.detail(ref, req.parameters.get("recordId", as: UUID.self))
         let authors = try await UserModel.query(on: req.db).filter(\.$id ~~ detail.versions.map(\.authorId)).all()
+        let files = try await StoredFileModel.query(on: req.db).filter(\.$id ~~ detail.versions.flatMap(\.attachmentIds)).all()
         let stamp = DateFormatter()
         stamp.timeZone = CalendarDay.albertaTimeZone
         stamp.dateFormat = "d MMM yyyy HH:mm"
         let views = try detail.versions.map { v -> VersionView in
             let content = try RecordContent.decode(kind: detail.content.kind, json: Data(v.content.utf8))
-            return VersionView(version: v.version, when: "\((try? CalendarDay(iso: v.occurredOn).readable) ?? v.occurredOn) \(v.occurredTime)",
+            let attached = v.attachmentIds.compactMap { id in files.first { $0.id == id } }
+                .map { Attachment(href: "/employers/\(ref.id.uuidString)/files/\($0.id!.uuidString)", name: $0.originalName) }
+            return VersionView(attachments: attached, version: v.version, when: "\((try? CalendarDay(iso: v.occurredOn).readable) ?? v.occurredOn) \(v.occurredTime)",
                                author: (authors.first { $0.id == v.authorId }?.name ?? "someone") + (v.createdAt.map { ", typed \(stamp.string(from: $0))" } ?? ""),
                                reason: v.reason, hash: String(v.contentHash.prefix(16)), lines: Self.lines(content),
                                signOffs: detail.signOffs.filter { $0.version == v.version }.map { "\($0.signerName), \(stamp.string(from: $0.signedAt))" })

@@ -42,7 +42,13 @@
         if (navigator.onLine) return;
         event.preventDefault();
         var fields = [];
-        new FormData(form).forEach(function (value, name) { fields.push([name, value]); });
+        var dropped = false;
+        new FormData(form).forEach(function (value, name) {
+          // Files cannot wait in the outbox: the record goes without them, and says so.
+          if (typeof value !== 'string') { if (value.size) { dropped = true; } return; }
+          fields.push([name, value]);
+        });
+        if (dropped) { alert('No network: the record is kept on this phone without its photos. Add them when you are back online (Amend).'); }
         var key = form.querySelector('input[name=idempotencyKey]').value;
         save(load().concat([{ action: form.action, fields: fields, key: key }]));
         form.reset();
