@@ -354,3 +354,24 @@ final class RecordAttachmentTests: XCTestCase {
         }
     }
 }
+
+final class RecordsHistoryTests: XCTestCase {
+    // Rule E5 with field records: the earliest record starts the three months.
+    func testAFieldRecordStartsTheRecordsHistory() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Foothills Hot Shot Ltd.")
+            let admin = try await APIClient(app, as: "esc-admin@secor.test")
+            var reasons = try await admin.send(.GET, "/api/v1/employers/\(employer)/eligibility").json["reasons"].array
+            XCTAssertTrue(reasons.contains { ($0 as? [String: Any])?["rule"] as? String == "E5" })
+            // Foothills has no user who records; write one record as its owner would, through the service.
+            let ref = try await EmployerRef.load(employer, on: app.db, programs: app.programs)
+            let owner = UserModel(id: UUID(), organisationId: employer, email: "lee@foothills.test", name: "Lee Harper", passwordHash: "x", role: .employerOwner)
+            try await owner.create(on: app.db)
+            let talk = ToolboxTalkContent(site: "Yard", topic: "Winter driving", attendees: [.init(name: "Lee Harper", signed: true)], notes: "")
+            _ = try await FieldRecordService(db: app.db).create(ref, .toolboxTalk(talk), when: .init(day: CalendarDay.today.adding(months: -3), time: "07:00"),
+                                                                idempotencyKey: nil, by: try CurrentUser(owner))
+            reasons = try await admin.send(.GET, "/api/v1/employers/\(employer)/eligibility").json["reasons"].array
+            XCTAssertFalse(reasons.contains { ($0 as? [String: Any])?["rule"] as? String == "E5" })
+        }
+    }
+}

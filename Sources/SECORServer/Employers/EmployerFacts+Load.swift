@@ -9,10 +9,11 @@ struct EmployerRecords: Sendable {
     var wcbAccounts: [WCBAccount]
     var completions: [CourseCompletion]
     var associatePaidUntil: CalendarDay?
+    /// The day of the employer's earliest field record (FLHA, inspection, ...), if any.
+    var firstFieldRecord: CalendarDay?
 
-    /// E5: the earliest health and safety record; training records count (F1) until the
-    /// field records of the records issue add theirs.
-    var firstRecordDate: CalendarDay? { completions.map(\.completedOn).min() }
+    /// E5: the earliest health and safety record: a field record or a training record (F1).
+    var firstRecordDate: CalendarDay? { (completions.map(\.completedOn) + [firstFieldRecord].compactMap { $0 }).min() }
 
     var facts: EmployerFacts {
         EmployerFacts(people: people, wcbAccounts: wcbAccounts, associateMembershipPaidUntil: associatePaidUntil,
@@ -31,6 +32,13 @@ struct EmployerRecords: Sendable {
         let accounts = try await WCBAccountModel.query(on: db).filter(\.$employer.$id ~~ ids).sort(\.$number).all()
         let completions = try await CompletionModel.query(on: db).filter(\.$employer.$id ~~ ids).all()
         let employers = try await EmployerModel.query(on: db).filter(\.$id ~~ ids).all()
+        // One row per employer: the day of its earliest field record.
+        var firstRecords: [UUID: CalendarDay] = [:]
+        for id in ids {
+            if let first = try await FieldRecordModel.query(on: db).filter(\.$employer.$id == id).sort(\.$occurredOn).first() {
+                firstRecords[id] = try? CalendarDay(iso: first.occurredOn)
+            }
+        }
         var result: [UUID: EmployerRecords] = [:]
         for id in ids {
             let mine = people.filter { $0.$employer.id == id }
@@ -41,7 +49,8 @@ struct EmployerRecords: Sendable {
                     WCBAccount(number: $0.number, industryCode: $0.industryCode, active: $0.active)
                 },
                 completions: completions.filter { $0.$employer.id == id }.compactMap(\.completion),
-                associatePaidUntil: employers.first { $0.id == id }?.associatePaidUntil.flatMap { try? CalendarDay(iso: $0) })
+                associatePaidUntil: employers.first { $0.id == id }?.associatePaidUntil.flatMap { try? CalendarDay(iso: $0) },
+                firstFieldRecord: firstRecords[id])
         }
         return result
     }
