@@ -59,7 +59,7 @@ public enum AuditFile {
                 let month = firstMonth.adding(months: offset)
                 let count = mine.filter { $0.day.year == month.year && $0.day.month == month.month }.count
                 return ("\(names[month.month - 1]) \(month.year % 100)", count)
-            }.filter { _ in true }
+            }
             var gaps: [String] = []
             for (kind, title) in expected[number] ?? [] {
                 let last = mine.filter { $0.kind == kind }.map(\.day).max()

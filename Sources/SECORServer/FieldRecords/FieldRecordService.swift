@@ -291,13 +291,8 @@ struct FieldRecordService {
             switch file {
             case .stored(let model): fileIds.append(try model.requireID())
             case .new(let sha, let kind, let name, let size):
-                let model = StoredFileModel()
-                model.$employer.id = record.$employer.id
-                model.uploadedBy = user.id
-                model.sha256 = sha
-                model.size = size
-                model.contentType = kind
-                model.originalName = name
+                let model = StoredFileModel(employerId: record.$employer.id, uploadedBy: user.id, sha256: sha, size: size,
+                                            contentType: kind, originalName: name)
                 try await model.create(on: db)
                 fileIds.append(try model.requireID())
             }

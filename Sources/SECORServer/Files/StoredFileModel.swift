@@ -15,4 +15,14 @@ final class StoredFileModel: Model, @unchecked Sendable {
     @Field(key: "original_name") var originalName: String
 
     init() {}
+
+    /// The row of a file the store has just checked and written.
+    init(employerId: UUID, uploadedBy: UUID, sha256: String, size: Int, contentType: String, originalName: String) {
+        self.$employer.id = employerId
+        self.uploadedBy = uploadedBy
+        self.sha256 = sha256
+        self.size = size
+        self.contentType = contentType
+        self.originalName = originalName
+    }
 }

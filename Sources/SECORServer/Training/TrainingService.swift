@@ -54,13 +54,8 @@ struct TrainingService {
         let size = certificate?.bytes.count ?? 0
         try await db.writeTransaction { db in
             if let stored {
-                let file = StoredFileModel()
-                file.$employer.id = ref.id
-                file.uploadedBy = user.id
-                file.sha256 = stored.sha256
-                file.size = size
-                file.contentType = stored.kind.rawValue
-                file.originalName = stored.name
+                let file = StoredFileModel(employerId: ref.id, uploadedBy: user.id, sha256: stored.sha256, size: size,
+                                           contentType: stored.kind.rawValue, originalName: stored.name)
                 try await file.create(on: db)
                 completion.fileId = file.id
                 try await AuditLog.append(on: db, actor: user.id, action: "file.upload", entity: "file", entityId: file.id!.uuidString,
@@ -100,13 +95,8 @@ struct TrainingService {
     func upload(_ ref: EmployerRef, _ upload: Upload, by user: CurrentUser) async throws -> StoredFileModel {
         try Policy.authorize(user, .employer(ref.scope, .editRecords), what: "employer")
         let stored = try files.store(upload.bytes, filename: upload.filename, employerId: ref.id, by: user, field: "body")
-        let file = StoredFileModel()
-        file.$employer.id = ref.id
-        file.uploadedBy = user.id
-        file.sha256 = stored.sha256
-        file.size = upload.bytes.count
-        file.contentType = stored.kind.rawValue
-        file.originalName = stored.name
+        let file = StoredFileModel(employerId: ref.id, uploadedBy: user.id, sha256: stored.sha256, size: upload.bytes.count,
+                                   contentType: stored.kind.rawValue, originalName: stored.name)
         try await db.writeTransaction { db in
             try await file.create(on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "file.upload", entity: "file", entityId: file.id!.uuidString,
