@@ -370,9 +370,13 @@ struct FieldRecordService {
     }
 
     /// Every record of the employer with its current content (for the audit file).
-    func all(_ ref: EmployerRef, from: CalendarDay) async throws -> [(FieldRecordModel, RecordContent)] {
-        let records = try await FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
-            .filter(\.$occurredOn >= from.iso).all()
+    func all(_ ref: EmployerRef, from: CalendarDay? = nil, before: CalendarDay? = nil,
+             kind: FieldRecordKind? = nil) async throws -> [(FieldRecordModel, RecordContent)] {
+        let query = FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
+        if let from { query.filter(\.$occurredOn >= from.iso) }
+        if let before { query.filter(\.$occurredOn < before.iso) }
+        if let kind { query.filter(\.$kind == kind.rawValue) }
+        let records = try await query.all()
         guard !records.isEmpty else { return [] }
         let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ records.compactMap(\.id)).all()
         return records.compactMap { record in

@@ -16,8 +16,8 @@ struct ReadinessService {
         let windowMonths = ref.profile.evidenceWindowMonths
         let from = day.adding(months: -windowMonths).adding(days: 1)
         // The policy in force may be older than the window: read it from any day.
-        let records = try await FieldRecordService(db: db).all(ref, from: from)
-            + FieldRecordService(db: db).all(ref, from: CalendarDay(1970, 1, 1)).filter { $0.1.kind == .safetyPolicy && $0.0.occurredOn < from.iso }
+        let service = FieldRecordService(db: db)
+        let records = try await service.all(ref, from: from) + service.all(ref, before: from, kind: .safetyPolicy)
         let employer = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
         var entries: [FileEntry] = []
         var evidence = AuditFileEvidence()
