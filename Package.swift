@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "SECORCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
-            resources: [.copy("Profiles")]
+            resources: [.copy("Profiles"), .copy("Protocols")]
         ),
         .target(
             name: "SECORServer",

@@ -1,10 +1,13 @@
 """Browser acceptance of offline capture: load the FLHA form, lose the network, record
-an FLHA, get the network back; the server holds exactly one copy.
+an FLHA with a photo, get the network back; the server holds exactly one copy, with its
+photo.
 
 Usage: offline_flow.py BASE_URL   (demo password in SECOR_DEMO_PASSWORD)
 """
+import base64
 import os
 import sys
+import tempfile
 import time
 
 from selenium import webdriver
@@ -55,6 +58,10 @@ try:
                          ("c0", "Gloves and wait to cool"), ("w0", "Jordan Tremblay")):
         driver.find_element(By.ID, field).send_keys(value)
     driver.execute_script("document.getElementById('s0').click()")
+    photo = os.path.join(tempfile.mkdtemp(), "separator.png")
+    with open(photo, "wb") as f:  # a 1x1 PNG: the photo a worker took of the separator
+        f.write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))
+    driver.find_element(By.ID, "photos").send_keys(photo)
     button = driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]")
     driver.execute_script("arguments[0].scrollIntoView()", button)
     button.click()
@@ -65,5 +72,9 @@ try:
     wait.until(lambda d: d.execute_script("return JSON.parse(localStorage.getItem('secor-outbox') || '[]').length") == 0)
     check(True, "online again: the outbox is empty")
     check(matches(company) == 1, "the server holds exactly one copy")
+    driver.find_element(By.CSS_SELECTOR, "ul.plain li a").click()
+    wait.until(lambda d: "/records/" in d.current_url)
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "a") if a.text.endswith(".jpg")]
+    check(links == ["separator.jpg"], f"the photo taken offline arrived with it ({links})")
 finally:
     driver.quit()

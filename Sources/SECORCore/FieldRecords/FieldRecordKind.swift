@@ -18,33 +18,19 @@ public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    public var evidenceKind: EvidenceKind {
+    /// The evidence kinds a record of this kind shows; the protocol's questions name the
+    /// kinds they accept, which ties each record to its elements (F1). An incident report
+    /// carries its investigation.
+    public var evidenceKinds: [EvidenceKind] {
         switch self {
-        case .flha: return .flha
-        case .toolboxTalk: return .toolboxTalk
-        case .preStartInspection: return .preStartInspection
-        case .workplaceInspection: return .workplaceInspection
-        case .hazardRegister: return .hazardRegister
-        case .correctiveAction: return .correctiveAction
-        case .incident: return .incidentReport
-        case .safetyPolicy: return .safetyPolicy
-        }
-    }
-
-    /// The elements (A11) a record of this kind proves, where no protocol says otherwise,
-    /// after the evidence lists of seed 003: FLHAs 2; toolbox talks 5 (ongoing training)
-    /// and 1 (management participation); pre-starts and workplace inspections 4; the hazard
-    /// register 2 and 3; corrective actions 3; incidents and their investigations 6; the
-    /// signed policy 1.
-    public var defaultElements: [Int] {
-        switch self {
-        case .flha: return [2]
-        case .toolboxTalk: return [5, 1]
-        case .preStartInspection, .workplaceInspection: return [4]
-        case .hazardRegister: return [2, 3]
-        case .correctiveAction: return [3]
-        case .incident: return [6]
-        case .safetyPolicy: return [1]
+        case .flha: return [.flha]
+        case .toolboxTalk: return [.toolboxTalk]
+        case .preStartInspection: return [.preStartInspection]
+        case .workplaceInspection: return [.workplaceInspection]
+        case .hazardRegister: return [.hazardRegister]
+        case .correctiveAction: return [.correctiveAction]
+        case .incident: return [.incidentReport, .investigation]
+        case .safetyPolicy: return [.safetyPolicy]
         }
     }
 }

@@ -9,6 +9,13 @@ public struct DataFileError: Error, Equatable, CustomStringConvertible {
     public var field: String
     public var message: String
 
+    public init(file: String, line: Int?, field: String, message: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+    }
+
     public var description: String {
         let at = line.map { "\(file):\($0)" } ?? file
         return field.isEmpty ? "\(at): \(message)" : "\(at): \(field): \(message)"

@@ -53,9 +53,14 @@ extension APIHandler {
             deductions: report.deductions.map { d in
                 .init(kind: d.kind.rawValue, title: d.kind.title, findings: d.findings.map { .init(recordId: $0.recordId, reason: $0.reason) })
             },
-            elements: report.coverage.map { e in
-                .init(number: e.number, title: e.title, count: e.count, months: e.months.map { .init(month: $0.month, count: $0.count) }, gaps: e.gaps)
-            }))))
+            elements: zip(report.coverage, report.predictions).map { e, p in
+                .init(number: e.number, title: e.title, count: e.count, months: e.months.map { .init(month: $0.month, count: $0.count) },
+                      gaps: e.gaps, proves: e.proves,
+                      predicted: .init(earned: p.points.earned, possible: p.points.possible,
+                                       questions: p.questions.map { .init(questionId: $0.questionId, points: $0.points, maxPoints: $0.maxPoints, reasons: $0.reasons) },
+                                       unpredictable: p.unpredictable))
+            },
+            _protocol: .init(title: report.protocolTitle, version: report.protocolVersion)))))
     }
 
     /// The API's typed content to the rules' content; the kind picks which part is read.

@@ -116,7 +116,7 @@ struct AccountService {
     }
 
     static func hash(token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hex
     }
 
     /// A bcrypt hash of a random string, for comparing against when no user matches.

@@ -19,6 +19,7 @@ public enum SECORApp {
             app.asyncCommands.use(MigrateCommand(), as: "migrate")
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(VerifyLogCommand(), as: "verify-log")
+            app.asyncCommands.use(ProtocolCommands.group(), as: "protocol")
             let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
             if command == "serve" {
                 try await app.migrateAndPrepare()

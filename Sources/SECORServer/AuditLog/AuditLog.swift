@@ -36,7 +36,7 @@ enum AuditLog {
                       entry.action, entry.entity, entry.entityId, entry.detail, entry.previousHash]
         // Length-prefixed so no two different entries share an input.
         let input = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return SHA256.hash(data: Data(input.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(input.utf8)).hex
     }
 
     struct Verification: Sendable {

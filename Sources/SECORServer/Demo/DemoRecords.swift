@@ -62,6 +62,29 @@ enum DemoRecords {
                                   whatHappened: "Worker cut a hand on sheet metal while moving scrap.", immediateActions: "First aid; area cleaned up.",
                                   rootCauses: [], contributingFactors: ["Gloves not worn"], correctiveActions: "", findingsToldTo: [], findingsToldOn: nil)
         _ = try await service.create(ref, .incident(cut), when: .init(day: today.adding(days: -75), time: "14:20"), idempotencyKey: "demo-incident", by: by)
+        // The hazard register, started before the evidence window and kept up since.
+        let register: [HazardRegisterContent] = roofing ? [
+            .init(hazard: "Fall from the roof edge", taskOrArea: "All roof work", likelihood: 3, severity: 5, controls: ["Guardrails on eaves", "Harness tied off above 3 m"]),
+            .init(hazard: "Hot bitumen burns", taskOrArea: "Torch-on membrane", likelihood: 2, severity: 4, controls: ["Long gloves and sleeves", "Extinguisher within 3 m"]),
+            .init(hazard: "Ladder slip", taskOrArea: "Access to the roof", likelihood: 3, severity: 3, controls: ["Ladder tied off", "1 m above the landing"]),
+        ] : [
+            .init(hazard: "H2S release", taskOrArea: "Wellhead and tank work", likelihood: 2, severity: 5, controls: ["Personal monitors", "Buddy system", "Upwind approach"]),
+            .init(hazard: "Trapped pressure", taskOrArea: "Valve and choke work", likelihood: 3, severity: 4, controls: ["Bleed down", "Double block and bleed"]),
+            .init(hazard: "Vehicle rollover on lease roads", taskOrArea: "Hauling", likelihood: 2, severity: 5, controls: ["Journey management", "20 km/h on leases"]),
+            .init(hazard: "Stored energy in pump jacks", taskOrArea: "Pump jack maintenance", likelihood: 2, severity: 4, controls: ["Lockout", "Block the crank"]),
+        ]
+        for (i, entry) in register.enumerated() {
+            let day = today.adding(days: i == register.count - 1 ? -150 : -400 + i)
+            _ = try await service.create(ref, .hazardRegister(entry), when: .init(day: day, time: "10:00"), idempotencyKey: "demo-register-\(i)", by: by)
+        }
+        if roofing {
+            // A near miss told to the crew, with its root cause: the clean example.
+            let slip = IncidentContent(isNearMiss: true, site: "88 Elm St, Calgary", whatHappened: "Bundle of shingles slid off the roof jack and landed beside the bin.",
+                                       immediateActions: "Work stopped; area below taped off.", rootCauses: ["Roof jack bracket not nailed into a rafter"],
+                                       contributingFactors: ["Frost on the deck"], correctiveActions: "Brackets checked at every set-up; added to the pre-start.",
+                                       findingsToldTo: crew, findingsToldOn: today.adding(days: -118).iso)
+            _ = try await service.create(ref, .incident(slip), when: .init(day: today.adding(days: -120), time: "11:05"), idempotencyKey: "demo-nearmiss", by: by)
+        }
         // An FLHA every week day or two, a toolbox talk every other Monday-ish.
         for (n, daysAgo) in stride(from: 360, through: 3, by: roofing ? -7 : -4).enumerated() {
             let day = today.adding(days: -daysAgo)
@@ -95,15 +118,22 @@ enum DemoRecords {
                 let (stored, _) = try await service.create(ref, .preStartInspection(inspection), when: .init(day: day, time: "06:30"),
                                                            idempotencyKey: "demo-prestart-\(n)", by: by)
                 if broken && n != 57 {
-                    let actions = try await service.search(ref, .init(kind: .correctiveAction)).filter { $0.occurredOn == day.iso }
-                    for action in actions {
-                        let detail = try await service.detail(ref, action.id)
-                        guard case .correctiveAction(var content) = detail.content, content.sourceRecordId == stored.record.id?.uuidString else { continue }
-                        content.status = .verified
-                        content.verification = "Tire replaced at the shop; checked on the next pre-start."
-                        _ = try await service.amend(ref, action.id, .correctiveAction(content), when: .init(day: day.adding(days: 2), time: "16:00"),
-                                                    reason: "Tire replaced", by: by)
-                    }
+                    try await verifyActions(openedBy: stored.record, on: day, fix: "Tire replaced at the shop; checked on the next pre-start.",
+                                            ref: ref, service: service, by: by)
+                }
+            }
+            // A workplace inspection about once a month; now and then a deficiency, fixed.
+            if n % (roofing ? 4 : 8) == 2 {
+                let deficient = n % 3 == 0
+                let inspection = WorkplaceInspectionContent(area: roofing ? "Job site and trailer" : "Shop and yard", site: place.site, items: [
+                    ChecklistItem(item: "Housekeeping", pass: true), ChecklistItem(item: "First aid kit stocked", pass: !deficient,
+                                                                                  defect: deficient ? "Kit missing burn dressings" : ""),
+                    ChecklistItem(item: "Extinguishers inspected", pass: true), ChecklistItem(item: "Emergency numbers posted", pass: true)],
+                    notes: "Walked the site with the crew lead.")
+                let (stored, _) = try await service.create(ref, .workplaceInspection(inspection), when: .init(day: day, time: "15:30"),
+                                                           idempotencyKey: "demo-inspection-\(n)", by: by)
+                if deficient {
+                    try await verifyActions(openedBy: stored.record, on: day, fix: "Dressings restocked; kit checked.", ref: ref, service: service, by: by)
                 }
             }
             if n % (roofing ? 2 : 4) == 0 {
@@ -115,6 +145,20 @@ enum DemoRecords {
                 _ = try await service.create(ref, .toolboxTalk(talk), when: .init(day: day, time: "06:45"),
                                              idempotencyKey: "demo-talk-\(n)", by: by)
             }
+        }
+    }
+
+    /// Closes the corrective actions an inspection opened, two days later.
+    private static func verifyActions(openedBy record: FieldRecordModel, on day: CalendarDay, fix: String,
+                                      ref: EmployerRef, service: FieldRecordService, by: CurrentUser) async throws {
+        let actions = try await service.search(ref, .init(kind: .correctiveAction)).filter { $0.occurredOn == day.iso }
+        for action in actions {
+            let detail = try await service.detail(ref, action.id)
+            guard case .correctiveAction(var content) = detail.content, content.sourceRecordId == record.id?.uuidString else { continue }
+            content.status = .verified
+            content.verification = fix
+            _ = try await service.amend(ref, action.id, .correctiveAction(content), when: .init(day: day.adding(days: 2), time: "16:00"),
+                                        reason: fix, by: by)
         }
     }
 }

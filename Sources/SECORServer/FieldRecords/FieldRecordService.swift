@@ -300,7 +300,7 @@ struct FieldRecordService {
         let json = try content.json()
         // The hash binds the day, the content and every attached file's own hash.
         let fileHashes = files.map(\.sha256).joined(separator: ",")
-        let hash = SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)\n\(fileHashes)".utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)\n\(fileHashes)".utf8)).hex
         let version = FieldRecordVersionModel()
         version.$record.id = try record.requireID()
         version.version = record.currentVersion

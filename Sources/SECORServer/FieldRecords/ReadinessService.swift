@@ -9,22 +9,27 @@ struct ReadinessService {
     struct Report: Sendable {
         var coverage: [ElementCoverage]
         var deductions: [Deduction]
+        var predictions: [ElementPrediction]
+        var protocolTitle: String
+        var protocolVersion: String
         var windowFrom: CalendarDay
     }
 
     func report(_ ref: EmployerRef, on day: CalendarDay) async throws -> Report {
         let windowMonths = ref.profile.evidenceWindowMonths
         let from = day.adding(months: -windowMonths).adding(days: 1)
-        // The policy in force may be older than the window: read it from any day.
+        // The policy and hazard register in force may be older than the window: read them
+        // from any day.
         let service = FieldRecordService(db: db)
         let records = try await service.all(ref, from: from) + service.all(ref, before: from, kind: .safetyPolicy)
+            + service.all(ref, before: from, kind: .hazardRegister)
         let employer = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
         var entries: [FileEntry] = []
         var evidence = AuditFileEvidence()
         for (record, content) in records {
             guard let occurred = try? CalendarDay(iso: record.occurredOn) else { continue }
             let id = record.id!.uuidString
-            entries.append(FileEntry(kind: content.kind.rawValue, kindTitle: content.kind.title, day: occurred, elements: content.kind.defaultElements))
+            entries.append(FileEntry(kinds: content.kind.evidenceKinds, day: occurred))
             switch content {
             case .flha(let c): evidence.flhas.append(c.evidence(id: id, day: occurred))
             case .toolboxTalk(let c): evidence.toolboxTalks.append(ToolboxTalkEvidence(id: id, day: occurred, topic: c.topic))
@@ -54,15 +59,18 @@ struct ReadinessService {
             }
         }
         // Training records prove element 5 (F1).
-        entries += employer.completions.map { FileEntry(kind: "training", kindTitle: "Training record", day: $0.completedOn, elements: [5]) }
+        entries += employer.completions.map { FileEntry(kinds: [.trainingRecord], day: $0.completedOn) }
         evidence.matrix = try await MatrixService(db: db).requirements(ref).map { MatrixRequirement(jobRole: $0.jobRole, courseId: $0.courseId) }
         evidence.people = employer.people
         evidence.jobRoles = employer.jobRoles
-        var expected: [Int: [(kind: String, title: String)]] = [5: [("training", "training record")]]
-        for kind in FieldRecordKind.allCases {
-            for element in kind.defaultElements { expected[element, default: []].append((kind.rawValue, kind.title.lowercased())) }
-        }
-        return Report(coverage: AuditFile.coverage(entries, expected: expected, windowMonths: windowMonths, today: day),
-                      deductions: Readiness.deductions(evidence, windowMonths: windowMonths, today: day), windowFrom: from)
+        // The records map to elements and questions through the partner's current protocol.
+        let current = try await ProtocolService(db: db).current(partner: ref.profile.id)
+        let deductions = Readiness.deductions(evidence, windowMonths: windowMonths, today: day)
+        let standings = ScorePrediction.standings(entries, deductions: deductions, matrixRows: evidence.matrix.count,
+                                                  windowMonths: windowMonths, today: day)
+        return Report(coverage: AuditFile.coverage(entries, protocol: current.value, windowMonths: windowMonths, today: day),
+                      deductions: deductions,
+                      predictions: ScorePrediction.predict(current.value, standings: standings),
+                      protocolTitle: current.value.title, protocolVersion: current.value.version, windowFrom: from)
     }
 }

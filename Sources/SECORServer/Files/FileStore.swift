@@ -48,7 +48,7 @@ struct FileStore {
             throw AppError(status: .unsupportedMediaType,
                            message: "The file '\(name)' is named .\(ext.isEmpty ? "(none)" : ext) but its content is \(kind == .pdf ? "a PDF" : kind == .png ? "a PNG image" : "a JPEG image").", field: field)
         }
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256.hash(data: bytes).hex
         let path = self.path(for: sha)
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

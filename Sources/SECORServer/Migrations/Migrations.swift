@@ -19,6 +19,8 @@ enum Migrations {
         CreateNotifications(),
         CreateFieldRecords(),
         AddRecordAttachments(),
+        CreateProtocolVersions(),
+        ImportSampleProtocols(),
     ]
 }
 
