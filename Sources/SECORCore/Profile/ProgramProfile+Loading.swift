@@ -31,6 +31,7 @@ extension ProgramProfile {
                       "id", "must be lower-case letters, digits and dashes")
         check.require(!partnerName.isEmpty, "partnerName", "must not be empty")
         check.require(headcount.limit > 0, "headcount.limit", "must be at least 1")
+        check.require(minimumNoteCharacters >= 0, "minimumNoteCharacters", "must be 0 or more")
         check.require(headcount.windowMonths > 0, "headcount.windowMonths", "must be at least 1")
         check.require(!membership.required || !membership.automaticIndustryCodes.isEmpty || membership.associateMembershipAllowed,
                       "membership", "a required membership needs automatic industry codes or associate membership")

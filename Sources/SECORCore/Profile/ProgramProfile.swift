@@ -35,6 +35,8 @@ public struct ProgramProfile: Codable, Sendable, Equatable {
     public var reviewFeesTracked: Bool
     /// A9: whether the OHS legislation list by industry code is attached to a submission.
     public var legislationListRequired: Bool
+    /// A3: the fewest characters of notes that can justify a full-marks answer.
+    public var minimumNoteCharacters: Int
 
     /// A program course or a ticket, by id.
     public func course(_ id: String) -> Course? { courses.first { $0.id == id } ?? tickets.first { $0.id == id } }
