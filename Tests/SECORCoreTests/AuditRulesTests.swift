@@ -157,6 +157,18 @@ final class PreSubmissionTests: XCTestCase {
         XCTAssertEqual(rules(f), ["A8"])
     }
 
+    // Rule D1: the last day on site is recorded, and on day 15 after the start, not 16.
+    func testLastDayOnSite() {
+        var f = complete()
+        let start = today.adding(days: -20)
+        f.onSiteDeadline = AuditTimeline(Timelines(onSiteDays: 15, submissionDays: 21, correctionDays: 15, qaProcessDays: 90)).lastDayOnSite(start: start)
+        XCTAssertEqual(PreSubmission.findings(f).map(\.place), [.reportDetails("lastDayOnSite")])
+        f.lastDayOnSite = start.adding(days: 15)
+        XCTAssertEqual(rules(f), [])
+        f.lastDayOnSite = start.adding(days: 16)
+        XCTAssertEqual(rules(f), ["D1"])
+    }
+
     // Rules T8 and D2: training as of the submission day; due today is on time, tomorrow late.
     func testTrainingAndLateness() {
         var f = complete()

@@ -105,12 +105,18 @@ public struct SubmissionFacts: Sendable {
     /// D2 (with D3 extensions).
     public var submissionDeadline: Deadline
     public var today: CalendarDay
+    /// D1: the day recorded as the last on site, and its deadline. The auditor records it;
+    /// the D2 clock counts from it.
+    public var lastDayOnSite: CalendarDay?
+    public var onSiteDeadline: Deadline?
 
     public init(auditProtocol: AuditProtocol, work: [String: QuestionWork], report: ReportFacts, strengths: [String],
                 recommendations: [String], legislationListRequired: Bool, legislationListAttached: Bool, minimumNoteCharacters: Int,
                 windowFrom: CalendarDay, windowTo: CalendarDay, incidentReportsInWindow: Int, preStartsInWindow: Int,
                 workersOnRoster: Int, trainingAtSubmission: TrainingStatus, qualificationAtSubmission: QualificationResult?,
-                submissionDeadline: Deadline, today: CalendarDay) {
+                submissionDeadline: Deadline, today: CalendarDay, lastDayOnSite: CalendarDay? = nil, onSiteDeadline: Deadline? = nil) {
+        self.lastDayOnSite = lastDayOnSite
+        self.onSiteDeadline = onSiteDeadline
         self.auditProtocol = auditProtocol
         self.work = work
         self.report = report
@@ -142,6 +148,17 @@ public enum PreSubmission {
         if let start = f.report.dataGatheringStart, let end = f.report.dataGatheringEnd, end < start {
             out.append(.init(rule: "S1", message: "Data gathering ends (\(end.readable)) before it starts (\(start.readable)).",
                              place: .reportDetails("dataGatheringEnd")))
+        }
+        // D1.
+        if let deadline = f.onSiteDeadline {
+            if let last = f.lastDayOnSite {
+                if !deadline.isMet(by: last) {
+                    out.append(.init(rule: "D1", message: "The last day on site (\(last.readable)) is after the D1 deadline \(deadline.due.readable); only an extension approved beforehand (D3) allows it.",
+                                     place: .extensions))
+                }
+            } else {
+                out.append(.init(rule: "D1", message: "Record the last day on site: the D2 deadline counts from it.", place: .reportDetails("lastDayOnSite")))
+            }
         }
         // A4.
         if f.strengths.isEmpty {

@@ -27,6 +27,27 @@ enum Policy {
         case editSettings
         /// Everyday field records (FLHAs, toolbox talks): everyone who works there.
         case recordFieldWork
+        /// Register an audit: the designated external auditor or the employer's own assessor.
+        case registerAudit
+    }
+
+    /// One audit: its employer, and the user who audits it.
+    struct AuditScope: Equatable {
+        var employer: EmployerScope
+        var auditorUserId: UUID
+    }
+
+    enum AuditAction: Equatable {
+        /// The employer's people, the partner's staff and the audit's auditor.
+        case view
+        /// Answer questions, write the report, sign as auditor, submit: the auditor only.
+        case work
+        /// S1/S2: the employer's representative signs (the owner).
+        case signForEmployer
+        /// Approve or reject, fees, extensions, binders: the partner's admins.
+        case administer
+        /// R3: change or cancel a registration: the auditor or the partner's admins.
+        case changeRegistration
     }
 
     enum Action: Equatable {
@@ -35,6 +56,7 @@ enum Policy {
         /// The partner admin's work: the application queue, the auditor register.
         case partnerAdmin(partnerId: UUID)
         case employer(EmployerScope, EmployerAction)
+        case audit(AuditScope, AuditAction)
         /// The own account (password change, notifications).
         case ownAccount
         /// The published program profiles; applying to a program.
@@ -69,6 +91,26 @@ enum Policy {
                 return (ownEmployer && user.role == .employerOwner) || (ownPartner && user.role == .partnerAdmin) ? .allow : .forbidden
             case .recordFieldWork:
                 return ownEmployer ? .allow : .forbidden
+            case .registerAudit:
+                return designated || (ownEmployer && user.role == .employerOwner && user.isAssessor) ? .allow : .forbidden
+            }
+        case .audit(let scope, let action):
+            guard let user else { return .notFound }
+            let ownEmployer = user.role.isEmployerSide && user.organisationId == scope.employer.employerId
+            let ownPartner = user.role.isPartnerStaff && user.organisationId == scope.employer.partnerId
+            let auditor = user.id == scope.auditorUserId
+            guard ownEmployer || ownPartner || auditor else { return .notFound }
+            switch action {
+            case .view:
+                return .allow
+            case .work:
+                return auditor ? .allow : .forbidden
+            case .signForEmployer:
+                return ownEmployer && user.role == .employerOwner ? .allow : .forbidden
+            case .administer:
+                return ownPartner && user.role == .partnerAdmin ? .allow : .forbidden
+            case .changeRegistration:
+                return auditor || (ownPartner && user.role == .partnerAdmin) ? .allow : .forbidden
             }
         }
     }

@@ -21,6 +21,7 @@ enum Migrations {
         AddRecordAttachments(),
         CreateProtocolVersions(),
         ImportSampleProtocols(),
+        CreateAudits(),
     ]
 }
 
