@@ -50,14 +50,15 @@ extension Request {
         let employer = "/employers/\(user.organisationId.uuidString)"
         switch user.role {
         case .partnerAdmin:
-            items += [("/partner/employers", "Employers"), ("/partner/applications", "Applications"), ("/partner/auditors", "Auditors")]
+            items += [("/partner/employers", "Employers"), ("/partner/applications", "Applications"), ("/audits", "Audits"), ("/partner/auditors", "Auditors")]
         case .qaReviewer:
-            items.append(("/partner/employers", "Employers"))
+            items += [("/partner/employers", "Employers"), ("/audits", "Audits")]
         case .employerOwner, .supervisor, .worker:
             items += [(employer, "Company"), ("\(employer)/records", "Records"), ("\(employer)/readiness", "Readiness"),
                       ("\(employer)/people", "People"), ("\(employer)/training", "Training"), ("\(employer)/matrix", "Matrix")]
+            if user.role == .employerOwner { items.append(("/audits", "Audits")) }
         case .externalAuditor:
-            break
+            items.append(("/audits", "Audits"))
         }
         items += [("/programs", "Programs"), ("/account", "Account")]
         return items

@@ -1,0 +1,215 @@
+"""Browser acceptance of the audits issue, as a newcomer would do it in Chromium: the
+owner hires the demo auditor; the auditor registers an audit; the partner admin approves
+it; the auditor answers every question of the sample protocol with records the tool
+proposes, leaves one "no" without its recommendation and action item, fixes what the
+pre-submission check lists, signs; the owner signs for the employer (S2); the auditor
+submits within the deadline and the audit shows as submitted with its 9-digit number.
+
+Usage: audit_flow.py BASE_URL   (demo password in SECOR_DEMO_PASSWORD)
+"""
+import datetime
+import os
+import re
+import sys
+from zoneinfo import ZoneInfo
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = sys.argv[1]
+PASSWORD = os.environ["SECOR_DEMO_PASSWORD"]
+TODAY = datetime.datetime.now(ZoneInfo("America/Edmonton")).date().isoformat()
+NOTES = "Reviewed the records of the last twelve months with the owner; each one signed and dated."
+SHOTS = os.environ.get("SECOR_SHOTS")  # a folder: screenshots of the main pages
+
+options = webdriver.ChromeOptions()
+for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+    options.add_argument(arg)
+options.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+driver.set_window_size(1280, 900)
+wait = WebDriverWait(driver, 15)
+
+
+def shot(name, width=1280):
+    if not SHOTS:
+        return
+    driver.set_window_size(width, 900)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, min(height, 6000))
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}-{width}.png"))
+    driver.set_window_size(1280, 900)
+
+
+def fill(field_id, value):
+    element = driver.find_element(By.ID, field_id)
+    if element.get_attribute("type") == "date":
+        driver.execute_script("arguments[0].value = arguments[1]", element, value)
+    else:
+        element.clear()
+        element.send_keys(value)
+
+
+def click_and_wait(button):
+    driver.execute_script("window.__before = true")
+    driver.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+
+    def loaded(d):
+        try:
+            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    wait.until(loaded)
+
+
+def submit(form_action, value=None):
+    selector = f"form[action='{form_action}'] button[type=submit]" + (f"[value='{value}']" if value else "")
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, selector))
+
+
+def sign_in(email):
+    driver.delete_all_cookies()
+    driver.get(f"{BASE}/sign-in")
+    fill("email", email)
+    fill("password", PASSWORD)
+    submit("/sign-in")
+
+
+def body():
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def check(condition, message):
+    if not condition:
+        print("FAIL", message, "at", driver.current_url)
+        print(body()[:3000])
+        driver.quit()
+        sys.exit(1)
+    print("ok ", message)
+
+
+def answer_current_question(full=True):
+    """Answers the question on screen: full marks (or a "no"), every method, the first
+    records the tool proposes, notes that justify it."""
+    radios = {r.get_attribute("value"): r for r in driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")}
+    if "yes" in radios:
+        radios["yes" if full else "no"].click()
+    elif "points" in radios:
+        radios["points"].click()
+        fill("points", driver.find_element(By.ID, "points").get_attribute("max"))
+    elif "proportion" in radios:
+        radios["proportion"].click()
+        fill("positive", "3")
+        fill("total", "3")
+    for box in driver.find_elements(By.CSS_SELECTOR, "input[name='methods[]']"):
+        if not box.is_selected():
+            box.click()
+    for box in driver.find_elements(By.CSS_SELECTOR, "input[name='documents[]']")[:2]:
+        if not box.is_selected():
+            driver.execute_script("arguments[0].click()", box)
+    fill("notes", NOTES)
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action$='/questions/" + question_id() + "'] button[type=submit]"))
+
+
+def question_id():
+    return driver.current_url.rstrip("/").split("/questions/")[1].split("#")[0]
+
+
+try:
+    # The owner hires the demo auditor (the employer designates its auditor).
+    sign_in("owner@secor.test")
+    company = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Company"][0]
+    driver.get(f"{company}/assessor")
+    select = Select(driver.find_element(By.ID, "assessor"))
+    select.select_by_visible_text([o.text for o in select.options if "Dana Whitford" in o.text][0])
+    submit(company.replace(BASE, "") + "/assessor")
+    check("Dana Whitford" in body(), "the owner designates the demo auditor")
+
+    # The auditor registers the audit.
+    sign_in("auditor@secor.test")
+    driver.get(f"{BASE}/audits")
+    click_and_wait([a for a in driver.find_elements(By.CSS_SELECTOR, "a") if a.text.startswith("Register an audit of Northern Rig")][0])
+    shot("audit-register")
+    shot("audit-register", 390)
+    fill("plannedStart", TODAY)
+    fill("worksites", "Pad 14-22-047-09W5\nDrayton Valley shop")
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action$='/audits/new'] button[type=submit]"))
+    check("Waiting for approval" in body(), "the auditor registers an audit; it waits for approval")
+    audit = driver.current_url
+
+    # The partner admin approves it: a 9-digit number.
+    sign_in("esc-admin@secor.test")
+    driver.get(audit)
+    submit(audit.replace(BASE, "") + "/decision", "approve")
+    number = re.search(r"Audit number\s+(\d{9})", body())
+    check(number is not None, "the partner admin approves it and it gets a 9-digit number")
+    number = number.group(1)
+
+    # The auditor answers every question; question 1.4 is a "no" with nothing else.
+    sign_in("auditor@secor.test")
+    driver.get(audit)
+    first = driver.find_element(By.CSS_SELECTOR, "ul.questions li a")
+    click_and_wait(first)
+    shot("audit-question")
+    shot("audit-question", 390)
+    answered = 0
+    while "/questions/" in driver.current_url:
+        answer_current_question(full=question_id() != "1.4")
+        answered += 1
+    check(answered >= 25 and "not answered" not in body(), f"the auditor answers all {answered} questions with proposed records")
+
+    # Report details and the summary.
+    driver.get(audit + "/report")
+    fill("assessorPhone", "403-555-0100")
+    fill("employerProfile", "Well servicing and produced-water hauling around Drayton Valley; three trucks and a shop.")
+    fill("dataGatheringEnd", TODAY)
+    fill("lastDayOnSite", TODAY)
+    fill("strengths", "FLHAs are site-specific and signed by the crew\nPre-start defects are followed to verified repairs")
+    fill("recommendations", "Report near misses\nKeep toolbox topics varied")
+    submit(audit.replace(BASE, "") + "/report")
+    check("Pre-submission check" in body(), "the report details are saved")
+    shot("audit-check")
+
+    # Fix what the check lists, following its links.
+    findings = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "ol.findings li")]
+    check(any(f.startswith("A5") for f in findings) and any(f.startswith("A6") for f in findings),
+          f"the check lists the missing recommendation and action item ({len(findings)} findings)")
+    for rule in ("A5", "A6"):
+        link = [li for li in driver.find_elements(By.CSS_SELECTOR, "ol.findings li") if li.text.startswith(rule)][0]
+        click_and_wait(link.find_element(By.TAG_NAME, "a"))
+        if rule == "A5":
+            fill("recommendation", "Write this year's safety goals and review them each quarter.")
+            answer_current_question(full=False)
+        else:
+            fill("action", "Write the 2027 safety goals and post them in the shop")
+            fill("owner", "Sam Okafor")
+            fill("targetOn", TODAY)
+            click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action$='/actions'] button[type=submit]"))
+        driver.get(audit + "/check")
+    remaining = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "ol.findings li")]
+    check(remaining == [], f"nothing left on the check ({remaining})")
+
+    # Sign-offs: the auditor, then the employer's representative (S2).
+    submit(audit.replace(BASE, "") + "/sign", "auditor")
+    check("signed by Dana Whitford" in body(), "the auditor signs")
+    sign_in("owner@secor.test")
+    driver.get(audit + "/check")
+    submit(audit.replace(BASE, "") + "/sign", "employer")
+    check("signed by Sam Okafor" in body(), "the owner signs for the employer")
+
+    # Submission.
+    sign_in("auditor@secor.test")
+    driver.get(audit + "/check")
+    submit(audit.replace(BASE, "") + "/submit")
+    check("Submitted" in body() and number in body(), f"the audit shows as submitted with its number {number}")
+    driver.get(f"{BASE}/audits/find?number={number}")
+    check(driver.current_url == audit, "the auditor finds it by its number in the portal")
+    driver.get(f"{BASE}/audits")
+    shot("audit-portal")
+finally:
+    driver.quit()

@@ -1,0 +1,171 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// One audit's page: stage, deadlines, live score, questions by element, and the actions
+/// the signed-in user may take on it.
+enum AuditOverview {
+    struct QuestionRow: Encodable {
+        var id: String
+        var text: String
+        var status: String
+        var done: Bool
+        var href: String
+    }
+
+    struct ElementRow: Encodable {
+        var number: Int
+        var title: String
+        var score: String
+        var questions: [QuestionRow]
+    }
+
+    struct DeadlineRow: Encodable {
+        var rule: String
+        var title: String
+        var due: String
+        var status: String
+        var late: Bool
+    }
+
+    struct ExtensionRow: Encodable {
+        var id: String
+        var deadline: String
+        var days: Int
+        var reason: String
+        var requestedOn: String
+        var status: String
+        var decision: String
+        var open: Bool
+    }
+
+    struct Line: Encodable {
+        var when: String
+        var who: String
+        var text: String
+    }
+
+    struct Context: Encodable {
+        var layout: LayoutContext
+        var id: String
+        var title: String
+        var number: String
+        var stage: String
+        var stageKey: String
+        var type: String
+        var employerName: String
+        var employerHref: String
+        var auditor: String
+        var protocolTitle: String
+        var plannedStart: String
+        var lastDayOnSite: String
+        var worksites: String
+        var wcbAccounts: String
+        var decisionReason: String?
+        var deadlines: [DeadlineRow]
+        var overall: String
+        var passLine: String
+        var passed: Bool
+        var passReasons: [String]
+        var showScore: Bool
+        var elements: [ElementRow]
+        var canWork: Bool
+        var canDecide: Bool
+        var registrationRefusals: [String]
+        var hasRefusals: Bool
+        var feesTracked: Bool
+        var fee: String
+        var feePaidOn: String
+        var feeHeld: Bool
+        var canAdminister: Bool
+        var extensions: [ExtensionRow]
+        var hasExtensions: Bool
+        var canChange: Bool
+        var changes: [Line]
+        var hasChanges: Bool
+        var binderAllowed: Bool
+        var signoffs: [Line]
+        var hasSignoffs: Bool
+        var revisions: [Line]
+        var hasRevisions: Bool
+        var isApproved: Bool
+        var error: FormError?
+    }
+
+    static func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?) async throws -> View {
+        let user = try req.requireUser()
+        let allowed = { (action: Policy.AuditAction) in Policy.decide(user, .audit(loaded.scope, action)) == .allow }
+        let workService = AuditWorkService(db: req.db)
+        let work = try await workService.work(loaded)
+        let scored = workService.score(loaded, work)
+        let today = CalendarDay.today
+        let deadlines = try await AuditDeadlines(db: req.db).compute(loaded)
+        var deadlineRows = [deadlines.onSite] + [deadlines.submission].compactMap { $0 }
+        if deadlines.submission == nil {
+            deadlineRows.append(AuditTimeline(loaded.ref.profile.timelines).submission(lastDayOnSite: deadlines.onSite.due))
+        }
+        let base = loaded.link
+        let elements = loaded.auditProtocol.elements.map { element -> ElementRow in
+            let points = scored?.score.elements.first { $0.number == element.number }?.points
+            return ElementRow(number: element.number, title: element.title,
+                              score: points.map { "\($0.earned) / \($0.possible) (\($0.percentText)%)" } ?? "",
+                              questions: element.questions.map { q in
+                                  let answer = work.answers[q.id]?.answer.flatMap { JSONText.decode($0, as: Answer.self) }
+                                  let status: String
+                                  if let answer, let earned = try? q.points(for: answer) { status = "\(earned) / \(q.maxPoints)" }
+                                  else if answer != nil { status = "N/A" }
+                                  else { status = "not answered" }
+                                  return QuestionRow(id: q.id, text: q.text, status: status, done: answer != nil, href: "\(base)/questions/\(q.id)")
+                              })
+        }
+        let refusals = loaded.stage == .registered && (allowed(.administer) || allowed(.work))
+            ? try await AuditService(db: req.db).refusals(loaded.ref, .init(type: loaded.type, plannedStart: loaded.plannedStart,
+                                                                               worksites: loaded.worksites, wcbAccounts: loaded.wcbAccounts), today: today)
+                .filter { !$0.hasPrefix("Another audit") }
+            : []
+        let users = try await UserModel.query(on: req.db).filter(\.$id ~~ deadlines.extensions.map(\.requestedBy)).all()
+        let changes = try await AuditChangeModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        let revisions = try await AuditRevisionModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$revision).all()
+        let a = loaded.audit
+        return try await req.view.render("audit", Context(
+            layout: req.layoutContext(title: loaded.title), id: loaded.id.uuidString, title: loaded.title,
+            number: a.number ?? "not yet (given on approval)", stage: loaded.stage.label, stageKey: loaded.stage.rawValue,
+            type: loaded.type.label, employerName: loaded.ref.organisation.name, employerHref: "/employers/\(loaded.ref.id.uuidString)",
+            auditor: "\(a.auditorName) (\(loaded.isExternal ? "external auditor" : "the employer's assessor"))",
+            protocolTitle: "\(loaded.auditProtocol.title), version \(loaded.auditProtocol.version)",
+            plannedStart: loaded.plannedStart.readable, lastDayOnSite: loaded.lastDayOnSite?.readable ?? "not recorded yet",
+            worksites: loaded.worksites.joined(separator: "; "), wcbAccounts: loaded.wcbAccounts.joined(separator: ", "),
+            decisionReason: a.decisionReason,
+            deadlines: deadlineRows.map { d in
+                DeadlineRow(rule: d.rule, title: d.title + (d.rule == "D2" && deadlines.submission == nil ? " (at the latest; counts from the last day on site)" : ""),
+                            due: d.due.readable, status: loaded.stage == .approved ? d.status(on: today) : "", late: loaded.stage == .approved && d.daysLeft(on: today) < 0)
+            },
+            overall: scored.map { "\($0.score.overall.earned) of \($0.score.overall.possible) (\($0.score.overall.percentText)%)" } ?? "",
+            passLine: loaded.type == .certification
+                ? "A certification audit passes with \(loaded.ref.profile.passMarks.certification.overallPercent)% overall\(loaded.ref.profile.passMarks.certification.elementPercent.map { " and \($0)% in every element" } ?? "") (Q6)."
+                : "A maintenance audit passes with \(loaded.ref.profile.passMarks.maintenance.overallPercent)% overall (Q6).",
+            passed: scored?.decision.passed ?? false, passReasons: scored?.decision.reasons ?? [],
+            showScore: loaded.stage == .approved || loaded.stage == .submitted, elements: elements,
+            canWork: allowed(.work) && loaded.stage == .approved,
+            canDecide: allowed(.administer) && loaded.stage == .registered,
+            registrationRefusals: refusals, hasRefusals: !refusals.isEmpty,
+            feesTracked: loaded.ref.profile.reviewFeesTracked,
+            fee: a.feeCents.map { String(format: "%.2f", Double($0) / 100) } ?? "", feePaidOn: a.feePaidOn ?? "",
+            feeHeld: a.feeCents != nil && a.feePaidOn == nil, canAdminister: allowed(.administer),
+            extensions: deadlines.extensions.map { e in
+                ExtensionRow(id: e.id!.uuidString, deadline: e.deadline, days: e.days,
+                             reason: e.reason + " — " + (users.first { $0.id == e.requestedBy }?.name ?? ""),
+                             requestedOn: (try? CalendarDay(iso: e.requestedOn).readable) ?? e.requestedOn, status: e.status,
+                             decision: e.decisionReason ?? "", open: e.status == "requested")
+            },
+            hasExtensions: !deadlines.extensions.isEmpty,
+            canChange: allowed(.changeRegistration) && loaded.stage.isOpen,
+            changes: changes.map { Line(when: $0.createdAt.map { CalendarDay($0).readable } ?? "", who: $0.userName, text: "\($0.what) — \($0.why)") },
+            hasChanges: !changes.isEmpty,
+            binderAllowed: loaded.ref.profile.binderSubmissionAllowed && allowed(.administer) && loaded.stage == .approved,
+            signoffs: work.signoffs.map { Line(when: $0.signedAt.map { CalendarDay($0).readable } ?? "", who: $0.name, text: "\($0.role) · content \($0.contentHash.prefix(12))…") },
+            hasSignoffs: !work.signoffs.isEmpty,
+            revisions: revisions.map { Line(when: $0.submittedAt.map { CalendarDay($0).readable } ?? "", who: "Revision \($0.revision)", text: "\($0.submittedVia) · content \($0.contentHash.prefix(12))…") },
+            hasRevisions: !revisions.isEmpty, isApproved: loaded.stage == .approved, error: error))
+    }
+}

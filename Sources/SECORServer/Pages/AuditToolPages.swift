@@ -1,0 +1,420 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// The audit tool: a question at a time, the report details and summary, the
+/// pre-submission check, sign-offs and submission (A2-A10, S1-S4).
+struct AuditToolPages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("audits", ":auditId", "questions", ":questionId", use: showQuestion)
+        routes.post("audits", ":auditId", "questions", ":questionId", use: saveQuestion)
+        routes.post("audits", ":auditId", "questions", ":questionId", "actions", use: addAction)
+        routes.post("audits", ":auditId", "actions", ":itemId", "delete", use: removeAction)
+        routes.get("audits", ":auditId", "report", use: showReport)
+        routes.post("audits", ":auditId", "report", use: saveReport)
+        routes.on(.POST, "audits", ":auditId", "attachments", body: .collect(maxSize: "11mb"), use: attach)
+        routes.get("audits", ":auditId", "check", use: showCheck)
+        routes.post("audits", ":auditId", "sign", use: sign)
+        routes.post("audits", ":auditId", "submit", use: submit)
+    }
+
+    // MARK: A question
+
+    struct QuestionForm: Content {
+        var answer: String?
+        var points: String?
+        var positive: String?
+        var total: String?
+        var naReason: String?
+        var methods: [String]?
+        var notes: String?
+        var recommendation: String?
+        var documents: [String]?
+    }
+
+    struct DocumentOption: Encodable {
+        var id: String
+        var label: String
+        var checked: Bool
+    }
+
+    struct ItemRow: Encodable {
+        var id: String
+        var action: String
+        var owner: String
+        var targetOn: String
+    }
+
+    struct QuestionContext: Encodable {
+        var layout: LayoutContext
+        var auditId: String
+        var auditTitle: String
+        var elementTitle: String
+        var question: ProtocolQuestion
+        var scoring: String
+        var bands: String
+        var answer: String
+        var points: String
+        var positive: String
+        var total: String
+        var naReason: String
+        var naReasons: [SelectOption]
+        var naAllowed: Bool
+        var methods: [SelectOption]
+        var notes: String
+        var recommendation: String
+        var documents: [DocumentOption]
+        var noDocuments: Bool
+        var evidenceKinds: String
+        var items: [ItemRow]
+        var hasItems: Bool
+        var editable: Bool
+        var previous: String?
+        var next: String?
+        var minimumNotes: Int
+        var error: FormError?
+    }
+
+    private func question(_ req: Request, _ loaded: LoadedAudit) throws -> ProtocolQuestion {
+        guard let id = req.parameters.get("questionId"), let q = loaded.auditProtocol.question(id) else { throw AppError.notFound("question") }
+        return q
+    }
+
+    func showQuestion(req: Request) async throws -> View {
+        let loaded = try await req.loadedAudit(.view)
+        return try await renderQuestion(req, loaded, try question(req, loaded), form: nil, error: nil)
+    }
+
+    private func renderQuestion(_ req: Request, _ loaded: LoadedAudit, _ q: ProtocolQuestion, form: QuestionForm?, error: FormError?) async throws -> View {
+        let user = try req.requireUser()
+        let service = AuditWorkService(db: req.db)
+        let work = try await service.work(loaded)
+        let row = work.answers[q.id]
+        let stored = AnswerParsing.parts(row?.answer.flatMap { JSONText.decode($0, as: Answer.self) })
+        let storedMethods: [String] = row.flatMap { JSONText.decode($0.methods) } ?? []
+        let storedDocuments: [UUID] = row.flatMap { JSONText.decode($0.documents) } ?? []
+        let chosenDocuments = form?.documents ?? storedDocuments.map(\.uuidString)
+        var proposals = try await service.proposals(loaded, question: q)
+        let missing = storedDocuments.filter { id in !proposals.contains { $0.id == id } }
+        if !missing.isEmpty { proposals += try await FieldRecordModel.query(on: req.db).filter(\.$id ~~ missing).all() }
+        let questions = loaded.auditProtocol.questions
+        let index = questions.firstIndex { $0.id == q.id } ?? 0
+        let base = "/audits/\(loaded.id.uuidString)/questions/"
+        let scoring: String
+        var bands = ""
+        switch q.scoring {
+        case .yesNo: scoring = "yesNo"
+        case .range: scoring = "range"
+        case .proportion(let b):
+            scoring = "proportion"
+            bands = b.sorted { $0.atLeastPercent > $1.atLeastPercent }.map { "≥\($0.atLeastPercent)% → \($0.points)" }.joined(separator: ", ")
+        }
+        let chosenMethods = form?.methods ?? storedMethods
+        return try await req.view.render("audit-question", QuestionContext(
+            layout: req.layoutContext(title: "Question \(q.id)"), auditId: loaded.id.uuidString, auditTitle: loaded.title,
+            elementTitle: loaded.auditProtocol.elements.first { $0.questions.contains { $0.id == q.id } }.map { "\($0.number). \($0.title)" } ?? "",
+            question: q, scoring: scoring, bands: bands,
+            answer: form?.answer ?? stored.kind, points: form?.points ?? stored.points.map(String.init) ?? "",
+            positive: form?.positive ?? stored.positive.map(String.init) ?? "", total: form?.total ?? stored.total.map(String.init) ?? "",
+            naReason: form?.naReason ?? stored.reason ?? "",
+            naReasons: q.notApplicableReasons.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form?.naReason ?? stored.reason)) },
+            naAllowed: !q.notApplicableReasons.isEmpty,
+            methods: q.methods.map { SelectOption(value: $0.rawValue, label: $0.rawValue.capitalized, selected: chosenMethods.contains($0.rawValue)) },
+            notes: form?.notes ?? row?.notes ?? "", recommendation: form?.recommendation ?? row?.recommendation ?? "",
+            documents: proposals.map { r in
+                DocumentOption(id: r.id!.uuidString,
+                               label: "\(FieldRecordKind(rawValue: r.kind)?.title ?? r.kind) · \((try? CalendarDay(iso: r.occurredOn).readable) ?? r.occurredOn)\(r.site.isEmpty ? "" : " · \(r.site)")",
+                               checked: chosenDocuments.contains(r.id!.uuidString))
+            },
+            noDocuments: proposals.isEmpty,
+            evidenceKinds: q.evidenceKinds.map(\.title).joined(separator: ", "),
+            items: work.actionItems.filter { $0.questionId == q.id }.map {
+                ItemRow(id: $0.id!.uuidString, action: $0.action, owner: $0.owner, targetOn: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn)
+            },
+            hasItems: work.actionItems.contains { $0.questionId == q.id },
+            editable: loaded.stage == .approved && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
+            previous: index > 0 ? base + questions[index - 1].id : nil,
+            next: index + 1 < questions.count ? base + questions[index + 1].id : nil,
+            minimumNotes: loaded.ref.profile.minimumNoteCharacters, error: error))
+    }
+
+    static func answerInput(_ form: QuestionForm) throws -> AuditWorkService.AnswerInput {
+        func number(_ text: String?, _ field: String) throws -> Int? {
+            let t = (text ?? "").trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return nil }
+            guard let n = Int(t) else { throw AppError.invalid(field, "'\(t)' is not a whole number.") }
+            return n
+        }
+        let answer = try AnswerParsing.answer(kind: form.answer, points: try number(form.points, "points"),
+                                              positive: try number(form.positive, "positive"), total: try number(form.total, "total"),
+                                              reason: form.naReason)
+        let methods = try (form.methods ?? []).map { try Validate.choice($0, "methods", "Method", as: ValidationMethod.self) }
+        let documents = try (form.documents ?? []).map { try Validate.uuid($0, "documents", "Document") }
+        return .init(answer: answer, methods: methods, notes: form.notes ?? "", recommendation: form.recommendation ?? "", documents: documents)
+    }
+
+    func saveQuestion(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        let q = try question(req, loaded)
+        let form = try req.content.decode(QuestionForm.self)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).saveAnswer(loaded, questionId: q.id, try Self.answerInput(form), by: user)
+            let questions = loaded.auditProtocol.questions
+            let index = questions.firstIndex { $0.id == q.id } ?? 0
+            // Saved: on to the next question, or back to the audit after the last.
+            return req.redirect(to: index + 1 < questions.count ? "\(loaded.link)/questions/\(questions[index + 1].id)" : loaded.link)
+        }, orRender: { error in try await renderQuestion(req, loaded, q, form: form, error: error) })
+    }
+
+    struct ItemForm: Content {
+        var action: String?
+        var owner: String?
+        var targetOn: String?
+    }
+
+    func addAction(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        let q = try question(req, loaded)
+        let form = try req.content.decode(ItemForm.self)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).addActionItem(loaded, questionId: q.id, action: form.action ?? "", owner: form.owner ?? "",
+                                                                 targetOn: try Validate.day(form.targetOn, "targetOn", "Target date"), by: user)
+            return req.redirect(to: "\(loaded.link)/questions/\(q.id)#actions")
+        }, orRender: { error in try await renderQuestion(req, loaded, q, form: nil, error: error) })
+    }
+
+    func removeAction(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        guard let itemId = req.parameters.get("itemId", as: UUID.self),
+              let item = try await AuditActionItemModel.query(on: req.db).filter(\.$id == itemId).filter(\.$audit.$id == loaded.id).first() else {
+            throw AppError.notFound("action item")
+        }
+        try await AuditWorkService(db: req.db).removeActionItem(loaded, itemId: itemId, by: user)
+        return req.redirect(to: "\(loaded.link)/questions/\(item.questionId)#actions")
+    }
+
+    // MARK: Report details, summary, attachments (S1, A4, A9, A10)
+
+    struct ReportForm: Content {
+        var employerName: String?
+        var employerAddress: String?
+        var contactName: String?
+        var contactPhone: String?
+        var contactFax: String?
+        var contactEmail: String?
+        var assessorName: String?
+        var assessorPhone: String?
+        var assessorEmail: String?
+        var wcbAccounts: String?
+        var industryCodes: String?
+        var dataGatheringStart: String?
+        var dataGatheringEnd: String?
+        var employerProfile: String?
+        var owner: String?
+        var manager: String?
+        var supervisor: String?
+        var worker: String?
+        var contractor: String?
+        var lastDayOnSite: String?
+        var strengths: String?
+        var recommendations: String?
+    }
+
+    static let roles = ["owner", "manager", "supervisor", "worker", "contractor"]
+
+    static func reportInput(_ f: ReportForm) throws -> AuditWorkService.ReportInput {
+        var facts = ReportFacts()
+        facts.employerName = try Validate.text(f.employerName, "employerName", "Employer name", optional: true)
+        facts.employerAddress = try Validate.text(f.employerAddress, "employerAddress", "Employer address", max: 500, optional: true)
+        facts.contactName = try Validate.text(f.contactName, "contactName", "Contact name", optional: true)
+        facts.contactPhone = try Validate.text(f.contactPhone, "contactPhone", "Contact phone", max: 40, optional: true)
+        facts.contactFax = try Validate.text(f.contactFax, "contactFax", "Fax", max: 40, optional: true)
+        facts.contactEmail = try Validate.email(f.contactEmail, "contactEmail", optional: true)
+        facts.assessorName = try Validate.text(f.assessorName, "assessorName", "Assessor name", optional: true)
+        facts.assessorPhone = try Validate.text(f.assessorPhone, "assessorPhone", "Assessor phone", max: 40, optional: true)
+        facts.assessorEmail = try Validate.email(f.assessorEmail, "assessorEmail", optional: true)
+        let list = { (text: String?) in (text ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        facts.wcbAccounts = list(f.wcbAccounts)
+        facts.industryCodes = list(f.industryCodes)
+        facts.dataGatheringStart = try Validate.optionalDay(f.dataGatheringStart, "dataGatheringStart", "Start of data gathering")
+        facts.dataGatheringEnd = try Validate.optionalDay(f.dataGatheringEnd, "dataGatheringEnd", "End of data gathering")
+        facts.employerProfile = try Validate.text(f.employerProfile, "employerProfile", "Employer profile", max: 4000, optional: true)
+        let counts = [f.owner, f.manager, f.supervisor, f.worker, f.contractor]
+        for (role, text) in zip(roles, counts) {
+            let t = (text ?? "").trimmingCharacters(in: .whitespaces)
+            guard !t.isEmpty else { continue }
+            guard let n = Int(t), (0...1000).contains(n) else { throw AppError.invalid(role, "Give the number of people in the role \(role) (0 or more).") }
+            if n > 0 { facts.employeesByRole[role] = n }
+        }
+        // Summary points are one per line (they may hold commas).
+        let lines = { (text: String?) in (text ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        return .init(facts: facts, strengths: lines(f.strengths), recommendations: lines(f.recommendations),
+                     lastDayOnSite: try Validate.optionalDay(f.lastDayOnSite, "lastDayOnSite", "Last day on site"))
+    }
+
+    struct ReportContext: Encodable {
+        var layout: LayoutContext
+        var auditId: String
+        var auditTitle: String
+        var form: ReportForm
+        var editable: Bool
+        var legislationRequired: Bool
+        var safetyManual: String?
+        var legislationList: String?
+        var error: FormError?
+    }
+
+    func showReport(req: Request) async throws -> View {
+        let loaded = try await req.loadedAudit(.view)
+        return try await renderReport(req, loaded, form: nil, error: nil)
+    }
+
+    private func renderReport(_ req: Request, _ loaded: LoadedAudit, form: ReportForm?, error: FormError?) async throws -> View {
+        let user = try req.requireUser()
+        let work = try await AuditWorkService(db: req.db).work(loaded)
+        let f = work.facts
+        let current = ReportForm(
+            employerName: f.employerName, employerAddress: f.employerAddress, contactName: f.contactName, contactPhone: f.contactPhone,
+            contactFax: f.contactFax, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,
+            assessorEmail: f.assessorEmail, wcbAccounts: f.wcbAccounts.joined(separator: ", "), industryCodes: f.industryCodes.joined(separator: ", "),
+            dataGatheringStart: f.dataGatheringStart?.iso, dataGatheringEnd: f.dataGatheringEnd?.iso, employerProfile: f.employerProfile,
+            owner: f.employeesByRole["owner"].map(String.init), manager: f.employeesByRole["manager"].map(String.init),
+            supervisor: f.employeesByRole["supervisor"].map(String.init), worker: f.employeesByRole["worker"].map(String.init),
+            contractor: f.employeesByRole["contractor"].map(String.init), lastDayOnSite: loaded.lastDayOnSite?.iso,
+            strengths: work.strengths.joined(separator: "\n"), recommendations: work.recommendations.joined(separator: "\n"))
+        let files = try await StoredFileModel.query(on: req.db).filter(\.$id ~~ [loaded.audit.safetyManualFile, loaded.audit.legislationFile].compactMap { $0 }).all()
+        return try await req.view.render("audit-report", ReportContext(
+            layout: req.layoutContext(title: "Report details"), auditId: loaded.id.uuidString, auditTitle: loaded.title, form: form ?? current,
+            editable: loaded.stage == .approved && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
+            legislationRequired: loaded.ref.profile.legislationListRequired,
+            safetyManual: files.first { $0.id == loaded.audit.safetyManualFile }?.originalName,
+            legislationList: files.first { $0.id == loaded.audit.legislationFile }?.originalName, error: error))
+    }
+
+    func saveReport(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        let form = try req.content.decode(ReportForm.self)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).saveReport(loaded, try Self.reportInput(form), by: user)
+            return req.redirect(to: "\(loaded.link)/check")
+        }, orRender: { error in try await renderReport(req, loaded, form: form, error: error) })
+    }
+
+    struct AttachForm: Content {
+        var kind: String?
+        var file: File?
+    }
+
+    func attach(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        let form = try req.content.decode(AttachForm.self)
+        return try await req.submitForm({
+            guard let kind = form.kind.flatMap(AuditWorkService.Attachment.init(rawValue:)) else {
+                throw AppError.invalid("kind", "Attach the safety manual or the legislation list.")
+            }
+            guard let file = form.file, file.data.readableBytes > 0 else { throw AppError.invalid(kind.rawValue, "Choose a file to attach.") }
+            try await AuditWorkService(db: req.db).attach(loaded, kind, bytes: Array(file.data.readableBytesView), filename: file.filename,
+                                                          store: req.files, by: user)
+            return req.redirect(to: "\(loaded.link)/report#attachments")
+        }, orRender: { error in try await renderReport(req, loaded, form: nil, error: error) })
+    }
+
+    // MARK: The check, sign-offs, submission
+
+    struct FindingRow: Encodable {
+        var rule: String
+        var message: String
+        var href: String
+    }
+
+    struct CheckContext: Encodable {
+        var layout: LayoutContext
+        var auditId: String
+        var auditTitle: String
+        var findings: [FindingRow]
+        var clean: Bool
+        var holds: [String]
+        var hasHolds: Bool
+        var contentHash: String
+        var signatures: [SignatureRow]
+        var canSubmit: Bool
+        var submitted: Bool
+        var error: FormError?
+    }
+
+    struct SignatureRow: Encodable {
+        var role: String
+        var label: String
+        var signedBy: String?
+        var canSign: Bool
+    }
+
+    func showCheck(req: Request) async throws -> View {
+        let loaded = try await req.loadedAudit(.view)
+        return try await renderCheck(req, loaded, error: nil)
+    }
+
+    static func href(_ place: FixPlace, _ loaded: LoadedAudit) -> String {
+        switch place {
+        case .question(let id): return "\(loaded.link)/questions/\(id)"
+        case .actionPlan(let id): return "\(loaded.link)/questions/\(id)#actions"
+        case .reportDetails(let field): return "\(loaded.link)/report#\(field)"
+        case .summary: return "\(loaded.link)/report#strengths"
+        case .attachments: return "\(loaded.link)/report#attachments"
+        case .extensions: return "\(loaded.link)#extensions"
+        case .training: return "/employers/\(loaded.ref.id.uuidString)/training"
+        }
+    }
+
+    private func renderCheck(_ req: Request, _ loaded: LoadedAudit, error: FormError?) async throws -> View {
+        let user = try req.requireUser()
+        let service = AuditWorkService(db: req.db)
+        let check = try await service.check(loaded)
+        let signoffs = try await service.work(loaded).signoffs
+        let approved = loaded.stage == .approved
+        let signatures = check.requiredSignatures.map { role -> SignatureRow in
+            let current = signoffs.first { $0.role == role && $0.contentHash == check.contentHash }
+            let may = role == "auditor" ? Policy.decide(user, .audit(loaded.scope, .work)) == .allow
+                                        : Policy.decide(user, .audit(loaded.scope, .signForEmployer)) == .allow
+            return SignatureRow(role: role, label: role == "auditor" ? "Auditor" : "Employer's trained representative (S2)",
+                                signedBy: current.map { "\($0.name), \($0.signedAt.map { CalendarDay($0).readable } ?? "")" },
+                                canSign: may && approved && current == nil && check.findings.isEmpty)
+        }
+        return try await req.view.render("audit-check", CheckContext(
+            layout: req.layoutContext(title: "Pre-submission check"), auditId: loaded.id.uuidString, auditTitle: loaded.title,
+            findings: check.findings.map { FindingRow(rule: $0.rule, message: $0.message, href: Self.href($0.place, loaded)) },
+            clean: check.findings.isEmpty, holds: check.holds, hasHolds: !check.holds.isEmpty, contentHash: check.contentHash,
+            signatures: signatures,
+            canSubmit: approved && check.findings.isEmpty && check.holds.isEmpty && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
+            submitted: loaded.stage == .submitted, error: error))
+    }
+
+    struct SignForm: Content {
+        var role: String?
+    }
+
+    func sign(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(SignForm.self)
+        let role = form.role ?? ""
+        let loaded = try await req.loadedAudit(role == "employer" ? .signForEmployer : .work)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).sign(loaded, role: role, by: user)
+            return req.redirect(to: "\(loaded.link)/check")
+        }, orRender: { error in try await renderCheck(req, loaded, error: error) })
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).submit(loaded, by: user)
+            return req.redirect(to: loaded.link)
+        }, orRender: { error in try await renderCheck(req, loaded, error: error) })
+    }
+}
