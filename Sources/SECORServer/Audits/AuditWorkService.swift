@@ -162,6 +162,19 @@ struct AuditWorkService {
         }
     }
 
+    /// Attaches a file the employer already uploaded (the API's way).
+    func attach(_ loaded: LoadedAudit, _ kind: Attachment, fileId: UUID, by user: CurrentUser) async throws {
+        try requireEditable(loaded)
+        guard try await StoredFileModel.query(on: db).filter(\.$id == fileId).filter(\.$employer.$id == loaded.ref.id).first() != nil else {
+            throw AppError.invalid("fileId", "The file is not one of this employer's files.")
+        }
+        let audit = loaded.audit
+        if kind == .safetyManual { audit.safetyManualFile = fileId } else { audit.legislationFile = fileId }
+        try await changed(loaded, by: user, what: "attached the \(kind == .safetyManual ? "safety manual" : "legislation list")") { db in
+            try await audit.save(on: db)
+        }
+    }
+
     /// Every change voids the signatures (S1): the signed hash no longer matches.
     private func changed(_ loaded: LoadedAudit, by user: CurrentUser, what: String,
                          _ write: @escaping @Sendable (Database) async throws -> Void) async throws {

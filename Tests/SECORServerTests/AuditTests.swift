@@ -1,0 +1,224 @@
+import Fluent
+@testable import SECORServer
+import SECORCore
+import XCTVapor
+
+final class AuditTests: XCTestCase {
+    let today = CalendarDay.today
+
+    func registration(start: CalendarDay? = nil, worksites: [String] = ["Pad 14-22-047-09W5"], accounts: [String] = ["8812345"],
+                      type: String = "certification") -> [String: Any] {
+        ["type": type, "plannedStart": (start ?? CalendarDay.today).iso, "worksites": worksites, "wcbAccounts": accounts]
+    }
+
+    /// Registers as Northern Rig's owner (its own assessor) and approves as the ESC admin.
+    func approvedAudit(_ app: Application) async throws -> (id: String, owner: APIClient, admin: APIClient) {
+        let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+        let owner = try await APIClient(app, as: "owner@secor.test")
+        let admin = try await APIClient(app, as: "esc-admin@secor.test")
+        let registered = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration())
+        XCTAssertEqual(registered.status, .created, "\(String(describing: registered.json))")
+        let id = registered.json["id"].string!
+        let approved = try await admin.send(.POST, "/api/v1/audits/\(id)/decision", json: ["decision": "approve"])
+        XCTAssertEqual(approved.status, .ok)
+        return (id, owner, admin)
+    }
+
+    /// Answers every question with full marks and completes the report (S1, A4, D1).
+    func complete(_ id: String, _ app: Application, as auditor: APIClient) async throws {
+        let protocolValue = try await ProtocolService(db: app.db).current(partner: "esc").value
+        for q in protocolValue.questions {
+            let answer: [String: Any]
+            switch q.scoring {
+            case .yesNo: answer = ["kind": "yes"]
+            case .range: answer = ["kind": "points", "points": q.maxPoints]
+            case .proportion: answer = ["kind": "proportion", "positive": 3, "total": 3]
+            }
+            let saved = try await auditor.send(.PUT, "/api/v1/audits/\(id)/answers/\(q.id)", json: [
+                "answer": answer, "methods": q.methods.map(\.rawValue),
+                "notes": "Reviewed twelve months of records with the owner; each signed and dated."])
+            XCTAssertEqual(saved.status, .ok, "\(q.id): \(String(describing: saved.json))")
+        }
+        let report = try await auditor.send(.GET, "/api/v1/audits/\(id)")
+        var facts = report.json["report"] as! [String: Any]
+        facts["assessorPhone"] = "780-555-0142"
+        facts["employerProfile"] = "Well servicing around Drayton Valley."
+        facts["dataGatheringEnd"] = CalendarDay.today.iso
+        let saved = try await auditor.send(.PUT, "/api/v1/audits/\(id)/report", json: [
+            "facts": facts, "strengths": ["Site-specific FLHAs"], "recommendations": ["Report near misses"], "lastDayOnSite": CalendarDay.today.iso])
+        XCTAssertEqual(saved.status, .ok, "\(String(describing: saved.json))")
+    }
+
+    // Rules R1, R4, R5: a registration is refused with every reason, and nothing is stored.
+    func testRegistrationIsRefusedWithEveryReason() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let refused = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits",
+                                               json: registration(start: today.adding(days: -1), worksites: [" "], accounts: ["9999999"], type: "maintenance"))
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            let message = refused.json["message"].string ?? ""
+            for rule in ["R1:", "C1:", "R4: name at least one worksite", "R4: WCB account 9999999"] {
+                XCTAssertTrue(message.contains(rule), "\(rule) missing from: \(message)")
+            }
+            do { let n = try await AuditModel.query(on: app.db).count(); XCTAssertEqual(n, 0) }
+            // Another open audit of the employer refuses a second registration.
+            let first = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration())
+            XCTAssertEqual(first.status, .created)
+            let second = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration())
+            XCTAssertEqual(second.status, .unprocessableEntity)
+            XCTAssertTrue((second.json["message"].string ?? "").contains("Another audit of this employer is still open"))
+        }
+    }
+
+    // Rules R5 and T8: training is judged as of the planned start; an auditor not
+    // designated by the employer may not register.
+    func testQualificationAsOfTheStartAndWhoMayRegister() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            // Sam's SPD dates from 900 days ago: far enough ahead, the T2 refresher lapses.
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let late = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration(start: today.adding(days: 1000)))
+            XCTAssertEqual(late.status, .unprocessableEntity)
+            XCTAssertTrue((late.json["message"].string ?? "").contains("as of"), "\(String(describing: late.json))")
+            let auditor = try await APIClient(app, as: "auditor@secor.test")
+            do { let s = try await auditor.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration()).status; XCTAssertEqual(s, .notFound) }
+            let worker = try await APIClient(app, as: "worker@secor.test")
+            do { let s = try await worker.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration()).status; XCTAssertEqual(s, .forbidden) }
+        }
+    }
+
+    // Rule R6: fifty registrations approved at the same instant get fifty distinct numbers.
+    func testFiftyApprovalsAtOnceGetDistinctNumbers() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await approvedAudit(app)
+            let template = try await AuditModel.find(UUID(uuidString: id)!, on: app.db)!
+            var ids: [UUID] = []
+            for _ in 0..<50 {
+                let copy = AuditModel()
+                copy.$employer.id = template.$employer.id
+                copy.partnerId = template.partnerId
+                copy.$protocolVersion.id = template.$protocolVersion.id
+                copy.registeredBy = template.registeredBy
+                copy.auditorUserId = template.auditorUserId
+                copy.auditorName = template.auditorName
+                copy.auditorKind = template.auditorKind
+                copy.auditType = template.auditType
+                copy.plannedStart = template.plannedStart
+                copy.worksites = template.worksites
+                copy.wcbAccounts = template.wcbAccounts
+                copy.stage = AuditStage.registered.rawValue
+                copy.reportFacts = "{}"
+                copy.strengths = "[]"
+                copy.recommendations = "[]"
+                copy.revision = 0
+                try await copy.create(on: app.db)
+                ids.append(try copy.requireID())
+            }
+            let admin = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-admin@secor.test").first()!)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for auditId in ids {
+                    group.addTask {
+                        let service = AuditService(db: app.db)
+                        try await service.decide(try await service.load(auditId, programs: app.programs), approve: true, reason: nil, by: admin)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let numbers = try await AuditModel.query(on: app.db).filter(\.$id ~~ ids).all().compactMap(\.number)
+            XCTAssertEqual(numbers.count, 50)
+            XCTAssertEqual(Set(numbers).count, 50)
+            XCTAssertTrue(numbers.allSatisfy { AuditNumber.isValid($0, digits: 9) })
+        }
+    }
+
+    // Rules S1, S4: a change after signing voids the signature; a submitted revision is
+    // frozen for the API and the pages.
+    func testSignSubmitFreeze() async throws {
+        try await withApp { app in
+            let (id, owner, admin) = try await approvedAudit(app)
+            try await complete(id, app, as: owner)
+            do {
+                let check = try await owner.send(.GET, "/api/v1/audits/\(id)/check")
+                XCTAssertEqual((check.json["findings"] as? [Any])?.count, 0, "\(String(describing: check.json))")
+                XCTAssertEqual(check.json["requiredSignatures"] as? [String], ["auditor"]) // the employer is its own assessor
+            }
+            do { let s = try await owner.send(.POST, "/api/v1/audits/\(id)/submission").status; XCTAssertEqual(s, .unprocessableEntity) } // unsigned
+            do { let s = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"]).status; XCTAssertEqual(s, .ok) }
+            // A change after signing voids the signature.
+            let changed = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
+                "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy signed 2025 by the owner, posted in the shop and the trucks."])
+            XCTAssertEqual((changed.json["signatures"] as? [Any])?.count, 0)
+            do {
+                let check = try await owner.send(.GET, "/api/v1/audits/\(id)/check")
+                XCTAssertEqual(check.json["holds"] as? [String], ["The auditor has not signed this version of the report."])
+            }
+            do { let s = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"]).status; XCTAssertEqual(s, .ok) }
+            let submitted = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            XCTAssertEqual(submitted.status, .ok, "\(String(describing: submitted.json))")
+            XCTAssertEqual(submitted.json["stage"].string, "submitted")
+            XCTAssertEqual(submitted.json["revision"] as? Int, 1)
+            do {
+                let n = try await AuditRevisionModel.query(on: app.db).filter(\.$revision == 1).count()
+                XCTAssertEqual(n, 1)
+            }
+            // Frozen: the API and the page refuse edits.
+            let edit = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: ["answer": ["kind": "no"]])
+            XCTAssertEqual(edit.status, .conflict)
+            XCTAssertTrue((edit.json["message"].string ?? "").contains("frozen"))
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            let page = try await browser.post("/audits/\(id)/questions/1.1", form: ["answer": "no", "notes": "x"])
+            XCTAssertEqual(page.status, .conflict)
+            XCTAssertTrue(page.body.string.contains("frozen"))
+            // The number finds it; the partner sees it submitted.
+            let number = submitted.json["number"].string!
+            do { let found = try await admin.send(.GET, "/api/v1/audits/by-number/\(number)"); XCTAssertEqual(found.json["id"].string, id) }
+        }
+    }
+
+    // Deny by default: other partners, other employers, and roles that may not act.
+    func testAccessToAnAudit() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await approvedAudit(app)
+            for (email, expected) in [("acsa-admin@secor.test", HTTPStatus.notFound), ("owner2@secor.test", .notFound), ("auditor@secor.test", .notFound)] {
+                let client = try await APIClient(app, as: email)
+                let s = try await client.send(.GET, "/api/v1/audits/\(id)").status
+                XCTAssertEqual(s, expected, email)
+            }
+            let qa = try await APIClient(app, as: "esc-qa@secor.test")
+            do { let s = try await qa.send(.GET, "/api/v1/audits/\(id)").status; XCTAssertEqual(s, .ok) }
+            do { let s = try await qa.send(.PUT, "/api/v1/audits/\(id)/fee", json: ["cents": 100]).status; XCTAssertEqual(s, .forbidden) }
+            let supervisor = try await APIClient(app, as: "supervisor@secor.test")
+            do { let s = try await supervisor.send(.GET, "/api/v1/audits/\(id)").status; XCTAssertEqual(s, .ok) }
+            do { let s = try await supervisor.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: ["answer": ["kind": "yes"]]).status; XCTAssertEqual(s, .forbidden) }
+            do { let s = try await supervisor.send(.POST, "/api/v1/audits/\(id)/decision", json: ["decision": "approve"]).status; XCTAssertEqual(s, .forbidden) }
+            let other = try await APIClient(app, as: "owner2@secor.test")
+            let list = try await other.send(.GET, "/api/v1/audits")
+            XCTAssertEqual(list.json.array.count, 0)
+        }
+    }
+
+    // Rules R7 and D3: an unpaid fee holds the audit; an approved extension moves D1.
+    func testFeeHoldAndExtension() async throws {
+        try await withApp { app in
+            let (id, owner, admin) = try await approvedAudit(app)
+            do { let s = try await admin.send(.PUT, "/api/v1/audits/\(id)/fee", json: ["cents": 35000]).status; XCTAssertEqual(s, .ok) }
+            try await complete(id, app, as: owner)
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
+            let held = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            XCTAssertEqual(held.status, .unprocessableEntity)
+            XCTAssertTrue((held.json["message"].string ?? "").contains("R7"))
+            do { let s = try await admin.send(.PUT, "/api/v1/audits/\(id)/fee", json: ["cents": 35000, "paidOn": today.iso]).status; XCTAssertEqual(s, .ok) }
+            // D3: ask for 5 more days on site; approved, D1 moves by 5.
+            let asked = try await owner.send(.POST, "/api/v1/audits/\(id)/extensions", json: ["deadline": "D1", "days": 5, "reason": "Rig move delayed the site visit"])
+            let extensionId = ((asked.json["extensions"] as? [[String: Any]])?.first?["id"] as? String)!
+            let decided = try await admin.send(.POST, "/api/v1/audits/\(id)/extensions/\(extensionId)/decision", json: ["decision": "approve"])
+            let d1 = (decided.json["deadlines"] as? [[String: Any]])?.first { $0["rule"] as? String == "D1" }
+            XCTAssertEqual(d1?["due"] as? String, today.adding(days: 20).iso)
+            // R3: a change is recorded with who and why.
+            let changed = try await owner.send(.POST, "/api/v1/audits/\(id)/changes", json: ["worksites": ["Pad 7-09-048-10W5"], "why": "The crew moved pads"])
+            XCTAssertEqual((changed.json["changes"] as? [[String: Any]])?.first?["why"] as? String, "The crew moved pads")
+        }
+    }
+}
