@@ -20,10 +20,11 @@ public enum AuditStage: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// An open audit blocks another registration for the same employer.
-    public var isOpen: Bool { self == .registered || self == .approved }
-    /// Closed for the auditor's portal (P1).
-    public var isClosed: Bool { !isOpen }
+    /// Active in the portal (P1), and blocking another registration for the employer:
+    /// a submitted audit is still in the partner's hands until QA closes it.
+    public var isOpen: Bool { self == .registered || self == .approved || self == .submitted }
+    /// Its registration may still be changed or cancelled (R3).
+    public var registrationChangeable: Bool { self == .registered || self == .approved }
 }
 
 /// What a registration proposes and what is known about the employer on its start date.

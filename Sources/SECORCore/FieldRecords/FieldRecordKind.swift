@@ -18,6 +18,9 @@ public enum FieldRecordKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// A document in force until replaced (EvidenceKind.isStanding): the policy, the register.
+    public var isStanding: Bool { evidenceKinds.allSatisfy(\.isStanding) }
+
     /// The evidence kinds a record of this kind shows; the protocol's questions name the
     /// kinds they accept, which ties each record to its elements (F1). An incident report
     /// carries its investigation.

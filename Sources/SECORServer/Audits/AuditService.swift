@@ -198,7 +198,7 @@ struct AuditService {
 
     func change(_ loaded: LoadedAudit, plannedStart: CalendarDay?, worksites: [String]?, why: String, by user: CurrentUser) async throws {
         let why = try Validate.text(why, "why", "Why", max: 1000)
-        guard loaded.stage.isOpen else { throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be changed.") }
+        guard loaded.stage.registrationChangeable else { throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be changed.") }
         var what: [String] = []
         if let plannedStart, plannedStart != loaded.plannedStart {
             what.append("planned start \(loaded.plannedStart.iso) → \(plannedStart.iso)")
@@ -218,7 +218,7 @@ struct AuditService {
 
     func cancel(_ loaded: LoadedAudit, why: String, by user: CurrentUser) async throws {
         let why = try Validate.text(why, "why", "Why", max: 1000)
-        guard loaded.stage.isOpen else { throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be cancelled.") }
+        guard loaded.stage.registrationChangeable else { throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be cancelled.") }
         loaded.audit.stage = AuditStage.cancelled.rawValue
         try await record(loaded, what: "cancelled", why: why, by: user)
     }

@@ -204,7 +204,9 @@ struct AuditWorkService {
             .filter(\.$occurredOn >= window.from.iso).filter(\.$occurredOn <= window.to.iso).all()
         let cited = Set(work.answers.values.flatMap { (JSONText.decode($0.documents) as [UUID]?) ?? [] })
         let citedRows = try await FieldRecordModel.query(on: db).filter(\.$id ~~ Array(cited)).all()
-        let days = Dictionary(citedRows.compactMap { r in (try? CalendarDay(iso: r.occurredOn)).map { (r.id!, $0) } }, uniquingKeysWith: { a, _ in a })
+        // A7 dates the everyday records; a standing policy or register entry is exempt.
+        let days = Dictionary(citedRows.filter { !(FieldRecordKind(rawValue: $0.kind)?.isStanding ?? false) }
+            .compactMap { r in (try? CalendarDay(iso: r.occurredOn)).map { (r.id!, $0) } }, uniquingKeysWith: { a, _ in a })
         let employer = try await EmployerRecords.load(employers: [loaded.ref.id], on: db)[loaded.ref.id]!
         let training = TrainingRules.status(people: employer.people, completions: employer.completions, profile: loaded.ref.profile, on: today)
         let qualification = try await AssessorCheck(db: db).qualification(loaded.ref, on: today)?.result
@@ -375,11 +377,19 @@ struct AuditWorkService {
 
     /// The employer's records of the window whose kind the question names, newest first.
     func proposals(_ loaded: LoadedAudit, question: ProtocolQuestion, today: CalendarDay = .today) async throws -> [FieldRecordModel] {
-        let kinds = FieldRecordKind.allCases.filter { !Set($0.evidenceKinds).isDisjoint(with: question.evidenceKinds) }.map(\.rawValue)
+        let kinds = FieldRecordKind.allCases.filter { !Set($0.evidenceKinds).isDisjoint(with: question.evidenceKinds) }
         guard !kinds.isEmpty else { return [] }
         let window = window(loaded, today: today)
-        return try await FieldRecordModel.query(on: db).filter(\.$employer.$id == loaded.ref.id).filter(\.$kind ~~ kinds)
+        let dated = kinds.filter { !$0.isStanding }.map(\.rawValue)
+        let standing = kinds.filter(\.isStanding).map(\.rawValue)
+        var records = try await FieldRecordModel.query(on: db).filter(\.$employer.$id == loaded.ref.id).filter(\.$kind ~~ dated)
             .filter(\.$occurredOn >= window.from.iso).filter(\.$occurredOn <= window.to.iso)
             .sort(\.$occurredOn, .descending).limit(40).all()
+        // The policy and register in force count however old they are.
+        if !standing.isEmpty {
+            records += try await FieldRecordModel.query(on: db).filter(\.$employer.$id == loaded.ref.id).filter(\.$kind ~~ standing)
+                .filter(\.$occurredOn <= window.to.iso).sort(\.$occurredOn, .descending).limit(20).all()
+        }
+        return records
     }
 }

@@ -159,7 +159,7 @@ enum AuditOverview {
                              decision: e.decisionReason ?? "", open: e.status == "requested")
             },
             hasExtensions: !deadlines.extensions.isEmpty,
-            canChange: allowed(.changeRegistration) && loaded.stage.isOpen,
+            canChange: allowed(.changeRegistration) && loaded.stage.registrationChangeable,
             changes: changes.map { Line(when: $0.createdAt.map { CalendarDay($0).readable } ?? "", who: $0.userName, text: "\($0.what) — \($0.why)") },
             hasChanges: !changes.isEmpty,
             binderAllowed: loaded.ref.profile.binderSubmissionAllowed && allowed(.administer) && loaded.stage == .approved,

@@ -65,6 +65,7 @@ struct AuditToolPages: RouteCollection {
         var recommendation: String
         var documents: [DocumentOption]
         var noDocuments: Bool
+        var recordedKinds: Bool
         var evidenceKinds: String
         var items: [ItemRow]
         var hasItems: Bool
@@ -126,7 +127,7 @@ struct AuditToolPages: RouteCollection {
                                label: "\(FieldRecordKind(rawValue: r.kind)?.title ?? r.kind) · \((try? CalendarDay(iso: r.occurredOn).readable) ?? r.occurredOn)\(r.site.isEmpty ? "" : " · \(r.site)")",
                                checked: chosenDocuments.contains(r.id!.uuidString))
             },
-            noDocuments: proposals.isEmpty,
+            noDocuments: proposals.isEmpty, recordedKinds: q.evidenceKinds.contains(where: \.isRecorded),
             evidenceKinds: q.evidenceKinds.map(\.title).joined(separator: ", "),
             items: work.actionItems.filter { $0.questionId == q.id }.map {
                 ItemRow(id: $0.id!.uuidString, action: $0.action, owner: $0.owner, targetOn: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn)
