@@ -13,11 +13,10 @@ import re
 import sys
 from zoneinfo import ZoneInfo
 
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from flow import Flow
 
 BASE = sys.argv[1]
 PASSWORD = os.environ["SECOR_DEMO_PASSWORD"]
@@ -25,13 +24,12 @@ TODAY = datetime.datetime.now(ZoneInfo("America/Edmonton")).date().isoformat()
 NOTES = "Reviewed the records of the last twelve months with the owner; each one signed and dated."
 SHOTS = os.environ.get("SECOR_SHOTS")  # a folder: screenshots of the main pages
 
-options = webdriver.ChromeOptions()
-for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-    options.add_argument(arg)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-driver.set_window_size(1280, 900)
-wait = WebDriverWait(driver, 15)
+flow = Flow(BASE, width=1280, height=900)
+driver, fill, click_and_wait, submit, body, check = flow.driver, flow.fill, flow.click_and_wait, flow.submit, flow.body, flow.check
+
+
+def sign_in(email):
+    flow.sign_in(email, PASSWORD)
 
 
 def shot(name, width=1280):
@@ -42,55 +40,6 @@ def shot(name, width=1280):
     driver.set_window_size(width, min(height, 6000))
     driver.save_screenshot(os.path.join(SHOTS, f"{name}-{width}.png"))
     driver.set_window_size(1280, 900)
-
-
-def fill(field_id, value):
-    element = driver.find_element(By.ID, field_id)
-    if element.get_attribute("type") == "date":
-        driver.execute_script("arguments[0].value = arguments[1]", element, value)
-    else:
-        element.clear()
-        element.send_keys(value)
-
-
-def click_and_wait(button):
-    driver.execute_script("window.__before = true")
-    driver.execute_script("arguments[0].scrollIntoView()", button)
-    button.click()
-
-    def loaded(d):
-        try:
-            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
-        except WebDriverException:
-            return False
-
-    wait.until(loaded)
-
-
-def submit(form_action, value=None):
-    selector = f"form[action='{form_action}'] button[type=submit]" + (f"[value='{value}']" if value else "")
-    click_and_wait(driver.find_element(By.CSS_SELECTOR, selector))
-
-
-def sign_in(email):
-    driver.delete_all_cookies()
-    driver.get(f"{BASE}/sign-in")
-    fill("email", email)
-    fill("password", PASSWORD)
-    submit("/sign-in")
-
-
-def body():
-    return driver.find_element(By.TAG_NAME, "body").text
-
-
-def check(condition, message):
-    if not condition:
-        print("FAIL", message, "at", driver.current_url)
-        print(body()[:3000])
-        driver.quit()
-        sys.exit(1)
-    print("ok ", message)
 
 
 def answer_current_question(full=True):

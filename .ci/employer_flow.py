@@ -11,12 +11,11 @@ import sys
 import tempfile
 from zoneinfo import ZoneInfo
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from flow import Flow
 
 BASE = sys.argv[1]
 ADMIN_PASSWORD = os.environ["SECOR_DEMO_PASSWORD"]
@@ -25,64 +24,9 @@ PASSWORD = "a long flow password"
 TODAY = datetime.datetime.now(ZoneInfo("America/Edmonton")).date()  # the program's calendar day
 YEARS_AGO = (TODAY - datetime.timedelta(days=800)).isoformat()
 
-options = webdriver.ChromeOptions()
-for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-    options.add_argument(arg)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-driver.set_window_size(390, 844)
-wait = WebDriverWait(driver, 10)
-
-
-def fill(field_id, value):
-    element = driver.find_element(By.ID, field_id)
-    if element.get_attribute("type") == "date":
-        driver.execute_script("arguments[0].value = arguments[1]", element, value)
-    else:
-        element.clear()
-        element.send_keys(value)
-
-
-def submit(form_action):
-    button = driver.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]")
-    driver.execute_script("arguments[0].scrollIntoView()", button)
-    click_and_wait(button)
-
-
-def click_and_wait(button):
-    """Clicks and waits for the next page, not the one still showing: the old page
-    carries a marker the new one lacks (robust while Chromium is mid-navigation)."""
-    driver.execute_script("window.__before = true")
-    button.click()
-
-    def loaded(d):
-        try:
-            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
-        except WebDriverException:
-            return False
-
-    wait.until(loaded)
-
-
-def sign_in(email, password):
-    driver.delete_all_cookies()
-    driver.get(f"{BASE}/sign-in")
-    fill("email", email)
-    fill("password", password)
-    submit("/sign-in")
-
-
-def body():
-    return driver.find_element(By.TAG_NAME, "body").text
-
-
-def check(condition, message):
-    if not condition:
-        print("FAIL", message, "at", driver.current_url)
-        print(body()[:2000])
-        driver.quit()
-        sys.exit(1)
-    print("ok ", message)
+flow = Flow(BASE, width=390, height=844, timeout=10)
+driver, wait, fill, submit, click_and_wait, sign_in, body, check = (
+    flow.driver, flow.wait, flow.fill, flow.submit, flow.click_and_wait, flow.sign_in, flow.body, flow.check)
 
 
 try:

@@ -36,6 +36,7 @@ struct AuditToolPages: RouteCollection {
         var id: String
         var label: String
         var checked: Bool
+        var href: String
     }
 
     struct ItemRow: Encodable {
@@ -125,7 +126,8 @@ struct AuditToolPages: RouteCollection {
             documents: proposals.map { r in
                 DocumentOption(id: r.id!.uuidString,
                                label: "\(FieldRecordKind(rawValue: r.kind)?.title ?? r.kind) · \((try? CalendarDay(iso: r.occurredOn).readable) ?? r.occurredOn)\(r.site.isEmpty ? "" : " · \(r.site)")",
-                               checked: chosenDocuments.contains(r.id!.uuidString))
+                               checked: chosenDocuments.contains(r.id!.uuidString),
+                               href: "/employers/\(loaded.ref.id.uuidString)/records/\(r.id!.uuidString)")
             },
             noDocuments: proposals.isEmpty, recordedKinds: q.evidenceKinds.contains(where: \.isRecorded),
             evidenceKinds: q.evidenceKinds.map(\.title).joined(separator: ", "),

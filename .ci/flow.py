@@ -1,0 +1,67 @@
+"""What every browser flow shares: one headless Chromium and the few steps a person
+takes (fill a field, press a form's button and wait for the next page, sign in, check).
+"""
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+class Flow:
+    def __init__(self, base, width=390, height=844, timeout=15):
+        options = webdriver.ChromeOptions()
+        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+            options.add_argument(arg)
+        options.binary_location = "/usr/bin/chromium"
+        self.base = base
+        self.driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        self.driver.set_window_size(width, height)
+        self.wait = WebDriverWait(self.driver, timeout)
+
+    def fill(self, field_id, value):
+        element = self.driver.find_element(By.ID, field_id)
+        if element.get_attribute("type") == "date":
+            self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+        else:
+            element.clear()
+            element.send_keys(value)
+
+    def click_and_wait(self, button):
+        """Clicks and waits for the next page, not the one still showing: the old page
+        carries a marker the new one lacks (robust while Chromium is mid-navigation)."""
+        self.driver.execute_script("window.__before = true")
+        self.driver.execute_script("arguments[0].scrollIntoView()", button)
+        button.click()
+
+        def loaded(d):
+            try:
+                return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
+            except WebDriverException:
+                return False
+
+        self.wait.until(loaded)
+
+    def submit(self, form_action, value=None):
+        selector = f"form[action='{form_action}'] button[type=submit]" + (f"[value='{value}']" if value else "")
+        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, selector))
+
+    def sign_in(self, email, password):
+        self.driver.delete_all_cookies()
+        self.driver.get(f"{self.base}/sign-in")
+        self.fill("email", email)
+        self.fill("password", password)
+        self.submit("/sign-in")
+
+    def body(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def check(self, condition, message):
+        if not condition:
+            print("FAIL", message, "at", self.driver.current_url)
+            print(self.body()[:3000])
+            self.driver.quit()
+            sys.exit(1)
+        print("ok ", message)
