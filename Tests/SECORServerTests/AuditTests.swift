@@ -71,6 +71,23 @@ final class AuditTests: XCTestCase {
         }
     }
 
+    // Rule A1: importing a new protocol version never changes an audit under way.
+    func testAnAuditKeepsItsProtocolVersion() async throws {
+        try await withApp { app in
+            let (id, owner, _) = try await approvedAudit(app)
+            let sample = try AuditProtocol.bundledSamples().first { $0.value.partner == "esc" }!.yaml
+            let newer = sample.replacingOccurrences(of: "version: \"2026.1\"", with: "version: \"2027.1\"")
+                .replacingOccurrences(of: "id: \"1.5\"", with: "id: \"1.9\"")
+            _ = try await ProtocolService(db: app.db).importProtocol(yaml: newer, file: "esc-2027.yaml", actor: nil)
+            let audit = try await owner.send(.GET, "/api/v1/audits/\(id)")
+            XCTAssertEqual((audit.json["protocol"] as? [String: Any])?["version"] as? String, "2026.1")
+            do { let s = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.5", json: ["answer": ["kind": "proportion", "positive": 2, "total": 3]]).status; XCTAssertEqual(s, .ok) }
+            do { let s = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.9", json: ["answer": ["kind": "yes"]]).status; XCTAssertEqual(s, .notFound) }
+            // A new registration would take the new version.
+            do { let current = try await ProtocolService(db: app.db).current(partner: "esc").value.version; XCTAssertEqual(current, "2027.1") }
+        }
+    }
+
     // Rules R5 and T8: training is judged as of the planned start; an auditor not
     // designated by the employer may not register.
     func testQualificationAsOfTheStartAndWhoMayRegister() async throws {

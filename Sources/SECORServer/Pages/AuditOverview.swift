@@ -70,6 +70,7 @@ enum AuditOverview {
         var showScore: Bool
         var elements: [ElementRow]
         var canWork: Bool
+        var canSignForEmployer: Bool
         var canDecide: Bool
         var registrationRefusals: [String]
         var hasRefusals: Bool
@@ -147,6 +148,8 @@ enum AuditOverview {
             passed: scored?.decision.passed ?? false, passReasons: scored?.decision.reasons ?? [],
             showScore: loaded.stage == .approved || loaded.stage == .submitted, elements: elements,
             canWork: allowed(.work) && loaded.stage == .approved,
+            canSignForEmployer: !allowed(.work) && allowed(.signForEmployer) && loaded.stage == .approved
+                && workService.requiredSignatures(loaded).contains("employer"),
             canDecide: allowed(.administer) && loaded.stage == .registered,
             registrationRefusals: refusals, hasRefusals: !refusals.isEmpty,
             feesTracked: loaded.ref.profile.reviewFeesTracked,
