@@ -7,8 +7,16 @@ public enum AuditStage: String, Codable, Sendable, CaseIterable {
     case approved
     case rejected
     case cancelled
-    /// Submitted: revision 1 is frozen (S4).
+    /// Submitted: the revision is frozen (S4) and waits for QA.
     case submitted
+    /// Q7: sent back; the auditor corrects in a new revision within D4 and D5.
+    case corrections
+    /// Q10: passed QA.
+    case passed
+    /// Q11: failed QA.
+    case failed
+    /// D4/D5 missed: the assessment is invalid.
+    case invalid
 
     public var label: String {
         switch self {
@@ -16,13 +24,19 @@ public enum AuditStage: String, Codable, Sendable, CaseIterable {
         case .approved: return "Approved — in progress"
         case .rejected: return "Rejected"
         case .cancelled: return "Cancelled"
-        case .submitted: return "Submitted"
+        case .submitted: return "Submitted — in QA review"
+        case .corrections: return "Sent back for corrections"
+        case .passed: return "Passed QA"
+        case .failed: return "Failed QA"
+        case .invalid: return "Invalid (QA deadline missed)"
         }
     }
 
     /// Active in the portal (P1), and blocking another registration for the employer:
     /// a submitted audit is still in the partner's hands until QA closes it.
-    public var isOpen: Bool { self == .registered || self == .approved || self == .submitted }
+    public var isOpen: Bool { [.registered, .approved, .submitted, .corrections].contains(self) }
+    /// The auditor may edit the report: under way, or being corrected (a new revision).
+    public var isEditable: Bool { self == .approved || self == .corrections }
     /// Its registration may still be changed or cancelled (R3).
     public var registrationChangeable: Bool { self == .registered || self == .approved }
 }

@@ -48,6 +48,8 @@ enum Policy {
         case administer
         /// R3: change or cancel a registration: the auditor or the partner's admins.
         case changeRegistration
+        /// Q1-Q11: the QA review: the partner's QA reviewers and admins.
+        case review
     }
 
     enum Action: Equatable {
@@ -111,6 +113,8 @@ enum Policy {
                 return ownPartner && user.role == .partnerAdmin ? .allow : .forbidden
             case .changeRegistration:
                 return auditor || (ownPartner && user.role == .partnerAdmin) ? .allow : .forbidden
+            case .review:
+                return ownPartner ? .allow : .forbidden
             }
         }
     }

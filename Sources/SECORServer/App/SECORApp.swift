@@ -20,10 +20,12 @@ public enum SECORApp {
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(VerifyLogCommand(), as: "verify-log")
             app.asyncCommands.use(ProtocolCommands.group(), as: "protocol")
+            app.asyncCommands.use(SweepCommand(), as: "sweep")
             let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
             if command == "serve" {
                 try await app.migrateAndPrepare()
                 if demo { try await DemoData.load(on: app) }
+                app.lifecycle.use(DeadlineSweepJob())
             }
             try await app.execute()
         } catch {

@@ -181,10 +181,8 @@ struct AuditService {
                                               entityId: loaded.id.uuidString, detail: approve ? "number \(audit.number!)" : reason)
                     let body = approve ? "Audit number \(audit.number!). The audit may start on \(loaded.plannedStart.readable)."
                                        : "Rejected: \(reason)"
-                    try await NotificationModel(userId: loaded.audit.auditorUserId, title: approve ? "Audit registration approved" : "Audit registration rejected",
-                                                body: body, link: loaded.link).create(on: db)
-                    try await Notifications.notifyOrganisation(loaded.ref.id, title: approve ? "Your audit is approved" : "Your audit registration was rejected",
-                                                               body: body, link: loaded.link, on: db)
+                    try await Notifications.notifyOrganisation(loaded.ref.id, title: approve ? "Audit registration approved" : "Audit registration rejected",
+                                                               body: body, link: loaded.link, alsoUser: loaded.audit.auditorUserId, on: db)
                 }
                 return
             } catch let error as any DatabaseError where error.isConstraintFailure {

@@ -68,8 +68,9 @@ struct AuditWorkService {
 
     private func requireEditable(_ loaded: LoadedAudit) throws {
         switch loaded.stage {
-        case .approved: return
-        case .submitted: throw AppError(status: .conflict, message: "Revision \(loaded.audit.revision) was submitted and is frozen (S4); it cannot be edited.")
+        case .approved, .corrections: return
+        case .submitted, .passed, .failed, .invalid:
+            throw AppError(status: .conflict, message: "Revision \(loaded.audit.revision) was submitted and is frozen (S4); it cannot be edited.")
         case .registered: throw AppError(status: .conflict, message: "The registration is not approved yet (R1): the audit cannot start.")
         default: throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be edited.")
         }
@@ -348,7 +349,7 @@ struct AuditWorkService {
         let content = JSONText.encode(content(loaded, work))
         let audit = loaded.audit
         try await db.writeTransaction { db in
-            guard let fresh = try await AuditModel.find(loaded.id, on: db), fresh.stage == AuditStage.approved.rawValue else {
+            guard let fresh = try await AuditModel.find(loaded.id, on: db), AuditStage(rawValue: fresh.stage)?.isEditable == true else {
                 throw AppError(status: .conflict, message: "This audit was already submitted.")
             }
             audit.revision += 1
@@ -364,6 +365,8 @@ struct AuditWorkService {
             revision.submittedBy = user.id
             revision.submittedVia = via
             try await revision.create(on: db)
+            // A correction returned (D4): its clock stops; D5 runs on.
+            try await QAReviewModel.query(on: db).filter(\.$audit.$id == loaded.id).set(\.$openFeedbackOn, to: nil).update()
             try await AuditLog.append(on: db, actor: user.id, action: "audit.submit", entity: "audit", entityId: loaded.id.uuidString,
                                       detail: "revision \(audit.revision) \(via) \(revision.contentHash)")
             try await Notifications.notifyPartnerAdmins(audit.partnerId, title: "Audit submitted: \(audit.number ?? "")",

@@ -22,6 +22,7 @@ enum Migrations {
         CreateProtocolVersions(),
         ImportSampleProtocols(),
         CreateAudits(),
+        CreateQA(),
     ]
 }
 

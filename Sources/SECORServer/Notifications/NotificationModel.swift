@@ -24,11 +24,19 @@ final class NotificationModel: Model, @unchecked Sendable {
 }
 
 enum Notifications {
-    /// Tells every user of an organisation (call inside the write's transaction).
-    static func notifyOrganisation(_ organisationId: UUID, title: String, body: String, link: String, on db: Database) async throws {
+    /// Tells every user of an organisation, and `alsoUser` (an auditor, say) unless they
+    /// are one of them already — one message per person (call inside the write's transaction).
+    static func notifyOrganisation(_ organisationId: UUID, title: String, body: String, link: String, alsoUser: UUID? = nil,
+                                   on db: Database) async throws {
         let users = try await UserModel.query(on: db).filter(\.$organisation.$id == organisationId).all()
+        var told = Set<UUID>()
         for user in users {
-            try await NotificationModel(userId: try user.requireID(), title: title, body: body, link: link).create(on: db)
+            let id = try user.requireID()
+            try await NotificationModel(userId: id, title: title, body: body, link: link).create(on: db)
+            told.insert(id)
+        }
+        if let alsoUser, !told.contains(alsoUser) {
+            try await NotificationModel(userId: alsoUser, title: title, body: body, link: link).create(on: db)
         }
     }
 }

@@ -146,9 +146,9 @@ enum AuditOverview {
                 ? "A certification audit passes with \(loaded.ref.profile.passMarks.certification.overallPercent)% overall\(loaded.ref.profile.passMarks.certification.elementPercent.map { " and \($0)% in every element" } ?? "") (Q6)."
                 : "A maintenance audit passes with \(loaded.ref.profile.passMarks.maintenance.overallPercent)% overall (Q6).",
             passed: scored?.decision.passed ?? false, passReasons: scored?.decision.reasons ?? [],
-            showScore: loaded.stage == .approved || loaded.stage == .submitted, elements: elements,
-            canWork: allowed(.work) && loaded.stage == .approved,
-            canSignForEmployer: !allowed(.work) && allowed(.signForEmployer) && loaded.stage == .approved
+            showScore: loaded.stage != .registered && loaded.stage != .rejected && loaded.stage != .cancelled, elements: elements,
+            canWork: allowed(.work) && loaded.stage.isEditable,
+            canSignForEmployer: !allowed(.work) && allowed(.signForEmployer) && loaded.stage.isEditable
                 && workService.requiredSignatures(loaded).contains("employer"),
             canDecide: allowed(.administer) && loaded.stage == .registered,
             registrationRefusals: refusals, hasRefusals: !refusals.isEmpty,

@@ -135,7 +135,7 @@ struct AuditToolPages: RouteCollection {
                 ItemRow(id: $0.id!.uuidString, action: $0.action, owner: $0.owner, targetOn: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn)
             },
             hasItems: work.actionItems.contains { $0.questionId == q.id },
-            editable: loaded.stage == .approved && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
+            editable: loaded.stage.isEditable && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
             previous: index > 0 ? base + questions[index - 1].id : nil,
             next: index + 1 < questions.count ? base + questions[index + 1].id : nil,
             minimumNotes: loaded.ref.profile.minimumNoteCharacters, error: error))
@@ -291,7 +291,7 @@ struct AuditToolPages: RouteCollection {
         let files = try await StoredFileModel.query(on: req.db).filter(\.$id ~~ [loaded.audit.safetyManualFile, loaded.audit.legislationFile].compactMap { $0 }).all()
         return try await req.view.render("audit-report", ReportContext(
             layout: req.layoutContext(title: "Report details"), auditId: loaded.id.uuidString, auditTitle: loaded.title, form: form ?? current,
-            editable: loaded.stage == .approved && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
+            editable: loaded.stage.isEditable && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
             legislationRequired: loaded.ref.profile.legislationListRequired,
             safetyManual: files.first { $0.id == loaded.audit.safetyManualFile }?.originalName,
             legislationList: files.first { $0.id == loaded.audit.legislationFile }?.originalName, error: error))
@@ -379,7 +379,7 @@ struct AuditToolPages: RouteCollection {
         let service = AuditWorkService(db: req.db)
         let check = try await service.check(loaded)
         let signoffs = try await service.work(loaded).signoffs
-        let approved = loaded.stage == .approved
+        let approved = loaded.stage.isEditable
         let signatures = check.requiredSignatures.map { role -> SignatureRow in
             let current = signoffs.first { $0.role == role && $0.contentHash == check.contentHash }
             let may = role == "auditor" ? Policy.decide(user, .audit(loaded.scope, .work)) == .allow
@@ -394,7 +394,7 @@ struct AuditToolPages: RouteCollection {
             clean: check.findings.isEmpty, holds: check.holds, hasHolds: !check.holds.isEmpty, contentHash: check.contentHash,
             signatures: signatures,
             canSubmit: approved && check.findings.isEmpty && check.holds.isEmpty && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
-            submitted: loaded.stage == .submitted, error: error))
+            submitted: !loaded.stage.isEditable && loaded.audit.revision > 0, error: error))
     }
 
     struct SignForm: Content {

@@ -50,9 +50,9 @@ extension Request {
         let employer = "/employers/\(user.organisationId.uuidString)"
         switch user.role {
         case .partnerAdmin:
-            items += [("/partner/employers", "Employers"), ("/partner/applications", "Applications"), ("/audits", "Audits"), ("/partner/auditors", "Auditors")]
+            items += [("/partner/employers", "Employers"), ("/partner/applications", "Applications"), ("/qa", "QA queue"), ("/audits", "Audits"), ("/partner/auditors", "Auditors")]
         case .qaReviewer:
-            items += [("/partner/employers", "Employers"), ("/audits", "Audits")]
+            items += [("/partner/employers", "Employers"), ("/qa", "QA queue"), ("/audits", "Audits")]
         case .employerOwner, .supervisor, .worker:
             items += [(employer, "Company"), ("\(employer)/records", "Records"), ("\(employer)/readiness", "Readiness"),
                       ("\(employer)/people", "People"), ("\(employer)/training", "Training"), ("\(employer)/matrix", "Matrix")]

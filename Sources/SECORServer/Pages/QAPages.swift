@@ -1,0 +1,295 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// The QA queue, the standard QA form (Q1-Q9), the decision (Q7, Q10, Q11) and the
+/// revision comparison.
+struct QAPages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("qa", use: queue)
+        routes.get("audits", ":auditId", "qa", use: show)
+        routes.post("audits", ":auditId", "qa", use: save)
+        routes.post("audits", ":auditId", "qa", "decision", use: decide)
+        routes.get("audits", ":auditId", "revisions", use: compare)
+    }
+
+    // MARK: Queue
+
+    struct QueueRow: Encodable {
+        var href: String
+        var number: String
+        var employer: String
+        var type: String
+        var revision: Int
+        var daysWaiting: Int
+    }
+
+    struct QueueContext: Encodable {
+        var layout: LayoutContext
+        var rows: [QueueRow]
+        var empty: Bool
+    }
+
+    func queue(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        try Policy.authorize(user, .partnerArea)
+        let items = try await QAService(db: req.db).queue(partnerId: user.organisationId)
+        let rows = items.map {
+            QueueRow(href: "/audits/\($0.audit.id!.uuidString)/qa", number: $0.audit.number ?? "", employer: $0.employerName,
+                     type: AuditType(rawValue: $0.audit.auditType)?.label ?? "", revision: $0.audit.revision, daysWaiting: $0.daysWaiting)
+        }
+        return try await req.view.render("qa-queue", QueueContext(layout: req.layoutContext(title: "QA queue"), rows: rows, empty: rows.isEmpty))
+    }
+
+    // MARK: The form
+
+    struct CheckRow: Encodable {
+        var key: String
+        var title: String
+        var met: Bool
+        var notMet: Bool
+        var comment: String
+    }
+
+    struct QuestionRow: Encodable {
+        var id: String
+        var text: String
+        var scoring: String
+        var maxPoints: Int
+        var auditor: String
+        var notes: String
+        var reviewerKind: String
+        var reviewerPoints: String
+        var reviewerPositive: String
+        var reviewerTotal: String
+        var differs: Bool
+    }
+
+    struct ElementRow: Encodable {
+        var number: Int
+        var title: String
+        var questions: [QuestionRow]
+    }
+
+    struct DeficiencyRow: Encodable {
+        var index: Int
+        var question: String
+        var text: String
+        var actionable: Bool
+    }
+
+    struct FeedbackRow: Encodable {
+        var sentOn: String
+        var revision: Int
+        var message: String
+        var items: [String]
+    }
+
+    struct Context: Encodable {
+        var layout: LayoutContext
+        var auditId: String
+        var title: String
+        var stage: String
+        var revision: Int
+        var canReview: Bool
+        var checks: [CheckRow]
+        var elements: [ElementRow]
+        var deficiencies: [DeficiencyRow]
+        var hasDeficiencies: Bool
+        var questionOptions: [SelectOption]
+        var score: String
+        var passLine: String
+        var passes: Bool
+        var reasons: [String]
+        var blocking: [String]
+        var proposedPass: Bool
+        var feedback: [FeedbackRow]
+        var hasFeedback: Bool
+        var clocks: [String]
+        var compareHref: String?
+        var error: FormError?
+    }
+
+    func show(req: Request) async throws -> View {
+        try await render(req, try await req.loadedAudit(.view), error: nil)
+    }
+
+    func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?) async throws -> View {
+        let user = try req.requireUser()
+        let review = try await QAService(db: req.db).review(loaded)
+        let work = try await AuditWorkService(db: req.db).work(loaded)
+        let canReview = Policy.decide(user, .audit(loaded.scope, .review)) == .allow && loaded.stage == .submitted
+        let elements = loaded.auditProtocol.elements.map { element in
+            ElementRow(number: element.number, title: element.title, questions: element.questions.map { q in
+                let row = work.answers[q.id]
+                let mine = row?.answer.flatMap { JSONText.decode($0, as: Answer.self) }
+                let theirs = review.answers[q.id]
+                let parts = AnswerParsing.parts(theirs)
+                let scoring: String
+                switch q.scoring { case .yesNo: scoring = "yesNo"; case .range: scoring = "range"; case .proportion: scoring = "proportion" }
+                return QuestionRow(id: q.id, text: q.text, scoring: scoring, maxPoints: q.maxPoints,
+                                   auditor: Self.describe(mine, q), notes: row?.notes ?? "",
+                                   reviewerKind: parts.kind, reviewerPoints: parts.points.map(String.init) ?? "",
+                                   reviewerPositive: parts.positive.map(String.init) ?? "", reviewerTotal: parts.total.map(String.init) ?? "",
+                                   differs: review.result.differences.contains(q.id))
+            })
+        }
+        let feedback = try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        var clocks: [String] = []
+        if let first = review.row.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
+            let timeline = AuditTimeline(loaded.ref.profile.timelines)
+            if let open = review.row.openFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
+                let d4 = timeline.correction(feedbackOn: open)
+                clocks.append("D4: the correction is due by \(d4.due.readable) — \(d4.status(on: .today)).")
+            }
+            let d5 = timeline.qaProcess(firstFeedbackOn: first)
+            clocks.append("D5: the whole correction process ends by \(d5.due.readable) — \(d5.status(on: .today)).")
+        }
+        let marks = loaded.ref.profile.passMarks.mark(for: loaded.type)
+        let overall = review.result.score.overall
+        return try await req.view.render("qa", Context(
+            layout: req.layoutContext(title: "QA review"), auditId: loaded.id.uuidString, title: loaded.title, stage: loaded.stage.label,
+            revision: loaded.audit.revision, canReview: canReview,
+            checks: QACheckItem.allCases.map { item in
+                let c = review.checks.first { $0.item == item }
+                return CheckRow(key: item.rawValue, title: item.title, met: c?.met == true, notMet: c?.met == false, comment: c?.comment ?? "")
+            },
+            elements: elements,
+            deficiencies: review.deficiencies.enumerated().map { DeficiencyRow(index: $0.offset, question: $0.element.questionId ?? "—", text: $0.element.text, actionable: $0.element.actionable) },
+            hasDeficiencies: !review.deficiencies.isEmpty,
+            questionOptions: [SelectOption(value: "", label: "The whole report", selected: true)]
+                + loaded.auditProtocol.questions.map { SelectOption(value: $0.id, label: $0.id, selected: false) },
+            score: "\(overall.earned) of \(overall.possible) (\(overall.percentText)%)",
+            passLine: "\(loaded.type.label) passes at \(marks.overallPercent)% overall\(marks.elementPercent.map { " and \($0)% in every element" } ?? "") (Q6); the reviewer's scores stand (Q5).",
+            passes: review.result.decision.passed, reasons: review.result.decision.reasons, blocking: review.result.blocking,
+            proposedPass: review.result.proposed == .pass,
+            feedback: feedback.map { FeedbackRow(sentOn: (try? CalendarDay(iso: $0.sentOn).readable) ?? $0.sentOn, revision: $0.revision, message: $0.message,
+                                                 items: JSONText.decode($0.deficiencies) ?? []) },
+            hasFeedback: !feedback.isEmpty, clocks: clocks,
+            compareHref: loaded.audit.revision > 1 ? "\(loaded.link)/revisions?from=\(loaded.audit.revision - 1)&to=\(loaded.audit.revision)" : nil,
+            error: error))
+    }
+
+    static func describe(_ answer: Answer?, _ q: ProtocolQuestion) -> String {
+        guard let answer else { return "not answered" }
+        let points = (try? q.points(for: answer)).flatMap { $0 }
+        switch answer {
+        case .yes: return "Yes — \(points ?? 0)/\(q.maxPoints)"
+        case .no: return "No — 0/\(q.maxPoints)"
+        case .points(let p): return "\(p)/\(q.maxPoints)"
+        case .proportion(let pos, let total): return "\(pos) of \(total) — \(points ?? 0)/\(q.maxPoints)"
+        case .notApplicable(let r): return "N/A (\(r.label))"
+        }
+    }
+
+    /// Reads the form: checks, the reviewer's scores, deficiencies kept, removed and added.
+    static func formInput(_ form: [String: String], _ loaded: LoadedAudit, current: [QADeficiency]) throws
+        -> (checks: [QACheckResult], answers: [String: Answer], deficiencies: [QADeficiency]) {
+        var checks: [QACheckResult] = []
+        for item in QACheckItem.allCases {
+            guard let value = form["check_\(item.rawValue)"], !value.isEmpty else { continue }
+            checks.append(QACheckResult(item: item, met: value == "met", comment: form["comment_\(item.rawValue)"] ?? ""))
+        }
+        var answers: [String: Answer] = [:]
+        for q in loaded.auditProtocol.questions {
+            let kind = form["r_\(q.id)"] ?? ""
+            guard !kind.isEmpty else { continue }
+            let number = { (key: String) -> Int? in Int((form[key] ?? "").trimmingCharacters(in: .whitespaces)) }
+            do {
+                if let answer = try AnswerParsing.answer(kind: kind, points: number("rp_\(q.id)"), positive: number("rpos_\(q.id)"),
+                                                         total: number("rtot_\(q.id)"), reason: form["rna_\(q.id)"]) {
+                    answers[q.id] = answer
+                }
+            } catch let error as AppError {
+                throw AppError.invalid("answers", "Question \(q.id): \(error.message)")
+            }
+        }
+        var deficiencies = current.enumerated().filter { form["remove_\($0.offset)"] == nil }.map(\.element)
+        let text = (form["newDeficiency"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty {
+            let question = form["newQuestion"].flatMap { $0.isEmpty ? nil : $0 }
+            deficiencies.append(QADeficiency(questionId: question, text: text, actionable: form["newActionable"] == "actionable"))
+        }
+        return (checks, answers, deficiencies)
+    }
+
+    func save(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.review)
+        let form = try req.content.decode([String: String].self)
+        return try await req.submitForm({
+            let current = try await QAService(db: req.db).review(loaded).deficiencies
+            let input = try Self.formInput(form, loaded, current: current)
+            try await QAService(db: req.db).save(loaded, checks: input.checks, answers: input.answers, deficiencies: input.deficiencies, by: user)
+            return req.redirect(to: "\(loaded.link)/qa#result")
+        }, orRender: { error in try await render(req, loaded, error: error) })
+    }
+
+    struct DecisionForm: Content {
+        var decision: String?
+        var message: String?
+    }
+
+    func decide(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.review)
+        let form = try req.content.decode(DecisionForm.self)
+        return try await req.submitForm({
+            let service = QAService(db: req.db)
+            switch form.decision ?? "" {
+            case "sendBack": try await service.sendBack(loaded, message: form.message ?? "", by: user)
+            case "pass": try await service.pass(loaded, by: user)
+            case "fail": try await service.fail(loaded, reason: form.message ?? "", by: user)
+            default: throw AppError.invalid("decision", "Choose send back, pass or fail.")
+            }
+            return req.redirect(to: "\(loaded.link)/qa")
+        }, orRender: { error in try await render(req, loaded, error: error) })
+    }
+
+    // MARK: Revision against revision
+
+    struct DiffRow: Encodable {
+        var id: String
+        var text: String
+        var before: String
+        var after: String
+        var notesBefore: String
+        var notesAfter: String
+        var changed: Bool
+    }
+
+    struct CompareContext: Encodable {
+        var layout: LayoutContext
+        var auditId: String
+        var title: String
+        var from: Int
+        var to: Int
+        var rows: [DiffRow]
+        var changedCount: Int
+        var summaryBefore: [String]
+        var summaryAfter: [String]
+    }
+
+    func compare(req: Request) async throws -> View {
+        let loaded = try await req.loadedAudit(.view)
+        let to = (try? req.query.get(Int.self, at: "to")) ?? loaded.audit.revision
+        let from = (try? req.query.get(Int.self, at: "from")) ?? max(1, to - 1)
+        let revisions = try await AuditRevisionModel.query(on: req.db).filter(\.$audit.$id == loaded.id).filter(\.$revision ~~ [from, to]).all()
+        guard let a = revisions.first(where: { $0.revision == from }).flatMap({ JSONText.decode($0.content, as: AuditWorkService.ReportContent.self) }),
+              let b = revisions.first(where: { $0.revision == to }).flatMap({ JSONText.decode($0.content, as: AuditWorkService.ReportContent.self) }) else {
+            throw AppError.notFound("revision")
+        }
+        let rows = loaded.auditProtocol.questions.map { q -> DiffRow in
+            let x = a.questions.first { $0.id == q.id }
+            let y = b.questions.first { $0.id == q.id }
+            let before = Self.describe(x?.answer, q)
+            let after = Self.describe(y?.answer, q)
+            return DiffRow(id: q.id, text: q.text, before: before, after: after, notesBefore: x?.notes ?? "", notesAfter: y?.notes ?? "",
+                           changed: before != after || x?.notes != y?.notes || x?.recommendation != y?.recommendation)
+        }
+        return try await req.view.render("qa-compare", CompareContext(
+            layout: req.layoutContext(title: "Revision \(from) against \(to)"), auditId: loaded.id.uuidString, title: loaded.title,
+            from: from, to: to, rows: rows, changedCount: rows.filter(\.changed).count,
+            summaryBefore: a.recommendations, summaryAfter: b.recommendations))
+    }
+}

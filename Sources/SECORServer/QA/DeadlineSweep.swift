@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SECORCore
+import Vapor
+
+/// The deadline job (D4, D5, Q11): marks invalid the assessments whose correction or QA
+/// process ran out of time, and tells the employer. Idempotent: each action is keyed in
+/// `deadline_events` under a unique index, so two instances sweeping at once act once.
+struct DeadlineSweep {
+    let db: Database
+    let programs: ProgramCatalog
+
+    struct Result: Sendable, Equatable {
+        var invalidated: [String] = []
+    }
+
+    func run(today: CalendarDay = .today) async throws -> Result {
+        var result = Result()
+        let audits = try await AuditModel.query(on: db).filter(\.$stage == AuditStage.corrections.rawValue).all()
+        for audit in audits {
+            let id = try audit.requireID()
+            guard let review = try await QAReviewModel.query(on: db).filter(\.$audit.$id == id).first(),
+                  let first = review.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) else { continue }
+            let loaded = try await AuditService(db: db).load(id, programs: programs)
+            let state = CorrectionClock.state(firstFeedbackOn: first, lastFeedbackOn: review.openFeedbackOn.flatMap { try? CalendarDay(iso: $0) },
+                                              today: today, timelines: loaded.ref.profile.timelines)
+            let why: String
+            switch state {
+            case .onTime: continue
+            case .correctionLate(let due): why = "D4: the correction was due by \(due.readable) and was not returned."
+            case .processExpired(let due): why = "D5: the QA correction process had to end by \(due.readable)."
+            }
+            do {
+                try await db.writeTransaction { db in
+                    try await DeadlineEventModel(key: "invalid:\(id.uuidString)", detail: why).create(on: db)
+                    guard let fresh = try await AuditModel.find(id, on: db), fresh.stage == AuditStage.corrections.rawValue else { return }
+                    fresh.stage = AuditStage.invalid.rawValue
+                    try await fresh.save(on: db)
+                    try await AuditLog.append(on: db, actor: nil, action: "audit.invalid", entity: "audit", entityId: id.uuidString, detail: why)
+                    try await Notifications.notifyOrganisation(loaded.ref.id, title: "Audit \(fresh.number ?? "") is invalid",
+                                                               body: "\(why) The assessment is invalid (Q11); a new audit is needed.", link: loaded.link,
+                                                               alsoUser: fresh.auditorUserId, on: db)
+                }
+                result.invalidated.append(audit.number ?? id.uuidString)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                continue  // another instance did it
+            }
+        }
+        return result
+    }
+}
+
+/// `secor sweep`: runs the deadline job once, now.
+struct SweepCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Runs the deadline job (D4, D5) once; safe to run any time, and twice." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.migrateAndPrepare()
+        let result = try await DeadlineSweep(db: app.db, programs: app.programs).run()
+        context.console.print(result.invalidated.isEmpty ? "Nothing past its deadline." : "Marked invalid: \(result.invalidated.joined(separator: ", ")).")
+    }
+}
+
+/// Runs the deadline job inside the server: at start, then every six hours (a day is
+/// never missed, and running more often than daily changes nothing). Stopped on shutdown.
+final class DeadlineSweepJob: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    func didBootAsync(_ app: Application) async throws {
+        let db = app.db
+        let programs = app.programs
+        let logger = app.logger
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    do {
+                        let result = try await DeadlineSweep(db: db, programs: programs).run()
+                        if !result.invalidated.isEmpty { logger.info("deadline job: invalid \(result.invalidated)") }
+                    } catch {
+                        logger.error("deadline job failed: \(error)")
+                    }
+                    try? await Task.sleep(for: .seconds(6 * 3600))
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        task.withLockedValue { $0?.cancel() }
+    }
+}

@@ -1,0 +1,148 @@
+import Fluent
+@testable import SECORServer
+import SECORCore
+import XCTVapor
+
+final class QATests: XCTestCase {
+    func reviewer(_ app: Application) async throws -> CurrentUser {
+        try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
+    }
+
+    func loaded(_ app: Application, _ id: String) async throws -> LoadedAudit {
+        try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs)
+    }
+
+    func allMet() -> [QACheckResult] { QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") } }
+
+    /// Sends the audit back with one actionable deficiency, `daysAgo` days ago.
+    func sendBack(_ app: Application, _ id: String, daysAgo: Int) async throws {
+        let qa = try await reviewer(app)
+        try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:],
+                                             deficiencies: [QADeficiency(questionId: "1.1", text: "The policy is not dated", actionable: true)], by: qa)
+        try await QAService(db: app.db).sendBack(try await loaded(app, id), message: "Date the policy", by: qa, today: CalendarDay.today.adding(days: -daysAgo))
+    }
+
+    // Rules Q7, Q10, C2, S4: sent back with one actionable deficiency, corrected in
+    // revision 2, passed; the certificate expires 3 years after the last day on site.
+    func testSendBackCorrectPassIssuesTheCertificate() async throws {
+        try await withApp { app in
+            let (id, owner, _) = try await submittedAudit(app)
+            try await sendBack(app, id, daysAgo: 0)
+            do { let l = try await loaded(app, id); XCTAssertEqual(l.stage, .corrections) }
+            // The reviewer cannot pass while the deficiency stands.
+            do {
+                _ = try await QAService(db: app.db).pass(try await loaded(app, id), by: try await reviewer(app))
+                XCTFail("passed with an actionable deficiency")
+            } catch let error as AppError { XCTAssertEqual(error.status, .conflict) }
+            // The auditor corrects, signs again and resubmits: revision 2.
+            let fixed = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
+                "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy now dated 3 March 2026 and signed by the owner."])
+            XCTAssertEqual(fixed.status, .ok)
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
+            let resubmitted = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            XCTAssertEqual(resubmitted.json["revision"] as? Int, 2)
+            do {
+                let review = try await QAReviewModel.query(on: app.db).first()!
+                XCTAssertNil(review.openFeedbackOn)         // D4 stopped
+                XCTAssertNotNil(review.firstFeedbackOn)     // D5 runs on
+            }
+            // The reviewer clears the deficiency and passes it.
+            let qa = try await reviewer(app)
+            try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
+            try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
+            let certificate = try await CertificateModel.query(on: app.db).first()
+            XCTAssertEqual(certificate?.expiresOn, CalendarDay.today.adding(years: 3).iso)
+            do { let l = try await loaded(app, id); XCTAssertEqual(l.stage, .passed) }
+            let revisions = try await AuditRevisionModel.query(on: app.db).count()
+            XCTAssertEqual(revisions, 2)  // every revision kept
+            // The comparison page shows revision 1 against 2.
+            let browser = Browser(app)
+            _ = try await browser.signIn("esc-qa@secor.test")
+            let compare = try await browser.get("/audits/\(id)/revisions?from=1&to=2")
+            XCTAssertEqual(compare.status, .ok)
+            XCTAssertTrue(compare.body.string.contains("1 question(s) changed"), compare.body.string)
+        }
+    }
+
+    // Rule D4: feedback 15 days ago is on time; 16 days ago the job marks it invalid,
+    // exactly once, and the employer is told.
+    func testD4Day15And16() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await submittedAudit(app)
+            try await sendBack(app, id, daysAgo: 15)
+            let sweep = DeadlineSweep(db: app.db, programs: app.programs)
+            do { let r = try await sweep.run(); XCTAssertEqual(r.invalidated, []) }
+            do { let r = try await sweep.run(today: CalendarDay.today.adding(days: 1)); XCTAssertEqual(r.invalidated.count, 1) }
+            do { let r = try await sweep.run(today: CalendarDay.today.adding(days: 1)); XCTAssertEqual(r.invalidated, []) }
+            do { let l = try await loaded(app, id); XCTAssertEqual(l.stage, .invalid) }
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await UserModel.query(on: app.db).filter(\.$organisation.$id == employer).filter(\.$email == "owner@secor.test").first()!
+            let told = try await NotificationModel.query(on: app.db).filter(\.$user.$id == owner.requireID()).filter(\.$title ~~ "is invalid").count()
+            XCTAssertEqual(told, 1)
+        }
+    }
+
+    // Rule D5: 90 days after the first feedback the process may still end; on day 91 the
+    // job marks it invalid, even with every correction returned in time.
+    func testD5Day90And91() async throws {
+        try await withApp { app in
+            let (id, owner, _) = try await submittedAudit(app)
+            try await sendBack(app, id, daysAgo: 90)
+            // Returned (late for D4 is not the point here: clear the open feedback).
+            _ = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
+                "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy now dated 3 March 2026 and signed by the owner."])
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            // Back with QA, sent back again today: D4 is fine, D5 decides.
+            try await sendBack(app, id, daysAgo: 0)
+            let review = try await QAReviewModel.query(on: app.db).first()!
+            XCTAssertEqual(review.firstFeedbackOn, CalendarDay.today.adding(days: -90).iso)
+            let sweep = DeadlineSweep(db: app.db, programs: app.programs)
+            do { let r = try await sweep.run(); XCTAssertEqual(r.invalidated, []) }
+            do { let r = try await sweep.run(today: CalendarDay.today.adding(days: 1)); XCTAssertEqual(r.invalidated.count, 1) }
+        }
+    }
+
+    // Two sweeps at the same moment (two app instances) mark the audit invalid once.
+    func testTwoSweepsAtOnceActOnce() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await submittedAudit(app)
+            try await sendBack(app, id, daysAgo: 20)
+            let results = try await withThrowingTaskGroup(of: DeadlineSweep.Result.self) { group in
+                for _ in 0..<2 { group.addTask { try await DeadlineSweep(db: app.db, programs: app.programs).run() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(results.map(\.invalidated.count).reduce(0, +), 1)
+            let events = try await DeadlineEventModel.query(on: app.db).count()
+            XCTAssertEqual(events, 1)
+            let logged = try await AuditLogEntryModel.query(on: app.db).filter(\.$action == "audit.invalid").count()
+            XCTAssertEqual(logged, 1)
+        }
+    }
+
+    // Deny by default: only the partner's staff review; the auditor and other partners cannot.
+    func testWhoMayReview() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await submittedAudit(app)
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            do { let r = try await browser.post("/audits/\(id)/qa", form: ["check_reportData": "met"]); XCTAssertEqual(r.status, .forbidden) }
+            _ = try await browser.signIn("acsa-qa@secor.test")
+            do { let r = try await browser.get("/audits/\(id)/qa"); XCTAssertEqual(r.status, .notFound) }
+            _ = try await browser.signIn("esc-qa@secor.test")
+            do {
+                let queue = try await browser.get("/qa")
+                XCTAssertTrue(queue.body.string.contains("Northern Rig"))
+                let form = try await browser.get("/audits/\(id)/qa")
+                XCTAssertEqual(form.status, .ok)
+                let saved = try await browser.post("/audits/\(id)/qa", form: ["check_reportData": "notMet", "comment_reportData": "No fax",
+                                                                             "r_1.3": "points", "rp_1.3": "7", "newDeficiency": "Undated policy",
+                                                                             "newQuestion": "1.1", "newActionable": "actionable"])
+                XCTAssertEqual(saved.status, .seeOther)
+                let review = try await QAReviewModel.query(on: app.db).first()!
+                XCTAssertTrue(review.answers.contains("1.3"))
+                XCTAssertTrue(review.deficiencies.contains("Undated policy"))
+            }
+        }
+    }
+}
