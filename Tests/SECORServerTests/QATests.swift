@@ -145,4 +145,26 @@ final class QATests: XCTestCase {
             }
         }
     }
+
+    // P1, Q13: the print pages; the PDF by number only once QA passed; nobody else's.
+    func testReportsByNumber() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await submittedAudit(app)
+            let number = try await AuditModel.find(UUID(uuidString: id)!, on: app.db)!.number!
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            do {
+                let page = try await browser.get("/audits/\(id)/print/report")
+                XCTAssertEqual(page.status, .ok)
+                XCTAssertTrue(page.body.string.contains("DRAFT"))
+                XCTAssertTrue(page.body.string.contains(number))
+            }
+            do { let r = try await browser.get("/reports/\(number).pdf"); XCTAssertEqual(r.status, .conflict) }
+            do { let r = try await browser.get("/audits/\(id)/print/certificate"); XCTAssertEqual(r.status, .notFound) }
+            do { let r = try await browser.get("/reports/12345"); XCTAssertEqual(r.status, .badRequest) }
+            _ = try await browser.signIn("owner2@secor.test")
+            do { let r = try await browser.get("/reports/\(number).pdf"); XCTAssertEqual(r.status, .notFound) }
+            do { let r = try await browser.get("/audits/\(id)/print/report"); XCTAssertEqual(r.status, .notFound) }
+        }
+    }
 }

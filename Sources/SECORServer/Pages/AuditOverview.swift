@@ -90,6 +90,8 @@ enum AuditOverview {
         var revisions: [Line]
         var hasRevisions: Bool
         var isApproved: Bool
+        var certificate: String?
+        var decided: Bool
         var error: FormError?
     }
 
@@ -128,6 +130,7 @@ enum AuditOverview {
         let changes = try await AuditChangeModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
         let revisions = try await AuditRevisionModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$revision).all()
         let a = loaded.audit
+        let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
         return try await req.view.render("audit", Context(
             layout: req.layoutContext(title: loaded.title), id: loaded.id.uuidString, title: loaded.title,
             number: a.number ?? "not yet (given on approval)", stage: loaded.stage.label, stageKey: loaded.stage.rawValue,
@@ -169,6 +172,8 @@ enum AuditOverview {
             signoffs: work.signoffs.map { Line(when: $0.signedAt.map { CalendarDay($0).readable } ?? "", who: $0.name, text: "\($0.role) · content \($0.contentHash.prefix(12))…") },
             hasSignoffs: !work.signoffs.isEmpty,
             revisions: revisions.map { Line(when: $0.submittedAt.map { CalendarDay($0).readable } ?? "", who: "Revision \($0.revision)", text: "\($0.submittedVia) · content \($0.contentHash.prefix(12))…") },
-            hasRevisions: !revisions.isEmpty, isApproved: loaded.stage == .approved, error: error))
+            hasRevisions: !revisions.isEmpty, isApproved: loaded.stage == .approved,
+            certificate: certificate.map { "Certificate \($0.number), issued \((try? CalendarDay(iso: $0.issuedOn).readable) ?? $0.issuedOn), valid until \((try? CalendarDay(iso: $0.expiresOn).readable) ?? $0.expiresOn)" },
+            decided: [.passed, .failed, .invalid].contains(loaded.stage), error: error))
     }
 }

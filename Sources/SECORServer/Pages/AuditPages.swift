@@ -40,6 +40,8 @@ struct AuditPages: RouteCollection {
         var noActive: Bool
         var noClosed: Bool
         var registerLinks: [SelectOption]
+        /// The employer's certificates (C2) with their state today (C6).
+        var certificates: [SelectOption]
         var error: FormError?
     }
 
@@ -70,12 +72,22 @@ struct AuditPages: RouteCollection {
                 registerLinks += employers.map { .init(value: "/employers/\($0.id!.uuidString)/audits/new", label: "Register an audit of \($0.legalName)", selected: false) }
             }
         }
+        var certificates: [SelectOption] = []
+        if user.role.isEmployerSide {
+            let rows = try await CertificateModel.query(on: req.db).filter(\.$employer.$id == user.organisationId).sort(\.$issuedOn, .descending).all()
+            certificates = rows.map { c in
+                let expiry = try? CalendarDay(iso: c.expiresOn)
+                let status = CertificateStatus.of(expiry: expiry, cancelled: c.cancelledOn != nil, today: .today)
+                return SelectOption(value: "/audits/\(c.$audit.id.uuidString)/print/certificate",
+                                    label: "\(c.number) · valid until \(expiry?.readable ?? c.expiresOn) · \(status.label)", selected: false)
+            }
+        }
         let heading = user.role.isPartnerStaff ? "Audits" : user.role == .externalAuditor ? "My audits" : "Our audits"
         return try await req.view.render("audits", PortalContext(
             layout: req.layoutContext(title: heading), heading: heading,
             active: rows.filter { open.contains($0.href) }, closed: rows.filter { !open.contains($0.href) },
             noActive: !rows.contains { open.contains($0.href) }, noClosed: !rows.contains { !open.contains($0.href) },
-            registerLinks: registerLinks, error: error))
+            registerLinks: registerLinks, certificates: certificates, error: error))
     }
 
     /// R6: any audit the user may see, by its 9-digit number.

@@ -193,7 +193,10 @@ struct QAPages: RouteCollection {
         var answers: [String: Answer] = [:]
         for q in loaded.auditProtocol.questions {
             let kind = form["r_\(q.id)"] ?? ""
-            guard !kind.isEmpty else { continue }
+            let filled = { (key: String) in !(form[key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+            // Empty boxes keep the auditor's score.
+            guard !kind.isEmpty, kind != "points" || filled("rp_\(q.id)"),
+                  kind != "proportion" || filled("rpos_\(q.id)") || filled("rtot_\(q.id)") else { continue }
             let number = { (key: String) -> Int? in Int((form[key] ?? "").trimmingCharacters(in: .whitespaces)) }
             do {
                 if let answer = try AnswerParsing.answer(kind: kind, points: number("rp_\(q.id)"), positive: number("rpos_\(q.id)"),
