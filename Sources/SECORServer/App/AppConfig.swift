@@ -27,15 +27,19 @@ public struct AppConfig: Sendable {
     public var logRequests: Bool
     /// Mark the session cookie `Secure` (on unless serving plain HTTP on loopback).
     public var secureCookies: Bool
+    /// A sendmail-compatible command (`SECOR_SENDMAIL`, e.g. `/usr/sbin/sendmail -t`) that
+    /// reads a message with its headers on stdin; email waits in the outbox until set.
+    public var sendmail: String?
 
     public init(database: DatabaseChoice, dataDirectory: String, demoPassword: String? = nil, bcryptCost: Int = 12,
-                logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = false) {
+                logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = false, sendmail: String? = nil) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.demoPassword = demoPassword
         self.bcryptCost = bcryptCost
         self.logRequests = logRequests
         self.secureCookies = secureCookies
+        self.sendmail = sendmail
     }
 
     /// `DATABASE_URL` starting with `postgres` selects PostgreSQL; otherwise SQLite at
@@ -51,7 +55,8 @@ public struct AppConfig: Sendable {
         return AppConfig(database: database, dataDirectory: dataDirectory,
                          demoPassword: env["SECOR_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
                          logRequests: env["SECOR_LOG_REQUESTS"].map { $0 == "1" || $0 == "true" } ?? isDebugBuild,
-                         secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" } ?? false)
+                         secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" } ?? false,
+                         sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     public static var isDebugBuild: Bool {

@@ -18,6 +18,8 @@ extension Application {
             config.searchPath = nil
             databases.use(.postgres(configuration: config, sqlLogLevel: .debug), as: .psql)
         }
+        // Every notification also goes by email, through the outbox.
+        databases.middleware.use(NotificationEmailMiddleware())
     }
 
     /// SQLite: WAL (kept in the file), foreign keys (sqlite-kit turns them on for every

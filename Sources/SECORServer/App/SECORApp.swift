@@ -26,6 +26,7 @@ public enum SECORApp {
                 try await app.migrateAndPrepare()
                 if demo { try await DemoData.load(on: app) }
                 app.lifecycle.use(DeadlineSweepJob())
+                app.lifecycle.use(OutboxJob())
             }
             try await app.execute()
         } catch {

@@ -23,6 +23,7 @@ enum Migrations {
         ImportSampleProtocols(),
         CreateAudits(),
         CreateQA(),
+        CreateEmailOutbox(),
     ]
 }
 

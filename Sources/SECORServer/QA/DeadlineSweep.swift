@@ -92,3 +92,34 @@ final class DeadlineSweepJob: LifecycleHandler, Sendable {
         task.withLockedValue { $0?.cancel() }
     }
 }
+
+/// Sends the email outbox every 30 seconds while a sendmail command is configured.
+final class OutboxJob: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    func didBootAsync(_ app: Application) async throws {
+        guard let command = app.secorConfig.sendmail else {
+            app.logger.notice("SECOR_SENDMAIL is not set: email waits in the outbox; in-app notifications work.")
+            return
+        }
+        let db = app.db
+        let logger = app.logger
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    do {
+                        let result = try await OutboxSender(db: db, command: command).run()
+                        if result.failed > 0 { logger.warning("email outbox: \(result.failed) failed, kept for retry") }
+                    } catch {
+                        logger.error("email outbox: \(error)")
+                    }
+                    try? await Task.sleep(for: .seconds(30))
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        task.withLockedValue { $0?.cancel() }
+    }
+}

@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// An email waiting to be sent: every in-app notification also goes by email, through
+/// this outbox, so a mail failure never loses a message or blocks the workflow.
+final class EmailOutboxModel: Model, @unchecked Sendable {
+    static let schema = "email_outbox"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "notification_id") var notificationId: UUID
+    @Field(key: "recipient") var recipient: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "claim") var claim: UUID?
+    @OptionalField(key: "claimed_until") var claimedUntil: Date?
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @OptionalField(key: "last_error") var lastError: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+struct CreateEmailOutbox: AsyncMigration {
+    var name: String { "2026-11-22-create-email-outbox" }
+
+    func prepare(on db: Database) async throws {
+        try await db.schema("email_outbox")
+            .id()
+            .field("notification_id", .uuid, .required)
+            .field("recipient", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("attempts", .int, .required)
+            .field("next_attempt_at", .datetime, .required)
+            .field("claim", .uuid)
+            .field("claimed_until", .datetime)
+            .field("sent_at", .datetime)
+            .field("last_error", .string)
+            .field("created_at", .datetime)
+            .unique(on: "notification_id")
+            .create()
+    }
+
+    func revert(on db: Database) async throws { try await db.schema("email_outbox").delete() }
+}
+
+/// Puts the email of every notification in the outbox, in the notification's own
+/// transaction: both are written, or neither.
+struct NotificationEmailMiddleware: AsyncModelMiddleware {
+    func create(model: NotificationModel, on db: Database, next: any AnyAsyncModelResponder) async throws {
+        try await next.create(model, on: db)
+        guard let user = try await UserModel.find(model.$user.id, on: db) else { return }
+        let email = EmailOutboxModel()
+        email.notificationId = try model.requireID()
+        email.recipient = user.email
+        email.subject = "SECOR: \(model.title)"
+        email.body = "\(model.body)\n\nOpen it in SECOR: \(model.link)\n"
+        email.attempts = 0
+        email.nextAttemptAt = Date()
+        try await email.create(on: db)
+    }
+}
+
+/// Sends what is due through the sendmail command; a failure is kept with its error and
+/// tried again later (1, 2, 4 ... minutes, at most an hour apart). Each message is
+/// claimed first, so two instances never send it twice.
+struct OutboxSender {
+    let db: Database
+    let command: String
+    static let maxAttempts = 20
+
+    struct Result: Equatable, Sendable {
+        var sent = 0
+        var failed = 0
+    }
+
+    func run(now: Date = Date()) async throws -> Result {
+        var result = Result()
+        let due = try await EmailOutboxModel.query(on: db).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
+            .filter(\.$attempts < Self.maxAttempts).sort(\.$createdAt).limit(100).all()
+        for row in due {
+            guard let id = row.id, try await claim(id, now: now) else { continue }
+            do {
+                try await send(row)
+                row.sentAt = now
+                row.lastError = nil
+                result.sent += 1
+            } catch {
+                row.attempts += 1
+                row.lastError = "\(error)"
+                row.nextAttemptAt = now.addingTimeInterval(min(3600, 60 * pow(2, Double(row.attempts - 1))))
+                result.failed += 1
+            }
+            row.claim = nil
+            row.claimedUntil = nil
+            try await row.save(on: db)
+        }
+        return result
+    }
+
+    /// One conditional update: only one sender gets the row for the next five minutes.
+    private func claim(_ id: UUID, now: Date) async throws -> Bool {
+        let token = UUID()
+        try await db.sql.update("email_outbox")
+            .set("claim", to: SQLBind(token))
+            .set("claimed_until", to: SQLBind(now.addingTimeInterval(300)))
+            .where("id", .equal, SQLBind(id))
+            .where("sent_at", .is, SQLLiteral.null)
+            .where { $0.where("claimed_until", .is, SQLLiteral.null).orWhere("claimed_until", .lessThan, SQLBind(now)) }
+            .run()
+        return try await EmailOutboxModel.query(on: db).filter(\.$id == id).filter(\.$claim == token).first() != nil
+    }
+
+    private func send(_ row: EmailOutboxModel) async throws {
+        let message = "To: \(row.recipient)\nSubject: \(row.subject)\nContent-Type: text/plain; charset=utf-8\n\n\(row.body)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(message.utf8))
+        try input.fileHandleForWriting.close()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                done.resume()
+            }
+        }
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw SendFailure(message: "sendmail exited \(process.terminationStatus): \(text.prefix(300))")
+        }
+    }
+
+    struct SendFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
