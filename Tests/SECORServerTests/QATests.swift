@@ -167,4 +167,35 @@ final class QATests: XCTestCase {
             do { let r = try await browser.get("/audits/\(id)/print/report"); XCTAssertEqual(r.status, .notFound) }
         }
     }
+
+    // Rules C1, C3, C6: after a passed certification the next audit is the year-2
+    // maintenance audit, due by the end of the anniversary month; the warning 90 days
+    // ahead is sent once.
+    func testTheCycleAfterACertification() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await submittedAudit(app)
+            let qa = try await reviewer(app)
+            try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
+            try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
+            let ref = try await loaded(app, id).ref
+            let expiry = CalendarDay.today.adding(years: 3)
+            let next = try await CycleService(db: app.db).status(ref)
+            XCTAssertEqual(next.type, .maintenance)
+            XCTAssertEqual(next.dueBy, expiry.adding(years: -2).lastDayOfMonth)
+            do { let proposed = try await AuditService(db: app.db).proposal(ref); XCTAssertEqual(proposed.type, .maintenance) }
+            let sweep = DeadlineSweep(db: app.db, programs: app.programs)
+            let day = next.dueBy!.adding(days: -90)
+            do { let r = try await sweep.run(today: day); XCTAssertEqual(r.warned, 1) }
+            do { let r = try await sweep.run(today: day); XCTAssertEqual(r.warned, 0) }
+            do { let r = try await sweep.run(today: day.adding(days: 1)); XCTAssertEqual(r.warned, 0) }  // still the 90-day window
+            do { let r = try await sweep.run(today: next.dueBy!.adding(days: -60)); XCTAssertEqual(r.warned, 1) }
+            // The partner's cycle page lists it.
+            let browser = Browser(app)
+            _ = try await browser.signIn("esc-admin@secor.test")
+            let page = try await browser.get("/partner/cycle")
+            XCTAssertTrue(page.body.string.contains("Maintenance audit"), page.body.string)
+            let dashboard = try await browser.get("/partner/dashboard")
+            XCTAssertTrue(dashboard.body.string.contains("100% (1 of 1)"), dashboard.body.string)
+        }
+    }
 }

@@ -139,7 +139,7 @@ public enum CorrectionClock {
 }
 
 /// C1, C2, C6: the state of an employer's certificate on a day.
-public enum CertificateStatus: String, Codable, Sendable {
+public enum CertificateStatus: String, Codable, Sendable, CaseIterable {
     case none, active, expiring, lapsed, cancelled
 
     public static func of(expiry: CalendarDay?, cancelled: Bool, today: CalendarDay) -> CertificateStatus {

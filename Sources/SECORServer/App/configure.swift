@@ -79,7 +79,7 @@ func routes(_ app: Application, resources: Resources) throws {
     let signedIn = pages.grouped(RequireSignInMiddleware())
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
                                         MatrixPages(), AssessorPages(), RecordPages(), ReadinessPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
-                                        NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages()] {
+                                        NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages()] {
         try signedIn.register(collection: collection)
     }
 }

@@ -68,10 +68,9 @@ struct AuditService {
         var wcbAccounts: [String]
     }
 
-    /// C1: the type the employer's cycle calls for, from its submitted audits so far.
+    /// C1: the type the employer's cycle calls for, from its QA-passed audits.
     func proposal(_ ref: EmployerRef, today: CalendarDay = .today) async throws -> NextAudit {
-        // Until QA passes audits (the QA issue), no audit counts as completed.
-        CertificateCycle(profile: ref.profile).nextAudit(history: [], today: today)
+        try await CycleService(db: db).status(ref, today: today)
     }
 
     /// Everything registration would be refused for, as of the start date (R5, T8).

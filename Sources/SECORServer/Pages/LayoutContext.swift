@@ -50,9 +50,10 @@ extension Request {
         let employer = "/employers/\(user.organisationId.uuidString)"
         switch user.role {
         case .partnerAdmin:
-            items += [("/partner/employers", "Employers"), ("/partner/applications", "Applications"), ("/qa", "QA queue"), ("/audits", "Audits"), ("/partner/auditors", "Auditors")]
+            items += [("/partner/dashboard", "Dashboard"), ("/partner/employers", "Employers"), ("/partner/applications", "Applications"),
+                      ("/qa", "QA queue"), ("/audits", "Audits"), ("/partner/cycle", "Cycle"), ("/partner/auditors", "Auditors")]
         case .qaReviewer:
-            items += [("/partner/employers", "Employers"), ("/qa", "QA queue"), ("/audits", "Audits")]
+            items += [("/partner/dashboard", "Dashboard"), ("/partner/employers", "Employers"), ("/qa", "QA queue"), ("/audits", "Audits"), ("/partner/cycle", "Cycle")]
         case .employerOwner, .supervisor, .worker:
             items += [(employer, "Company"), ("\(employer)/records", "Records"), ("\(employer)/readiness", "Readiness"),
                       ("\(employer)/people", "People"), ("\(employer)/training", "Training"), ("\(employer)/matrix", "Matrix")]

@@ -13,6 +13,8 @@ struct DeadlineSweep {
 
     struct Result: Sendable, Equatable {
         var invalidated: [String] = []
+        /// C6 warnings sent this run.
+        var warned: Int = 0
     }
 
     func run(today: CalendarDay = .today) async throws -> Result {
@@ -47,7 +49,30 @@ struct DeadlineSweep {
                 continue  // another instance did it
             }
         }
+        result.warned = try await warn(today: today)
         return result
+    }
+
+    /// C6: each warning (90, 60, 30 days before an expiry or a maintenance due date) is
+    /// sent to the employer once.
+    private func warn(today: CalendarDay) async throws -> Int {
+        let employers = try await OrganisationModel.query(on: db).filter(\.$kind == OrganisationKind.employer.rawValue).with(\.$partner).all()
+        var sent = 0
+        for status in try await CycleService(db: db).statuses(employers, profiles: programs, today: today) {
+            for warning in status.warnings {
+                do {
+                    try await db.writeTransaction { db in
+                        try await DeadlineEventModel(key: "c6:\(status.employerId.uuidString):\(warning)", detail: warning).create(on: db)
+                        try await Notifications.notifyOrganisation(status.employerId, title: "SECOR deadline ahead", body: warning,
+                                                                   link: "/audits", on: db)
+                    }
+                    sent += 1
+                } catch let error as any DatabaseError where error.isConstraintFailure {
+                    continue
+                }
+            }
+        }
+        return sent
     }
 }
 
@@ -61,6 +86,7 @@ struct SweepCommand: AsyncCommand {
         try await app.migrateAndPrepare()
         let result = try await DeadlineSweep(db: app.db, programs: app.programs).run()
         context.console.print(result.invalidated.isEmpty ? "Nothing past its deadline." : "Marked invalid: \(result.invalidated.joined(separator: ", ")).")
+        context.console.print("Warnings sent (C6): \(result.warned).")
     }
 }
 

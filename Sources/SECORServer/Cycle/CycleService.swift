@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+import SECORCore
+import Vapor
+
+/// C1-C6 per employer: the certificate's state, the next audit due and its type, and the
+/// warnings ahead of any due date or expiry.
+struct CycleService {
+    let db: Database
+
+    struct Status: Sendable {
+        var employerId: UUID
+        var employerName: String
+        var certificate: CertificateModel?
+        var status: CertificateStatus
+        var expiry: CalendarDay?
+        var next: NextAudit
+        /// "30 days before the certificate expires", … (C6)
+        var warnings: [String]
+    }
+
+    /// The employer's completed audits as the cycle sees them: each QA-passed audit ends on
+    /// its last day on site.
+    func history(_ employerIds: [UUID]) async throws -> [UUID: [CompletedAudit]] {
+        guard !employerIds.isEmpty else { return [:] }
+        let passed = try await AuditModel.query(on: db).filter(\.$employer.$id ~~ employerIds)
+            .filter(\.$stage == AuditStage.passed.rawValue).all()
+        var out: [UUID: [CompletedAudit]] = [:]
+        for audit in passed {
+            guard let type = AuditType(rawValue: audit.auditType),
+                  let end = (audit.lastDayOnSite ?? Optional(audit.plannedStart)).flatMap({ try? CalendarDay(iso: $0) }) else { continue }
+            out[audit.$employer.id, default: []].append(CompletedAudit(type: type, endDate: end, passed: true))
+        }
+        return out
+    }
+
+    func statuses(_ employers: [OrganisationModel], profiles: ProgramCatalog, today: CalendarDay = .today) async throws -> [Status] {
+        let ids = employers.compactMap(\.id)
+        let histories = try await history(ids)
+        let certificates = ids.isEmpty ? [] : try await CertificateModel.query(on: db).filter(\.$employer.$id ~~ ids).sort(\.$issuedOn, .descending).all()
+        return employers.compactMap { org -> Status? in
+            guard let id = org.id, let profile = profiles.profile(org.partner?.profileId) else { return nil }
+            let certificate = certificates.first { $0.$employer.id == id }
+            let expiry = certificate.flatMap { try? CalendarDay(iso: $0.expiresOn) }
+            let status = CertificateStatus.of(expiry: expiry, cancelled: certificate?.cancelledOn != nil, today: today)
+            let next = CertificateCycle(profile: profile).nextAudit(history: histories[id] ?? [], today: today)
+            var warnings: [String] = []
+            if let expiry, status != .cancelled, let days = Reminder.threshold(for: expiry, today: today) {
+                warnings.append("The certificate expires within \(days) days (\(expiry.readable)).")
+            }
+            if let due = next.dueBy, next.type == .maintenance {
+                if let days = Reminder.threshold(for: due, today: today) {
+                    warnings.append("The year-\(next.cycleYear) maintenance audit is due within \(days) days (\(due.readable)).")
+                } else if today > due {
+                    warnings.append("The year-\(next.cycleYear) maintenance audit was due by \(due.readable) and is late.")
+                }
+            }
+            return Status(employerId: id, employerName: org.name, certificate: certificate, status: status, expiry: expiry, next: next, warnings: warnings)
+        }
+    }
+
+    func status(_ ref: EmployerRef, today: CalendarDay = .today) async throws -> NextAudit {
+        let history = try await history([ref.id])[ref.id] ?? []
+        return CertificateCycle(profile: ref.profile).nextAudit(history: history, today: today)
+    }
+}

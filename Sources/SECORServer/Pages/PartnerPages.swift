@@ -1,0 +1,105 @@
+import Fluent
+import SECORCore
+import Vapor
+
+/// The partner's view of the cycle (C1-C6) and its dashboard.
+struct PartnerPages: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("partner", "cycle", use: cycle)
+        routes.get("partner", "dashboard", use: dashboard)
+    }
+
+    struct CycleRow: Encodable {
+        var href: String
+        var employer: String
+        var status: String
+        var statusKey: String
+        var expiry: String
+        var next: String
+        var warnings: [String]
+    }
+
+    struct CycleContext: Encodable {
+        var layout: LayoutContext
+        var rows: [CycleRow]
+        var filters: [SelectOption]
+        var empty: Bool
+    }
+
+    private func employers(_ req: Request, _ user: CurrentUser) async throws -> [OrganisationModel] {
+        try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.employer.rawValue)
+            .filter(\.$partner.$id == user.organisationId).with(\.$partner).sort(\.$name).all()
+    }
+
+    func cycle(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        try Policy.authorize(user, .partnerArea)
+        let filter = (try? req.query.get(String.self, at: "status")) ?? ""
+        let statuses = try await CycleService(db: req.db).statuses(try await employers(req, user), profiles: req.programs)
+        let rows = statuses.filter { filter.isEmpty || $0.status.rawValue == filter || (filter == "warned" && !$0.warnings.isEmpty) }.map { s in
+            CycleRow(href: "/employers/\(s.employerId.uuidString)", employer: s.employerName, status: s.status.label, statusKey: s.status.rawValue,
+                     expiry: s.expiry?.readable ?? "—",
+                     next: "\(s.next.type.label)\(s.next.dueBy.map { " by \($0.readable)" } ?? " now") — \(s.next.reason)", warnings: s.warnings)
+        }
+        let options = [("", "Every employer"), ("warned", "With a warning (C6)")] + CertificateStatus.allCases.map { ($0.rawValue, $0.label) }
+        return try await req.view.render("cycle", CycleContext(
+            layout: req.layoutContext(title: "Certificates and the cycle"), rows: rows,
+            filters: options.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }, empty: rows.isEmpty))
+    }
+
+    struct Count: Encodable {
+        var label: String
+        var count: Int
+    }
+
+    struct DashboardContext: Encodable {
+        var layout: LayoutContext
+        var stages: [Count]
+        var turnaround: String
+        var passRate: String
+        var deficiencies: [Count]
+        var noDeficiencies: Bool
+        var lapsing: [CycleRow]
+        var noLapsing: Bool
+    }
+
+    func dashboard(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        try Policy.authorize(user, .partnerArea)
+        let audits = try await AuditModel.query(on: req.db).filter(\.$partnerId == user.organisationId).all()
+        let stages = AuditStage.allCases.map { stage in Count(label: stage.label, count: audits.filter { $0.stage == stage.rawValue }.count) }
+        let ids = audits.compactMap(\.id)
+        let reviews = ids.isEmpty ? [] : try await QAReviewModel.query(on: req.db).filter(\.$audit.$id ~~ ids).all()
+        // QA turnaround: from the first submission to the decision, in days.
+        var days: [Int] = []
+        for review in reviews {
+            guard let decided = review.decidedOn.flatMap({ try? CalendarDay(iso: $0) }) else { continue }
+            let first = try await AuditRevisionModel.query(on: req.db).filter(\.$audit.$id == review.$audit.id).filter(\.$revision == 1).first()
+            if let submitted = first?.submittedAt { days.append(CalendarDay(submitted).days(until: decided)) }
+        }
+        days.sort()
+        let turnaround = days.isEmpty ? "No decision yet" : "median \(days[days.count / 2]) days over \(days.count) decided review(s)"
+        let decided = audits.filter { [AuditStage.passed, .failed, .invalid].map(\.rawValue).contains($0.stage) }
+        let passed = decided.filter { $0.stage == AuditStage.passed.rawValue }.count
+        let passRate = decided.isEmpty ? "No decided audit yet" : "\(passed * 100 / decided.count)% (\(passed) of \(decided.count))"
+        // Most common deficiencies: by question, over every feedback sent.
+        let feedback = ids.isEmpty ? [] : try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id ~~ ids).all()
+        var byQuestion: [String: Int] = [:]
+        for f in feedback {
+            for line in (JSONText.decode(f.deficiencies) as [String]?) ?? [] {
+                let key = line.range(of: #"on (\d+\.\d+)"#, options: .regularExpression).map { "Question " + line[$0].dropFirst(3) } ?? String(line.prefix(60))
+                byQuestion[key, default: 0] += 1
+            }
+        }
+        let deficiencies = byQuestion.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { Count(label: $0.key, count: $0.value) }
+        let statuses = try await CycleService(db: req.db).statuses(try await employers(req, user), profiles: req.programs)
+        let today = CalendarDay.today
+        let lapsing = statuses.filter { s in s.expiry.map { today <= $0 && today.days(until: $0) <= 90 } ?? false }.map { s in
+            CycleRow(href: "/employers/\(s.employerId.uuidString)", employer: s.employerName, status: s.status.label, statusKey: s.status.rawValue,
+                     expiry: s.expiry?.readable ?? "", next: "", warnings: s.warnings)
+        }
+        return try await req.view.render("dashboard", DashboardContext(
+            layout: req.layoutContext(title: "Dashboard"), stages: stages, turnaround: turnaround, passRate: passRate,
+            deficiencies: Array(deficiencies), noDeficiencies: deficiencies.isEmpty, lapsing: lapsing, noLapsing: lapsing.isEmpty))
+    }
+}
