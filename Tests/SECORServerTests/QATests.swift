@@ -198,4 +198,35 @@ final class QATests: XCTestCase {
             XCTAssertTrue(dashboard.body.string.contains("100% (1 of 1)"), dashboard.body.string)
         }
     }
+
+    // The QA API: the same service as the pages, with the same denials.
+    func testQAThroughTheAPI() async throws {
+        try await withApp { app in
+            let (id, owner, _) = try await submittedAudit(app)
+            let qa = try await APIClient(app, as: "esc-qa@secor.test")
+            let queue = try await qa.send(.GET, "/api/v1/qa/queue")
+            XCTAssertEqual((queue.json.array.first as? [String: Any])?["auditId"] as? String, id)
+            let checks = QACheckItem.allCases.map { ["item": $0.rawValue, "met": true] as [String: Any] }
+            let saved = try await qa.send(.PUT, "/api/v1/audits/\(id)/qa", json: [
+                "checks": checks, "scores": [["questionId": "2.2", "answer": ["kind": "points", "points": 5]]],
+                "deficiencies": [["questionId": "1.1", "text": "Undated policy", "actionable": true]]])
+            XCTAssertEqual(saved.status, .ok, "\(String(describing: saved.json))")
+            let result = saved.json["result"] as? [String: Any]
+            XCTAssertEqual(result?["differences"] as? [String], ["2.2"])
+            XCTAssertEqual(result?["proposed"] as? String, "corrections")
+            do { let s = try await owner.send(.PUT, "/api/v1/audits/\(id)/qa", json: ["checks": [], "scores": [], "deficiencies": []]).status; XCTAssertEqual(s, .forbidden) }
+            let acsa = try await APIClient(app, as: "acsa-qa@secor.test")
+            do { let s = try await acsa.send(.GET, "/api/v1/audits/\(id)/qa").status; XCTAssertEqual(s, .notFound) }
+            let sent = try await qa.send(.POST, "/api/v1/audits/\(id)/qa/decision", json: ["decision": "sendBack", "message": "Date the policy"])
+            XCTAssertEqual(sent.json["stage"].string, "corrections")
+            let seen = try await owner.send(.GET, "/api/v1/audits/\(id)/qa")
+            XCTAssertEqual((seen.json["feedback"] as? [Any])?.count, 1)
+            do { let s = try await qa.send(.GET, "/api/v1/partner/dashboard").status; XCTAssertEqual(s, .ok) }
+            do { let s = try await owner.send(.GET, "/api/v1/partner/dashboard").status; XCTAssertEqual(s, .forbidden) }
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let cycle = try await owner.send(.GET, "/api/v1/employers/\(employer)/cycle")
+            XCTAssertEqual(cycle.json["status"].string, "none")
+            XCTAssertEqual((cycle.json["nextAudit"] as? [String: Any])?["type"] as? String, "certification")
+        }
+    }
 }

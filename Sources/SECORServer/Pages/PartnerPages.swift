@@ -66,24 +66,50 @@ struct PartnerPages: RouteCollection {
     func dashboard(req: Request) async throws -> View {
         let user = try req.requireUser()
         try Policy.authorize(user, .partnerArea)
-        let audits = try await AuditModel.query(on: req.db).filter(\.$partnerId == user.organisationId).all()
-        let stages = AuditStage.allCases.map { stage in Count(label: stage.label, count: audits.filter { $0.stage == stage.rawValue }.count) }
+        let d = try await PartnerDashboard(db: req.db, programs: req.programs).compute(partnerId: user.organisationId)
+        let turnaround = d.turnaroundDays.isEmpty ? "No decision yet"
+            : "median \(d.turnaroundDays[d.turnaroundDays.count / 2]) days over \(d.turnaroundDays.count) decided review(s)"
+        let passRate = d.decided == 0 ? "No decided audit yet" : "\(d.passed * 100 / d.decided)% (\(d.passed) of \(d.decided))"
+        let lapsing = d.lapsing.map { s in
+            CycleRow(href: "/employers/\(s.employerId.uuidString)", employer: s.employerName, status: s.status.label, statusKey: s.status.rawValue,
+                     expiry: s.expiry?.readable ?? "", next: "", warnings: s.warnings)
+        }
+        return try await req.view.render("dashboard", DashboardContext(
+            layout: req.layoutContext(title: "Dashboard"), stages: d.stages.map { Count(label: $0.stage.label, count: $0.count) },
+            turnaround: turnaround, passRate: passRate, deficiencies: d.deficiencies.map { Count(label: $0.label, count: $0.count) },
+            noDeficiencies: d.deficiencies.isEmpty, lapsing: lapsing, noLapsing: lapsing.isEmpty))
+    }
+}
+
+/// The partner dashboard's figures, for the page and the API.
+struct PartnerDashboard {
+    let db: Database
+    let programs: ProgramCatalog
+
+    struct Figures: Sendable {
+        var stages: [(stage: AuditStage, count: Int)]
+        /// Days from first submission to the QA decision, sorted.
+        var turnaroundDays: [Int]
+        var decided: Int
+        var passed: Int
+        var deficiencies: [(label: String, count: Int)]
+        var lapsing: [CycleService.Status]
+    }
+
+    func compute(partnerId: UUID, today: CalendarDay = .today) async throws -> Figures {
+        let audits = try await AuditModel.query(on: db).filter(\.$partnerId == partnerId).all()
         let ids = audits.compactMap(\.id)
-        let reviews = ids.isEmpty ? [] : try await QAReviewModel.query(on: req.db).filter(\.$audit.$id ~~ ids).all()
-        // QA turnaround: from the first submission to the decision, in days.
+        let reviews = ids.isEmpty ? [] : try await QAReviewModel.query(on: db).filter(\.$audit.$id ~~ ids).all()
+        let firsts = ids.isEmpty ? [] : try await AuditRevisionModel.query(on: db).filter(\.$audit.$id ~~ ids).filter(\.$revision == 1).all()
         var days: [Int] = []
         for review in reviews {
-            guard let decided = review.decidedOn.flatMap({ try? CalendarDay(iso: $0) }) else { continue }
-            let first = try await AuditRevisionModel.query(on: req.db).filter(\.$audit.$id == review.$audit.id).filter(\.$revision == 1).first()
-            if let submitted = first?.submittedAt { days.append(CalendarDay(submitted).days(until: decided)) }
+            guard let decided = review.decidedOn.flatMap({ try? CalendarDay(iso: $0) }),
+                  let submitted = firsts.first(where: { $0.$audit.id == review.$audit.id })?.submittedAt else { continue }
+            days.append(CalendarDay(submitted).days(until: decided))
         }
-        days.sort()
-        let turnaround = days.isEmpty ? "No decision yet" : "median \(days[days.count / 2]) days over \(days.count) decided review(s)"
         let decided = audits.filter { [AuditStage.passed, .failed, .invalid].map(\.rawValue).contains($0.stage) }
-        let passed = decided.filter { $0.stage == AuditStage.passed.rawValue }.count
-        let passRate = decided.isEmpty ? "No decided audit yet" : "\(passed * 100 / decided.count)% (\(passed) of \(decided.count))"
         // Most common deficiencies: by question, over every feedback sent.
-        let feedback = ids.isEmpty ? [] : try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id ~~ ids).all()
+        let feedback = ids.isEmpty ? [] : try await QAFeedbackModel.query(on: db).filter(\.$audit.$id ~~ ids).all()
         var byQuestion: [String: Int] = [:]
         for f in feedback {
             for line in (JSONText.decode(f.deficiencies) as [String]?) ?? [] {
@@ -91,15 +117,13 @@ struct PartnerPages: RouteCollection {
                 byQuestion[key, default: 0] += 1
             }
         }
-        let deficiencies = byQuestion.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { Count(label: $0.key, count: $0.value) }
-        let statuses = try await CycleService(db: req.db).statuses(try await employers(req, user), profiles: req.programs)
-        let today = CalendarDay.today
-        let lapsing = statuses.filter { s in s.expiry.map { today <= $0 && today.days(until: $0) <= 90 } ?? false }.map { s in
-            CycleRow(href: "/employers/\(s.employerId.uuidString)", employer: s.employerName, status: s.status.label, statusKey: s.status.rawValue,
-                     expiry: s.expiry?.readable ?? "", next: "", warnings: s.warnings)
-        }
-        return try await req.view.render("dashboard", DashboardContext(
-            layout: req.layoutContext(title: "Dashboard"), stages: stages, turnaround: turnaround, passRate: passRate,
-            deficiencies: Array(deficiencies), noDeficiencies: deficiencies.isEmpty, lapsing: lapsing, noLapsing: lapsing.isEmpty))
+        let employers = try await OrganisationModel.query(on: db).filter(\.$kind == OrganisationKind.employer.rawValue)
+            .filter(\.$partner.$id == partnerId).with(\.$partner).sort(\.$name).all()
+        let statuses = try await CycleService(db: db).statuses(employers, profiles: programs, today: today)
+        return Figures(
+            stages: AuditStage.allCases.map { stage in (stage, audits.filter { $0.stage == stage.rawValue }.count) },
+            turnaroundDays: days.sorted(), decided: decided.count, passed: decided.filter { $0.stage == AuditStage.passed.rawValue }.count,
+            deficiencies: byQuestion.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { ($0.key, $0.value) },
+            lapsing: statuses.filter { s in s.expiry.map { today <= $0 && today.days(until: $0) <= 90 } ?? false })
     }
 }
