@@ -195,4 +195,28 @@ final class AuditTests: XCTestCase {
             XCTAssertEqual((changed.json["changes"] as? [[String: Any]])?.first?["why"] as? String, "The crew moved pads")
         }
     }
+
+    // C6: a private iCalendar link carries the user's deadlines; renewing it revokes the old one.
+    func testCalendarFeed() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await approvedAudit(app)
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            _ = try await browser.post("/account/calendar", form: [:])
+            let account = try await browser.get("/account")
+            let link = try XCTUnwrap(account.body.string.range(of: #"/calendar/[0-9a-f]{48}\.ics"#, options: .regularExpression).map { String(account.body.string[$0]) })
+            var ics = ""
+            try await app.test(.GET, link) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertEqual(res.headers.contentType?.subType, "calendar")
+                ics = res.body.string
+            }
+            let number = try await AuditModel.find(UUID(uuidString: id)!, on: app.db)!.number!
+            XCTAssertTrue(ics.hasPrefix("BEGIN:VCALENDAR\r\n"))
+            XCTAssertTrue(ics.contains("SUMMARY:D1 last day on site · Audit \(number)"), ics)
+            XCTAssertTrue(ics.contains("DTSTART;VALUE=DATE:\(CalendarDay.today.adding(days: 15).iso.replacingOccurrences(of: "-", with: ""))"))
+            _ = try await browser.post("/account/calendar", form: [:])
+            try await app.test(.GET, link) { res in XCTAssertEqual(res.status, .notFound) }
+        }
+    }
 }

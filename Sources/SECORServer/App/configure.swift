@@ -76,10 +76,11 @@ func routes(_ app: Application, resources: Resources) throws {
     try pages.register(collection: SignInPages())
     try pages.register(collection: ProgramPages())
     try pages.register(collection: ApplicationPages())
+    try app.register(collection: CalendarPages.Public())
     let signedIn = pages.grouped(RequireSignInMiddleware())
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
                                         MatrixPages(), AssessorPages(), RecordPages(), ReadinessPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
-                                        NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages()] {
+                                        NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages(), CalendarPages()] {
         try signedIn.register(collection: collection)
     }
 }

@@ -24,6 +24,7 @@ enum Migrations {
         CreateAudits(),
         CreateQA(),
         CreateEmailOutbox(),
+        CreateCalendarFeeds(),
     ]
 }
 

@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 /// The own account: who I am and changing my password.
@@ -16,6 +17,9 @@ struct AccountPages: RouteCollection {
         var error: String?
         var field: String?
         var changed: Bool
+        /// The calendar link just made, shown once.
+        var calendarLink: String?
+        var hasCalendar: Bool
     }
 
     struct Form: Content {
@@ -45,9 +49,15 @@ struct AccountPages: RouteCollection {
 
     private func render(_ req: Request, error: AppError? = nil, changed: Bool = false) async throws -> View {
         let profile = try await req.userProfile()
+        let token = req.session.data["calendarToken"]
+        req.session.data["calendarToken"] = nil
+        let host = req.headers.first(name: .host) ?? "localhost:8080"
+        let userId = try req.requireUser().id
+        let hasCalendar = try await CalendarFeedModel.query(on: req.db).filter(\.$userId == userId).first() != nil
         return try await req.view.render("account", Context(
             layout: req.layoutContext(title: "Account"), email: profile.user.email, name: profile.user.name,
             role: profile.user.role.label, organisation: profile.organisation.name,
-            error: error?.message, field: error?.field, changed: changed))
+            error: error?.message, field: error?.field, changed: changed,
+            calendarLink: token.map { "http://\(host)/calendar/\($0).ics" }, hasCalendar: hasCalendar))
     }
 }
