@@ -178,6 +178,12 @@ final class QATests: XCTestCase {
             try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
             try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
             let ref = try await loaded(app, id).ref
+            // Q10: the governing bodies are written to, through the outbox.
+            do {
+                let letters = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "partnerships@example.invalid").all()
+                XCTAssertEqual(letters.count, 1)
+                XCTAssertTrue(letters.first?.subject.contains("passed") ?? false)
+            }
             let expiry = CalendarDay.today.adding(years: 3)
             let next = try await CycleService(db: app.db).status(ref)
             XCTAssertEqual(next.type, .maintenance)

@@ -32,6 +32,9 @@ extension ProgramProfile {
         check.require(!partnerName.isEmpty, "partnerName", "must not be empty")
         check.require(headcount.limit > 0, "headcount.limit", "must be at least 1")
         check.require(minimumNoteCharacters >= 0, "minimumNoteCharacters", "must be 0 or more")
+        for (i, r) in governingBodyRecipients.enumerated() {
+            check.require(r.email.contains("@"), "governingBodyRecipients[\(i)].email", "'\(r.email)' is not an email address")
+        }
         check.require(headcount.windowMonths > 0, "headcount.windowMonths", "must be at least 1")
         check.require(!membership.required || !membership.automaticIndustryCodes.isEmpty || membership.associateMembershipAllowed,
                       "membership", "a required membership needs automatic industry codes or associate membership")

@@ -37,6 +37,9 @@ public struct ProgramProfile: Codable, Sendable, Equatable {
     public var legislationListRequired: Bool
     /// A3: the fewest characters of notes that can justify a full-marks answer.
     public var minimumNoteCharacters: Int
+    /// Q10, C5: who at the governing bodies (e.g. the Partnerships program) is told in
+    /// writing of a pass; addresses a partner configures.
+    public var governingBodyRecipients: [GoverningBodyRecipient]
 
     /// A program course or a ticket, by id.
     public func course(_ id: String) -> Course? { courses.first { $0.id == id } ?? tickets.first { $0.id == id } }
@@ -163,4 +166,9 @@ public enum AuditType: String, Codable, Sendable, Equatable, CaseIterable {
         case .maintenance: return "Maintenance audit"
         }
     }
+}
+
+public struct GoverningBodyRecipient: Codable, Sendable, Equatable {
+    public var name: String
+    public var email: String
 }

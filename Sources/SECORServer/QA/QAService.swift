@@ -155,6 +155,17 @@ struct QAService {
             try await Notifications.notifyOrganisation(loaded.ref.id, title: "Audit \(audit.number ?? "") passed QA", body: body, link: loaded.link,
                                                        alsoUser: audit.auditorUserId, on: db)
             try await Notifications.notifyPartnerAdmins(audit.partnerId, title: "Passed: \(loaded.ref.organisation.name)", body: body, link: loaded.link, on: db)
+            // Q10, C5: the governing bodies are told in writing, through the email outbox.
+            for recipient in loaded.ref.profile.governingBodyRecipients {
+                let email = EmailOutboxModel()
+                email.notificationId = UUID()
+                email.recipient = recipient.email
+                email.subject = "SECOR \(loaded.type.label.lowercased()) passed: \(loaded.ref.organisation.name), audit \(audit.number ?? "")"
+                email.body = "Dear \(recipient.name),\n\n\(loaded.ref.profile.partnerName) reports that \(loaded.ref.organisation.name) passed its \(loaded.type.label.lowercased()) (audit \(audit.number ?? ""), \(score.earned) of \(score.possible) points). \(body)\n"
+                email.attempts = 0
+                email.nextAttemptAt = Date()
+                try await email.create(on: db)
+            }
         }
     }
 
