@@ -235,4 +235,25 @@ final class QATests: XCTestCase {
             XCTAssertEqual((cycle.json["nextAudit"] as? [String: Any])?["type"] as? String, "certification")
         }
     }
+
+    // Rule Q9: the employer answers each deficiency the review added in its action plan,
+    // which the printed action plan carries.
+    func testEmployerRevisesItsActionPlan() async throws {
+        try await withApp { app in
+            let (id, _, _) = try await submittedAudit(app)
+            try await sendBack(app, id, daysAgo: 0)
+            let added = try await QAService(db: app.db).addedDeficiencies(try await loaded(app, id))
+            XCTAssertEqual(added, ["Actionable deficiency on 1.1: The policy is not dated"])
+            let browser = Browser(app)
+            _ = try await browser.signIn("supervisor@secor.test")
+            do { let r = try await browser.post("/audits/\(id)/employer-actions", form: ["deficiency": added[0], "action": "x", "owner": "y", "targetOn": CalendarDay.today.iso]); XCTAssertEqual(r.status, .forbidden) }
+            _ = try await browser.signIn("owner@secor.test")
+            do { let r = try await browser.post("/audits/\(id)/employer-actions", form: ["deficiency": "made up", "action": "x", "owner": "y", "targetOn": CalendarDay.today.iso]); XCTAssertEqual(r.status, .badRequest) }
+            let ok = try await browser.post("/audits/\(id)/employer-actions", form: ["deficiency": added[0], "action": "Date and re-sign the policy",
+                                                                                    "owner": "Sam Okafor", "targetOn": CalendarDay.today.adding(days: 7).iso])
+            XCTAssertEqual(ok.status, .seeOther)
+            let plan = try await browser.get("/audits/\(id)/print/action-plan")
+            XCTAssertTrue(plan.body.string.contains("Date and re-sign the policy"))
+        }
+    }
 }

@@ -25,6 +25,7 @@ enum Migrations {
         CreateQA(),
         CreateEmailOutbox(),
         CreateCalendarFeeds(),
+        CreateEmployerActionItems(),
     ]
 }
 

@@ -92,6 +92,11 @@ enum AuditOverview {
         var isApproved: Bool
         var certificate: String?
         var decided: Bool
+        /// Q9: the deficiencies QA added, and the employer's items for them.
+        var addedDeficiencies: [SelectOption]
+        var hasAddedDeficiencies: Bool
+        var employerItems: [Line]
+        var canReviseActionPlan: Bool
         var error: FormError?
     }
 
@@ -131,6 +136,8 @@ enum AuditOverview {
         let revisions = try await AuditRevisionModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$revision).all()
         let a = loaded.audit
         let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
+        let added = try await QAService(db: req.db).addedDeficiencies(loaded)
+        let employerItems = try await EmployerActionItemModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
         return try await req.view.render("audit", Context(
             layout: req.layoutContext(title: loaded.title), id: loaded.id.uuidString, title: loaded.title,
             number: a.number ?? "not yet (given on approval)", stage: loaded.stage.label, stageKey: loaded.stage.rawValue,
@@ -174,6 +181,9 @@ enum AuditOverview {
             revisions: revisions.map { Line(when: $0.submittedAt.map { CalendarDay($0).readable } ?? "", who: "Revision \($0.revision)", text: "\($0.submittedVia) · content \($0.contentHash.prefix(12))…") },
             hasRevisions: !revisions.isEmpty, isApproved: loaded.stage == .approved,
             certificate: certificate.map { "Certificate \($0.number), issued \((try? CalendarDay(iso: $0.issuedOn).readable) ?? $0.issuedOn), valid until \((try? CalendarDay(iso: $0.expiresOn).readable) ?? $0.expiresOn)" },
-            decided: [.passed, .failed, .invalid].contains(loaded.stage), error: error))
+            decided: [.passed, .failed, .invalid].contains(loaded.stage),
+            addedDeficiencies: added.map { SelectOption(value: $0, label: $0, selected: false) }, hasAddedDeficiencies: !added.isEmpty,
+            employerItems: employerItems.map { Line(when: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn, who: $0.owner, text: "\($0.action) — for: \($0.deficiency)") },
+            canReviseActionPlan: allowed(.signForEmployer) && !added.isEmpty, error: error))
     }
 }

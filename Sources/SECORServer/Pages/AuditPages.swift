@@ -18,6 +18,7 @@ struct AuditPages: RouteCollection {
         routes.post("audits", ":auditId", "extensions", use: requestExtension)
         routes.post("audits", ":auditId", "extensions", ":extensionId", "decision", use: decideExtension)
         routes.post("audits", ":auditId", "binder", use: binder)
+        routes.post("audits", ":auditId", "employer-actions", use: addEmployerAction)
     }
 
     // MARK: Portal (P1)
@@ -253,6 +254,22 @@ struct AuditPages: RouteCollection {
         return try await act(req, .administer) { loaded, user in
             guard let d = form.decision, ["approve", "refuse"].contains(d) else { throw AppError.invalid("decision", "Choose approve or refuse.") }
             try await AuditService(db: req.db).decideExtension(loaded, extensionId: extensionId, approve: d == "approve", reason: form.reason, by: user)
+        }
+    }
+
+    struct EmployerActionForm: Content {
+        var deficiency: String?
+        var action: String?
+        var owner: String?
+        var targetOn: String?
+    }
+
+    /// Q9: the owner answers a deficiency the QA review added.
+    func addEmployerAction(req: Request) async throws -> Response {
+        let form = try req.content.decode(EmployerActionForm.self)
+        return try await act(req, .signForEmployer) { loaded, user in
+            try await QAService(db: req.db).addEmployerAction(loaded, deficiency: form.deficiency ?? "", action: form.action ?? "",
+                                                              owner: form.owner ?? "", targetOn: try Validate.day(form.targetOn, "targetOn", "Target date"), by: user)
         }
     }
 

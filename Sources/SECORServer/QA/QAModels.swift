@@ -132,3 +132,38 @@ struct CreateQA: AsyncMigration {
         for table in ["deadline_events", "certificates", "qa_feedback", "qa_reviews"] { try await db.schema(table).delete() }
     }
 }
+
+/// Q9: the employer's own action item for a deficiency the QA review added.
+final class EmployerActionItemModel: Model, @unchecked Sendable {
+    static let schema = "employer_action_items"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "audit_id") var audit: AuditModel
+    @Field(key: "deficiency") var deficiency: String
+    @Field(key: "action") var action: String
+    @Field(key: "owner") var owner: String
+    @Field(key: "target_on") var targetOn: String
+    @Field(key: "created_by") var createdBy: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+struct CreateEmployerActionItems: AsyncMigration {
+    var name: String { "2026-11-22-create-employer-action-items" }
+
+    func prepare(on db: Database) async throws {
+        try await db.schema("employer_action_items")
+            .id()
+            .field("audit_id", .uuid, .required, .references("audits", "id", onDelete: .restrict))
+            .field("deficiency", .string, .required)
+            .field("action", .string, .required)
+            .field("owner", .string, .required)
+            .field("target_on", .string, .required)
+            .field("created_by", .uuid, .required)
+            .field("created_at", .datetime)
+            .create()
+    }
+
+    func revert(on db: Database) async throws { try await db.schema("employer_action_items").delete() }
+}

@@ -190,4 +190,31 @@ struct QAService {
                                                        alsoUser: audit.auditorUserId, on: db)
         }
     }
+
+    /// Q9: the deficiencies the review added, which the employer answers in its action plan.
+    func addedDeficiencies(_ loaded: LoadedAudit) async throws -> [String] {
+        let feedback = try await QAFeedbackModel.query(on: db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        var seen = Set<String>()
+        return feedback.flatMap { (JSONText.decode($0.deficiencies) as [String]?) ?? [] }.filter { seen.insert($0).inserted }
+    }
+
+    /// Q9: the employer adds its own action item for a deficiency the review added.
+    func addEmployerAction(_ loaded: LoadedAudit, deficiency: String, action: String, owner: String, targetOn: CalendarDay,
+                           by user: CurrentUser) async throws {
+        guard try await addedDeficiencies(loaded).contains(deficiency) else {
+            throw AppError.invalid("deficiency", "Choose one of the deficiencies the QA review added.")
+        }
+        let item = EmployerActionItemModel()
+        item.$audit.id = loaded.id
+        item.deficiency = deficiency
+        item.action = try Validate.text(action, "action", "Action", max: 1000)
+        item.owner = try Validate.text(owner, "owner", "Owner")
+        item.targetOn = targetOn.iso
+        item.createdBy = user.id
+        try await db.writeTransaction { db in
+            try await item.create(on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "actionPlan.add", entity: "audit", entityId: loaded.id.uuidString,
+                                      detail: "\(item.action) — for: \(deficiency)")
+        }
+    }
 }

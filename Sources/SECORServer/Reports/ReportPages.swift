@@ -171,6 +171,7 @@ struct ReportPages: RouteCollection {
             .init(label: "Employer profile", value: f.employerProfile),
         ]
         let feedback = try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        let employerItems = try await EmployerActionItemModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
         let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
         let marks = loaded.ref.profile.passMarks.mark(for: loaded.type)
         let outcome: String
@@ -193,8 +194,9 @@ struct ReportPages: RouteCollection {
             overall: score.map { "\($0.overall.earned) of \($0.overall.possible) (\($0.overall.percentText)%)" } ?? "",
             passLine: "\(decision?.passed == true ? "Meets" : "Does not meet") the \(loaded.type.label.lowercased()) pass mark of \(marks.overallPercent)% overall\(marks.elementPercent.map { " and \($0)% per element" } ?? "") (Q6).",
             elements: elements,
-            items: content.actionItems.map { Item(question: $0.questionId, action: $0.action, owner: $0.owner, target: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn) },
-            hasItems: !content.actionItems.isEmpty,
+            items: content.actionItems.map { Item(question: $0.questionId, action: $0.action, owner: $0.owner, target: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn) }
+                + employerItems.map { Item(question: "QA: \($0.deficiency)", action: $0.action, owner: $0.owner, target: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn) },
+            hasItems: !content.actionItems.isEmpty || !employerItems.isEmpty,
             signoffs: work.signoffs.map { "\($0.role == "auditor" ? "Auditor" : "Employer representative"): \($0.name), \($0.signedAt.map { CalendarDay($0).readable } ?? "") — content \($0.contentHash.prefix(16))…" },
             qaOutcome: outcome,
             feedback: feedback.flatMap { f in (JSONText.decode(f.deficiencies) as [String]? ?? []).map { "\((try? CalendarDay(iso: f.sentOn).readable) ?? f.sentOn) (revision \(f.revision)): \($0)" } },
