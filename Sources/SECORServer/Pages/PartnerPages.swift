@@ -113,7 +113,7 @@ struct PartnerDashboard {
         var byQuestion: [String: Int] = [:]
         for f in feedback {
             for line in (JSONText.decode(f.deficiencies) as [String]?) ?? [] {
-                let key = line.range(of: #"on (\d+\.\d+)"#, options: .regularExpression).map { "Question " + line[$0].dropFirst(3) } ?? String(line.prefix(60))
+                let key = line.range(of: #"on (\d+\.\d+)"#, options: .regularExpression).map { "Question " + line[$0].dropFirst(3) } ?? line
                 byQuestion[key, default: 0] += 1
             }
         }
