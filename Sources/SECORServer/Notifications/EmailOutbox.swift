@@ -117,26 +117,9 @@ struct OutboxSender {
 
     private func send(_ row: EmailOutboxModel) async throws {
         let message = "To: \(row.recipient)\nSubject: \(row.subject)\nContent-Type: text/plain; charset=utf-8\n\n\(row.body)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let input = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data(message.utf8))
-        try input.fileHandleForWriting.close()
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                done.resume()
-            }
-        }
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw SendFailure(message: "sendmail exited \(process.terminationStatus): \(text.prefix(300))")
+        let result = try await Subprocess.run("/bin/sh", ["-c", command], stdin: Data(message.utf8))
+        guard result.status == 0 else {
+            throw SendFailure(message: "sendmail exited \(result.status): \(result.errors.prefix(300))")
         }
     }
 

@@ -20,23 +20,9 @@ enum PDFRenderer {
         let input = folder.appendingPathComponent("page.html")
         let output = folder.appendingPathComponent("page.pdf")
         try Data(html.utf8).write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = [input.path, output.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // Off the event loop: the subprocess takes a second or two.
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                done.resume()
-            }
-        }
-        guard process.terminationStatus == 0, let pdf = try? Data(contentsOf: output) else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw AppError(status: .serviceUnavailable, message: "The PDF could not be made (WeasyPrint: \(message.suffix(300))).")
+        let result = try await Subprocess.run(path, [input.path, output.path])
+        guard result.status == 0, let pdf = try? Data(contentsOf: output) else {
+            throw AppError(status: .serviceUnavailable, message: "The PDF could not be made (WeasyPrint: \(result.errors.suffix(300))).")
         }
         return pdf
     }
