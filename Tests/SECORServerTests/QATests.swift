@@ -162,6 +162,8 @@ final class QATests: XCTestCase {
             do { let r = try await browser.get("/reports/\(number).pdf"); XCTAssertEqual(r.status, .conflict) }
             do { let r = try await browser.get("/audits/\(id)/print/certificate"); XCTAssertEqual(r.status, .notFound) }
             do { let r = try await browser.get("/reports/12345"); XCTAssertEqual(r.status, .badRequest) }
+            let api = try await APIClient(app, as: "owner@secor.test")
+            do { let s = try await api.send(.GET, "/api/v1/reports/\(number)").status; XCTAssertEqual(s, .conflict) }
             _ = try await browser.signIn("owner2@secor.test")
             do { let r = try await browser.get("/reports/\(number).pdf"); XCTAssertEqual(r.status, .notFound) }
             do { let r = try await browser.get("/audits/\(id)/print/report"); XCTAssertEqual(r.status, .notFound) }
@@ -183,6 +185,17 @@ final class QATests: XCTestCase {
                 let letters = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "partnerships@example.invalid").all()
                 XCTAssertEqual(letters.count, 1)
                 XCTAssertTrue(letters.first?.subject.contains("passed") ?? false)
+            }
+            // P1: the report PDF by number through the API (where WeasyPrint is installed, as in CI).
+            if PDFRenderer.executable() != nil {
+                let number = try await AuditModel.find(UUID(uuidString: id)!, on: app.db)!.number!
+                // The owner is this audit's auditor (its own assessor) and downloads it.
+                let owner = try await app.token("owner@secor.test")
+                try await app.test(.GET, "/api/v1/reports/\(number)", beforeRequest: { req in req.headers.bearerAuthorization = .init(token: owner) }) { res in
+                    XCTAssertEqual(res.status, .ok)
+                    XCTAssertEqual(res.headers.contentType?.subType, "pdf")
+                    XCTAssertTrue(res.body.string.hasPrefix("%PDF"))
+                }
             }
             let expiry = CalendarDay.today.adding(years: 3)
             let next = try await CycleService(db: app.db).status(ref)

@@ -105,3 +105,14 @@ extension APIHandler {
               warnings: s.warnings)
     }
 }
+
+extension APIHandler {
+    /// P1, Q13: the same PDF the report page offers.
+    func getReportPDF(_ input: Operations.GetReportPDF.Input) async throws -> Operations.GetReportPDF.Output {
+        let request = try RequestContext.request()
+        let loaded = try await ReportPages.completed(request, number: input.path.number)
+        let document = ReportPages.Document(rawValue: input.query.document?.rawValue ?? "report") ?? .report
+        let bytes = try await ReportPages().pdf(request, loaded, document)
+        return .ok(.init(body: .pdf(.init(bytes))))
+    }
+}

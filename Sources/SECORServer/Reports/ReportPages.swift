@@ -100,9 +100,14 @@ struct ReportPages: RouteCollection {
 
     /// R6, P1: the report by its 9-digit number, as a PDF, once the audit is complete.
     func byNumber(req: Request) async throws -> Response {
-        let user = try req.requireUser()
         let raw = req.parameters.get("number") ?? ""
-        let number = raw.hasSuffix(".pdf") ? String(raw.dropLast(4)) : raw
+        let loaded = try await Self.completed(req, number: raw.hasSuffix(".pdf") ? String(raw.dropLast(4)) : raw)
+        return try await respond(req, loaded, .report, pdf: true)
+    }
+
+    /// The audit the user may see with this number, once QA passed it (Q13).
+    static func completed(_ req: Request, number: String) async throws -> LoadedAudit {
+        let user = try req.requireUser()
         guard AuditNumber.isValid(number, digits: 9) else { throw AppError.invalid("number", "An audit number has 9 digits.") }
         guard let audit = try await AuditQueries(db: req.db).visible(to: user).first(where: { $0.number == number }) else {
             throw AppError.notFound("audit")
@@ -111,16 +116,24 @@ struct ReportPages: RouteCollection {
         guard loaded.stage == .passed else {
             throw AppError(status: .conflict, message: "Audit \(number) is not complete (\(loaded.stage.label.lowercased())); its report is final once QA passes it (Q13).")
         }
-        return try await respond(req, loaded, .report, pdf: true)
+        return loaded
     }
 
-    private func respond(_ req: Request, _ loaded: LoadedAudit, _ document: Document, pdf: Bool) async throws -> Response {
+    /// The PDF of `document`, rendered from its print page.
+    func pdf(_ req: Request, _ loaded: LoadedAudit, _ document: Document) async throws -> Data {
         let context = try await build(req, loaded, document)
         if document == .certificate && !context.hasCertificate { throw AppError.notFound("certificate") }
         let view = try await req.view.render("print", context)
-        guard pdf else { return try await view.encodeResponse(for: req) }
-        let html = String(buffer: view.data)
-        let bytes = try await PDFRenderer.render(html: html)
+        return try await PDFRenderer.render(html: String(buffer: view.data))
+    }
+
+    private func respond(_ req: Request, _ loaded: LoadedAudit, _ document: Document, pdf wantsPDF: Bool) async throws -> Response {
+        guard wantsPDF else {
+            let context = try await build(req, loaded, document)
+            if document == .certificate && !context.hasCertificate { throw AppError.notFound("certificate") }
+            return try await req.view.render("print", context).encodeResponse(for: req)
+        }
+        let bytes = try await pdf(req, loaded, document)
         let response = Response(status: .ok, body: .init(data: bytes))
         response.headers.contentType = .init(type: "application", subType: "pdf")
         let name = "\(document.rawValue)-\(loaded.audit.number ?? loaded.id.uuidString).pdf"
