@@ -215,6 +215,18 @@ final class QATests: XCTestCase {
             XCTAssertTrue(page.body.string.contains("Maintenance audit"), page.body.string)
             let dashboard = try await browser.get("/partner/dashboard")
             XCTAssertTrue(dashboard.body.string.contains("100% (1 of 1)"), dashboard.body.string)
+            // C6: partner admins may cancel a certificate, with the reason; nobody else.
+            let certificate = try await CertificateModel.query(on: app.db).first()!.requireID()
+            let other = Browser(app)
+            _ = try await other.signIn("esc-qa@secor.test")
+            do { let r = try await other.post("/partner/certificates/\(certificate)/cancel", form: ["reason": "x"]); XCTAssertEqual(r.status, .forbidden) }
+            _ = try await other.signIn("acsa-admin@secor.test")
+            do { let r = try await other.post("/partner/certificates/\(certificate)/cancel", form: ["reason": "x"]); XCTAssertEqual(r.status, .notFound) }
+            do { let r = try await browser.post("/partner/certificates/\(certificate)/cancel", form: ["reason": ""]); XCTAssertEqual(r.status, .badRequest) }
+            do { let r = try await browser.post("/partner/certificates/\(certificate)/cancel", form: ["reason": "WCB account closed"]); XCTAssertEqual(r.status, .seeOther) }
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let cycle = try await owner.send(.GET, "/api/v1/employers/\(ref.id)/cycle")
+            XCTAssertEqual(cycle.json["status"].string, "cancelled")
         }
     }
 

@@ -63,4 +63,21 @@ struct CycleService {
         let history = try await history([ref.id])[ref.id] ?? []
         return CertificateCycle(profile: ref.profile).nextAudit(history: history, today: today)
     }
+
+    /// C6: a partner admin cancels a certificate, with the reason; the employer is told.
+    func cancelCertificate(_ id: UUID, reason: String, by admin: CurrentUser, today: CalendarDay = .today) async throws {
+        let reason = try Validate.text(reason, "reason", "Reason", max: 1000)
+        guard let certificate = try await CertificateModel.query(on: db).filter(\.$id == id).with(\.$employer).first(),
+              certificate.employer.$partner.id == admin.organisationId else { throw AppError.notFound("certificate") }
+        try Policy.authorize(admin, .partnerAdmin(partnerId: admin.organisationId))
+        guard certificate.cancelledOn == nil else { throw AppError(status: .conflict, message: "The certificate is already cancelled.") }
+        certificate.cancelledOn = today.iso
+        certificate.cancelReason = reason
+        try await db.writeTransaction { db in
+            try await certificate.save(on: db)
+            try await AuditLog.append(on: db, actor: admin.id, action: "certificate.cancel", entity: "certificate", entityId: id.uuidString, detail: reason)
+            try await Notifications.notifyOrganisation(certificate.$employer.id, title: "Certificate \(certificate.number) cancelled",
+                                                       body: reason, link: "/audits", on: db)
+        }
+    }
 }

@@ -26,6 +26,7 @@ enum Migrations {
         CreateEmailOutbox(),
         CreateCalendarFeeds(),
         CreateEmployerActionItems(),
+        AddCertificateCancelReason(),
     ]
 }
 

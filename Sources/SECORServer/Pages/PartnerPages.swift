@@ -7,6 +7,7 @@ struct PartnerPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("partner", "cycle", use: cycle)
         routes.get("partner", "dashboard", use: dashboard)
+        routes.post("partner", "certificates", ":certificateId", "cancel", use: cancelCertificate)
     }
 
     struct CycleRow: Encodable {
@@ -17,6 +18,8 @@ struct PartnerPages: RouteCollection {
         var expiry: String
         var next: String
         var warnings: [String]
+        /// For partner admins: the certificate that may be cancelled.
+        var cancelId: String? = nil
     }
 
     struct CycleContext: Encodable {
@@ -39,12 +42,25 @@ struct PartnerPages: RouteCollection {
         let rows = statuses.filter { filter.isEmpty || $0.status.rawValue == filter || (filter == "warned" && !$0.warnings.isEmpty) }.map { s in
             CycleRow(href: "/employers/\(s.employerId.uuidString)", employer: s.employerName, status: s.status.label, statusKey: s.status.rawValue,
                      expiry: s.expiry?.readable ?? "—",
-                     next: "\(s.next.type.label)\(s.next.dueBy.map { " by \($0.readable)" } ?? " now") — \(s.next.reason)", warnings: s.warnings)
+                     next: "\(s.next.type.label)\(s.next.dueBy.map { " by \($0.readable)" } ?? " now") — \(s.next.reason)", warnings: s.warnings,
+                     cancelId: user.role == .partnerAdmin && s.certificate?.cancelledOn == nil ? s.certificate?.id?.uuidString : nil)
         }
         let options = [("", "Every employer"), ("warned", "With a warning (C6)")] + CertificateStatus.allCases.map { ($0.rawValue, $0.label) }
         return try await req.view.render("cycle", CycleContext(
             layout: req.layoutContext(title: "Certificates and the cycle"), rows: rows,
             filters: options.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }, empty: rows.isEmpty))
+    }
+
+    struct CancelForm: Content {
+        var reason: String?
+    }
+
+    func cancelCertificate(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("certificateId", as: UUID.self) else { throw AppError.notFound("certificate") }
+        let form = try req.content.decode(CancelForm.self)
+        try await CycleService(db: req.db).cancelCertificate(id, reason: form.reason ?? "", by: user)
+        return req.redirect(to: "/partner/cycle")
     }
 
     struct Count: Encodable {

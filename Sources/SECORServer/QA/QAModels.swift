@@ -54,6 +54,7 @@ final class CertificateModel: Model, @unchecked Sendable {
     @Field(key: "issued_on") var issuedOn: String
     @Field(key: "expires_on") var expiresOn: String
     @OptionalField(key: "cancelled_on") var cancelledOn: String?
+    @OptionalField(key: "cancel_reason") var cancelReason: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -166,4 +167,14 @@ struct CreateEmployerActionItems: AsyncMigration {
     }
 
     func revert(on db: Database) async throws { try await db.schema("employer_action_items").delete() }
+}
+
+struct AddCertificateCancelReason: AsyncMigration {
+    var name: String { "2026-11-22-add-certificate-cancel-reason" }
+
+    func prepare(on db: Database) async throws {
+        try await db.schema("certificates").field("cancel_reason", .string).update()
+    }
+
+    func revert(on db: Database) async throws { try await db.schema("certificates").deleteField("cancel_reason").update() }
 }
