@@ -219,4 +219,26 @@ final class AuditTests: XCTestCase {
             try await app.test(.GET, link) { res in XCTAssertEqual(res.status, .notFound) }
         }
     }
+
+    // The report details are checked in the service, the same for the API and the page.
+    func testReportDetailsAreValidatedForTheAPIAndThePage() async throws {
+        try await withApp { app in
+            let (id, owner, _) = try await approvedAudit(app)
+            let bad = try await owner.send(.PUT, "/api/v1/audits/\(id)/report", json: [
+                "facts": ["contactEmail": "nope", "employeesByRole": ["owner": 1]], "strengths": [], "recommendations": []])
+            XCTAssertEqual(bad.status, .badRequest)
+            XCTAssertEqual(bad.json["field"].string, "contactEmail")
+            let role = try await owner.send(.PUT, "/api/v1/audits/\(id)/report", json: [
+                "facts": ["employeesByRole": ["boss": 1]], "strengths": [], "recommendations": []])
+            XCTAssertEqual(role.json["field"].string, "employeesByRole")
+            let long = try await owner.send(.PUT, "/api/v1/audits/\(id)/report", json: [
+                "facts": ["contactPhone": String(repeating: "5", count: 41)], "strengths": [], "recommendations": []])
+            XCTAssertEqual(long.json["field"].string, "contactPhone")
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            let page = try await browser.post("/audits/\(id)/report", form: ["contactEmail": "nope"])
+            XCTAssertEqual(page.status, .badRequest)
+            XCTAssertTrue(page.body.string.contains("is not an email address"))
+        }
+    }
 }

@@ -147,20 +147,16 @@ extension APIHandler {
         facts.contactName = f.contactName ?? ""
         facts.contactPhone = f.contactPhone ?? ""
         facts.contactFax = f.contactFax ?? ""
-        facts.contactEmail = try Validate.email(f.contactEmail, "contactEmail", optional: true)
+        facts.contactEmail = f.contactEmail ?? ""
         facts.assessorName = f.assessorName ?? ""
         facts.assessorPhone = f.assessorPhone ?? ""
-        facts.assessorEmail = try Validate.email(f.assessorEmail, "assessorEmail", optional: true)
+        facts.assessorEmail = f.assessorEmail ?? ""
         facts.wcbAccounts = f.wcbAccounts ?? []
         facts.industryCodes = f.industryCodes ?? []
         facts.dataGatheringStart = try Validate.optionalDay(f.dataGatheringStart, "dataGatheringStart", "Start of data gathering")
         facts.dataGatheringEnd = try Validate.optionalDay(f.dataGatheringEnd, "dataGatheringEnd", "End of data gathering")
         facts.employerProfile = f.employerProfile ?? ""
-        let roles = f.employeesByRole?.additionalProperties ?? [:]
-        for role in roles.keys where !AuditToolPages.roles.contains(role) {
-            throw AppError.invalid("employeesByRole", "'\(role)' is not a role; use \(AuditToolPages.roles.joined(separator: ", ")).")
-        }
-        facts.employeesByRole = roles.filter { $0.value > 0 }
+        facts.employeesByRole = f.employeesByRole?.additionalProperties ?? [:]
         try await AuditWorkService(db: request.db).saveReport(loaded, .init(
             facts: facts, strengths: body.strengths, recommendations: body.recommendations,
             lastDayOnSite: try Validate.optionalDay(body.lastDayOnSite, "lastDayOnSite", "Last day on site")), by: user)

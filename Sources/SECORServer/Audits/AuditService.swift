@@ -21,19 +21,6 @@ struct LoadedAudit: Sendable {
     var title: String { "\(audit.number.map { "Audit \($0)" } ?? "Audit registration") · \(ref.organisation.name)" }
 }
 
-/// JSON text columns: lists and small structs stored whole.
-enum JSONText {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ text: String, as type: T.Type = T.self) -> T? {
-        try? JSONDecoder().decode(T.self, from: Data(text.utf8))
-    }
-}
-
 extension Request {
     /// Loads audit `:auditId` if the policy allows `action`; 404 when it is not the user's to see.
     func loadedAudit(_ action: Policy.AuditAction) async throws -> LoadedAudit {

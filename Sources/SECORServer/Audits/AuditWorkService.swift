@@ -132,16 +132,53 @@ struct AuditWorkService {
         var lastDayOnSite: CalendarDay?
     }
 
+    /// S1: the roles whose headcount a report gives.
+    static let roles = ["owner", "manager", "supervisor", "worker", "contractor"]
+
+    /// Checks and trims what the page or the API sent; each failure names its field.
+    static func validated(_ f: ReportFacts) throws -> ReportFacts {
+        var v = ReportFacts()
+        v.employerName = try Validate.text(f.employerName, "employerName", "Employer name", optional: true)
+        v.employerAddress = try Validate.text(f.employerAddress, "employerAddress", "Employer address", max: 500, optional: true)
+        v.contactName = try Validate.text(f.contactName, "contactName", "Contact name", optional: true)
+        v.contactPhone = try Validate.text(f.contactPhone, "contactPhone", "Contact phone", max: 40, optional: true)
+        v.contactFax = try Validate.text(f.contactFax, "contactFax", "Fax", max: 40, optional: true)
+        v.contactEmail = try Validate.email(f.contactEmail, "contactEmail", optional: true)
+        v.assessorName = try Validate.text(f.assessorName, "assessorName", "Assessor name", optional: true)
+        v.assessorPhone = try Validate.text(f.assessorPhone, "assessorPhone", "Assessor phone", max: 40, optional: true)
+        v.assessorEmail = try Validate.email(f.assessorEmail, "assessorEmail", optional: true)
+        for (field, list) in [("wcbAccounts", f.wcbAccounts), ("industryCodes", f.industryCodes)] {
+            guard list.count <= 20, list.allSatisfy({ $0.count <= 20 }) else { throw AppError.invalid(field, "At most 20 entries of up to 20 characters.") }
+        }
+        v.wcbAccounts = f.wcbAccounts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        v.industryCodes = f.industryCodes.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        v.dataGatheringStart = f.dataGatheringStart
+        v.dataGatheringEnd = f.dataGatheringEnd
+        v.employerProfile = try Validate.text(f.employerProfile, "employerProfile", "Employer profile", max: 4000, optional: true)
+        for (role, count) in f.employeesByRole {
+            guard roles.contains(role) else {
+                throw AppError.invalid("employeesByRole", "'\(role)' is not a role; use \(roles.joined(separator: ", ")).")
+            }
+            guard (0...1000).contains(count) else { throw AppError.invalid(role, "Give the number of people in the role \(role) (0 or more).") }
+        }
+        v.employeesByRole = f.employeesByRole.filter { $0.value > 0 }
+        return v
+    }
+
     func saveReport(_ loaded: LoadedAudit, _ input: ReportInput, by user: CurrentUser) async throws {
         try requireEditable(loaded)
+        let facts = try Self.validated(input.facts)
         if let last = input.lastDayOnSite, last < loaded.plannedStart {
             throw AppError.invalid("lastDayOnSite", "The last day on site cannot be before the start (\(loaded.plannedStart.readable)).")
+        }
+        guard input.strengths.count <= 20, input.recommendations.count <= 20 else {
+            throw AppError.invalid("strengths", "Keep the summary to 20 points of each kind.")
         }
         for line in input.strengths + input.recommendations where line.count > 500 {
             throw AppError.invalid("strengths", "Keep each summary line under 500 characters.")
         }
         let audit = loaded.audit
-        audit.reportFacts = JSONText.encode(input.facts)
+        audit.reportFacts = JSONText.encode(facts)
         audit.strengths = JSONText.encode(input.strengths)
         audit.recommendations = JSONText.encode(input.recommendations)
         audit.lastDayOnSite = input.lastDayOnSite?.iso
@@ -196,6 +233,7 @@ struct AuditWorkService {
         var holds: [String]
         var contentHash: String
         var requiredSignatures: [String]
+        var signoffs: [AuditSignoffModel]
     }
 
     func check(_ loaded: LoadedAudit, today: CalendarDay = .today) async throws -> Check {
@@ -234,7 +272,7 @@ struct AuditWorkService {
         for role in required where !work.signoffs.contains(where: { $0.role == role && $0.contentHash == hash }) {
             holds.append(role == "auditor" ? "The auditor has not signed this version of the report." : "The employer's representative has not signed this version of the report (S2).")
         }
-        return Check(findings: findings, holds: holds, contentHash: hash, requiredSignatures: required)
+        return Check(findings: findings, holds: holds, contentHash: hash, requiredSignatures: required, signoffs: work.signoffs)
     }
 
     /// S1/S2: the auditor always; the employer too when it is not its own assessor.

@@ -81,18 +81,16 @@ enum RecordContent: Sendable, Equatable {
     }
 
     func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let data: Data
         switch self {
-        case .flha(let c): data = try encoder.encode(c)
-        case .toolboxTalk(let c): data = try encoder.encode(c)
-        case .preStartInspection(let c): data = try encoder.encode(c)
-        case .workplaceInspection(let c): data = try encoder.encode(c)
-        case .hazardRegister(let c): data = try encoder.encode(c)
-        case .correctiveAction(let c): data = try encoder.encode(c)
-        case .incident(let c): data = try encoder.encode(c)
-        case .safetyPolicy(let c): data = try encoder.encode(c)
+        case .flha(let c): data = try JSONText.data(c)
+        case .toolboxTalk(let c): data = try JSONText.data(c)
+        case .preStartInspection(let c): data = try JSONText.data(c)
+        case .workplaceInspection(let c): data = try JSONText.data(c)
+        case .hazardRegister(let c): data = try JSONText.data(c)
+        case .correctiveAction(let c): data = try JSONText.data(c)
+        case .incident(let c): data = try JSONText.data(c)
+        case .safetyPolicy(let c): data = try JSONText.data(c)
         }
         return String(decoding: data, as: UTF8.self)
     }

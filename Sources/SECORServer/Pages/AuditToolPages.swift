@@ -226,31 +226,29 @@ struct AuditToolPages: RouteCollection {
         var recommendations: String?
     }
 
-    static let roles = ["owner", "manager", "supervisor", "worker", "contractor"]
-
     static func reportInput(_ f: ReportForm) throws -> AuditWorkService.ReportInput {
         var facts = ReportFacts()
-        facts.employerName = try Validate.text(f.employerName, "employerName", "Employer name", optional: true)
-        facts.employerAddress = try Validate.text(f.employerAddress, "employerAddress", "Employer address", max: 500, optional: true)
-        facts.contactName = try Validate.text(f.contactName, "contactName", "Contact name", optional: true)
-        facts.contactPhone = try Validate.text(f.contactPhone, "contactPhone", "Contact phone", max: 40, optional: true)
-        facts.contactFax = try Validate.text(f.contactFax, "contactFax", "Fax", max: 40, optional: true)
-        facts.contactEmail = try Validate.email(f.contactEmail, "contactEmail", optional: true)
-        facts.assessorName = try Validate.text(f.assessorName, "assessorName", "Assessor name", optional: true)
-        facts.assessorPhone = try Validate.text(f.assessorPhone, "assessorPhone", "Assessor phone", max: 40, optional: true)
-        facts.assessorEmail = try Validate.email(f.assessorEmail, "assessorEmail", optional: true)
+        facts.employerName = f.employerName ?? ""
+        facts.employerAddress = f.employerAddress ?? ""
+        facts.contactName = f.contactName ?? ""
+        facts.contactPhone = f.contactPhone ?? ""
+        facts.contactFax = f.contactFax ?? ""
+        facts.contactEmail = f.contactEmail ?? ""
+        facts.assessorName = f.assessorName ?? ""
+        facts.assessorPhone = f.assessorPhone ?? ""
+        facts.assessorEmail = f.assessorEmail ?? ""
         let list = { (text: String?) in (text ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         facts.wcbAccounts = list(f.wcbAccounts)
         facts.industryCodes = list(f.industryCodes)
         facts.dataGatheringStart = try Validate.optionalDay(f.dataGatheringStart, "dataGatheringStart", "Start of data gathering")
         facts.dataGatheringEnd = try Validate.optionalDay(f.dataGatheringEnd, "dataGatheringEnd", "End of data gathering")
-        facts.employerProfile = try Validate.text(f.employerProfile, "employerProfile", "Employer profile", max: 4000, optional: true)
+        facts.employerProfile = f.employerProfile ?? ""
         let counts = [f.owner, f.manager, f.supervisor, f.worker, f.contractor]
-        for (role, text) in zip(roles, counts) {
+        for (role, text) in zip(AuditWorkService.roles, counts) {
             let t = (text ?? "").trimmingCharacters(in: .whitespaces)
             guard !t.isEmpty else { continue }
-            guard let n = Int(t), (0...1000).contains(n) else { throw AppError.invalid(role, "Give the number of people in the role \(role) (0 or more).") }
-            if n > 0 { facts.employeesByRole[role] = n }
+            guard let n = Int(t) else { throw AppError.invalid(role, "Give the number of people in the role \(role) (0 or more).") }
+            facts.employeesByRole[role] = n
         }
         // Summary points are one per line (they may hold commas).
         let lines = { (text: String?) in (text ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -378,7 +376,7 @@ struct AuditToolPages: RouteCollection {
         let user = try req.requireUser()
         let service = AuditWorkService(db: req.db)
         let check = try await service.check(loaded)
-        let signoffs = try await service.work(loaded).signoffs
+        let signoffs = check.signoffs
         let approved = loaded.stage.isEditable
         let signatures = check.requiredSignatures.map { role -> SignatureRow in
             let current = signoffs.first { $0.role == role && $0.contentHash == check.contentHash }
