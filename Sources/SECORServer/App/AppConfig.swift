@@ -25,14 +25,16 @@ public struct AppConfig: Sendable {
     public var bcryptCost: Int
     /// Log every request (default: on in debug builds, off in release).
     public var logRequests: Bool
-    /// Mark the session cookie `Secure` (on unless serving plain HTTP on loopback).
+    /// Mark the session cookie `Secure` (on by default: browsers keep and send Secure
+    /// cookies over plain HTTP on 127.0.0.1 and localhost too; `SECOR_SECURE_COOKIES=0`
+    /// turns it off for a plain-HTTP test host on a LAN). On also sends HSTS.
     public var secureCookies: Bool
     /// A sendmail-compatible command (`SECOR_SENDMAIL`, e.g. `/usr/sbin/sendmail -t`) that
     /// reads a message with its headers on stdin; email waits in the outbox until set.
     public var sendmail: String?
 
     public init(database: DatabaseChoice, dataDirectory: String, demoPassword: String? = nil, bcryptCost: Int = 12,
-                logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = false, sendmail: String? = nil) {
+                logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = true, sendmail: String? = nil) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.demoPassword = demoPassword
@@ -55,7 +57,7 @@ public struct AppConfig: Sendable {
         return AppConfig(database: database, dataDirectory: dataDirectory,
                          demoPassword: env["SECOR_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
                          logRequests: env["SECOR_LOG_REQUESTS"].map { $0 == "1" || $0 == "true" } ?? isDebugBuild,
-                         secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" } ?? false,
+                         secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 != "0" && $0 != "false" } ?? true,
                          sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
     }
 

@@ -38,6 +38,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Request logs are quiet unless asked for (or in a debug build).
     app.middleware = .init()
     if config.logRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
+    // Outside the error middleware, so error pages carry the headers too.
+    app.middleware.use(SecurityHeadersMiddleware(strictTransport: config.secureCookies))
     app.middleware.use(SECORErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: resources.publicFiles))
 
