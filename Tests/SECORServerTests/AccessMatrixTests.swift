@@ -1,0 +1,327 @@
+import Fluent
+import Foundation
+@testable import SECORCore
+@testable import SECORServer
+import Vapor
+import XCTest
+import XCTVapor
+
+/// The access matrix: every API operation, asked by every role, about the caller's own
+/// organisation's data and about another's. One table says the expected answer; the test
+/// fails on any cell that differs, and on any operation of `openapi.yaml` the table lacks.
+///
+/// "Own" data is Northern Rig Services (ESC) and its audit, audited by its owner (its own
+/// assessor). "Other" data is Prairie Roofing (ACSA) and its audit. The callers are
+/// Northern Rig's people, ESC's staff, and an ESC external auditor with no part in either.
+final class AccessMatrixTests: XCTestCase {
+    /// The callers, in the order of each expectation string.
+    static let callers: [String?] = ["owner@secor.test", "supervisor@secor.test", "worker@secor.test",
+                                     "esc-admin@secor.test", "esc-qa@secor.test", "auditor@secor.test", nil]
+
+    /// One operation: `own` and `other` hold one letter per caller (owner, supervisor, worker,
+    /// partner admin, QA reviewer, unrelated external auditor, signed out): A allowed (any answer
+    /// but 401, 403 and 404), F 403, N 404, U 401. `other` is nil where the operation names no
+    /// organisation's data. Placeholders in braces are filled per side (see `World`).
+    struct Row {
+        var operation: String
+        var method: HTTPMethod
+        var path: String
+        var body: [String: Any]?
+        var own: String
+        var other: String?
+        var bytes: [UInt8]? = nil
+    }
+
+    static let flha: [String: Any] = [
+        "kind": "flha", "occurredOn": CalendarDay.today.iso, "occurredTime": "07:15",
+        "flha": ["site": "Pad 14-22", "location": "Wellhead 2", "task": "Change out choke valve",
+                 "hazards": [["hazard": "Trapped pressure", "control": "Bleed down"]], "ppe": ["FR coveralls"],
+                 "workers": [["name": "Worker 1", "signed": true]], "notes": ""] as [String: Any]]
+    static let person: [String: Any] = ["name": "New Hand", "category": "worker", "fullTime": true, "familiarWithOperation": false,
+                                        "jobRole": "Operator", "startDate": CalendarDay.today.iso]
+    static let auditor: [String: Any] = ["name": "Pat Auditor", "email": "pat{unique}@auditors.test", "password": "a long auditor password",
+                                         "certificationNumber": "EA-{unique}", "standing": "goodStanding",
+                                         "validUntil": CalendarDay.today.adding(years: 1).iso, "courses": [String: String]()]
+
+    static let rows: [Row] = [
+        // Public, the own account, lists scoped by the caller.
+        Row(operation: "getHealth", method: .GET, path: "/health", own: "AAAAAAA"),
+        Row(operation: "createSession", method: .POST, path: "/api/v1/sessions",
+            body: ["email": "worker@secor.test", "password": TestAccounts.password], own: "AAAAAAA"),
+        Row(operation: "getMe", method: .GET, path: "/api/v1/me", own: "AAAAAAU"),
+        Row(operation: "listPrograms", method: .GET, path: "/api/v1/programs", own: "AAAAAAA"),
+        Row(operation: "listEmployers", method: .GET, path: "/api/v1/employers", own: "AAAAAAU"),
+        Row(operation: "listNotifications", method: .GET, path: "/api/v1/notifications", own: "AAAAAAU"),
+        Row(operation: "listAudits", method: .GET, path: "/api/v1/audits", own: "AAAAAAU"),
+        Row(operation: "createApplication", method: .POST, path: "/api/v1/applications",
+            body: applicationBody(name: "Matrix Drilling {unique}", email: "apply{unique}@test.test"), own: "AAAAAAA"),
+        // The partner's work.
+        Row(operation: "listApplications", method: .GET, path: "/api/v1/applications", own: "FFFAFFU"),
+        Row(operation: "listAuditors", method: .GET, path: "/api/v1/auditors", own: "FFFAFFU"),
+        Row(operation: "createAuditor", method: .POST, path: "/api/v1/auditors", body: auditor, own: "FFFAFFU"),
+        Row(operation: "updateAuditor", method: .PUT, path: "/api/v1/auditors/{auditorEntry}", body: auditor, own: "FFFAFFU", other: "FFFNFFU"),
+        Row(operation: "qaQueue", method: .GET, path: "/api/v1/qa/queue", own: "FFFAAFU"),
+        Row(operation: "listCycle", method: .GET, path: "/api/v1/partner/cycle", own: "FFFAAFU"),
+        Row(operation: "getDashboard", method: .GET, path: "/api/v1/partner/dashboard", own: "FFFAAFU"),
+        Row(operation: "decideApplication", method: .POST, path: "/api/v1/applications/{employer}/decision",
+            body: ["decision": "approve"], own: "FFFAFNU", other: "NNNNNNU"),
+        // One employer's data.
+        Row(operation: "getEmployer", method: .GET, path: "/api/v1/employers/{employer}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "getEmployerDetails", method: .GET, path: "/api/v1/employers/{employer}/details", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "updateEmployerDetails", method: .PUT, path: "/api/v1/employers/{employer}/details",
+            body: ["legalName": "{legalName}", "tradeName": "", "address": "1 Main St, Leduc AB", "contactName": "Sam", "phone": "780-555-0100",
+                   "fax": "", "email": "office@example.test", "wcbAccounts": [["number": "{wcb}", "industryCode": "{industry}", "active": true]]],
+            own: "AFFAFNU", other: "NNNNNNU"),
+        Row(operation: "getEligibility", method: .GET, path: "/api/v1/employers/{employer}/eligibility", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "listPeople", method: .GET, path: "/api/v1/employers/{employer}/people", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "createPerson", method: .POST, path: "/api/v1/employers/{employer}/people", body: person, own: "AAFFFNU", other: "NNNNNNU"),
+        Row(operation: "getPerson", method: .GET, path: "/api/v1/employers/{employer}/people/{person}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "updatePerson", method: .PUT, path: "/api/v1/employers/{employer}/people/{person}", body: person, own: "AAFFFNU", other: "NNNNNNU"),
+        Row(operation: "getTraining", method: .GET, path: "/api/v1/employers/{employer}/training", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "createCompletion", method: .POST, path: "/api/v1/employers/{employer}/completions",
+            body: ["personId": "{person}", "courseId": "{course}", "completedOn": CalendarDay.today.iso, "provider": "Red Cross", "certificateNumber": "C-1"],
+            own: "AAFFFNU", other: "NNNNNNU"),
+        Row(operation: "uploadFile", method: .POST, path: "/api/v1/employers/{employer}/files?filename=cert.pdf", body: nil,
+            own: "AAFFFNU", other: "NNNNNNU", bytes: Array("%PDF-1.4\n% matrix\n".utf8)),
+        Row(operation: "downloadFile", method: .GET, path: "/api/v1/employers/{employer}/files/{file}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "getMatrix", method: .GET, path: "/api/v1/employers/{employer}/matrix", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "addMatrixRequirement", method: .POST, path: "/api/v1/employers/{employer}/matrix",
+            body: ["jobRole": "Swamper", "courseId": "{course}"], own: "AAFFFNU", other: "NNNNNNU"),
+        Row(operation: "removeMatrixRequirement", method: .DELETE, path: "/api/v1/employers/{employer}/matrix/{newRequirement}",
+            own: "AAFFFNU", other: "NNNNNNU"),
+        Row(operation: "getAssessor", method: .GET, path: "/api/v1/employers/{employer}/assessor", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "designateAssessor", method: .PUT, path: "/api/v1/employers/{employer}/assessor",
+            body: ["personId": "{assessor}"], own: "AFFAFNU", other: "NNNNNNU"),
+        Row(operation: "listRecords", method: .GET, path: "/api/v1/employers/{employer}/records?q=valve", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "createRecord", method: .POST, path: "/api/v1/employers/{employer}/records", body: flha, own: "AAAFFNU", other: "NNNNNNU"),
+        Row(operation: "getRecord", method: .GET, path: "/api/v1/employers/{employer}/records/{record}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "amendRecord", method: .POST, path: "/api/v1/employers/{employer}/records/{record}/amendments",
+            body: flha.merging(["reason": "Typo"]) { $1 }, own: "AAAFFNU", other: "NNNNNNU"),
+        Row(operation: "getReadiness", method: .GET, path: "/api/v1/employers/{employer}/readiness", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "getCycle", method: .GET, path: "/api/v1/employers/{employer}/cycle", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "registerAudit", method: .POST, path: "/api/v1/employers/{employer}/audits",
+            body: ["type": "certification", "plannedStart": CalendarDay.today.iso, "worksites": ["Pad 1"], "wcbAccounts": ["{wcb}"]],
+            own: "AFFFFNU", other: "NNNNNNU"),
+        // One audit (its auditor is the owner, its employer's own assessor).
+        Row(operation: "getAudit", method: .GET, path: "/api/v1/audits/{audit}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "findAuditByNumber", method: .GET, path: "/api/v1/audits/by-number/{number}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "saveAnswer", method: .PUT, path: "/api/v1/audits/{audit}/answers/{question}",
+            body: ["answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Checked the binder with the owner on site."],
+            own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "proposeEvidence", method: .GET, path: "/api/v1/audits/{audit}/questions/{question}/evidence", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "addActionItem", method: .POST, path: "/api/v1/audits/{audit}/action-items",
+            body: ["questionId": "{question}", "action": "Train the crew", "owner": "Owner", "targetOn": CalendarDay.today.adding(days: 30).iso],
+            own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "removeActionItem", method: .DELETE, path: "/api/v1/audits/{audit}/action-items/{newActionItem}", own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "saveAuditReport", method: .PUT, path: "/api/v1/audits/{audit}/report",
+            body: ["facts": [String: Any](), "strengths": ["Good"], "recommendations": ["More"]], own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "attachToAudit", method: .PUT, path: "/api/v1/audits/{audit}/attachments/safetyManual", body: ["fileId": "{file}"],
+            own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "checkAudit", method: .GET, path: "/api/v1/audits/{audit}/check", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "signAudit", method: .POST, path: "/api/v1/audits/{audit}/signatures", body: ["role": "auditor"], own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "requestExtension", method: .POST, path: "/api/v1/audits/{audit}/extensions",
+            body: ["deadline": "D1", "days": 5, "reason": "Crew away at a turnaround"], own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "decideExtension", method: .POST, path: "/api/v1/audits/{audit}/extensions/{extension}/decision",
+            body: ["decision": "approve"], own: "FFFAFNU", other: "NNNNNNU"),
+        Row(operation: "setAuditFee", method: .PUT, path: "/api/v1/audits/{audit}/fee", body: ["cents": 25000], own: "FFFAFNU", other: "NNNNNNU"),
+        Row(operation: "recordBinder", method: .POST, path: "/api/v1/audits/{audit}/binder", body: ["receivedOn": CalendarDay.today.iso],
+            own: "FFFAFNU", other: "NNNNNNU"),
+        Row(operation: "getQAReview", method: .GET, path: "/api/v1/audits/{audit}/qa", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "saveQAReview", method: .PUT, path: "/api/v1/audits/{audit}/qa", body: ["checks": [], "scores": [], "deficiencies": []],
+            own: "FFFAANU", other: "NNNNNNU"),
+        Row(operation: "decideQA", method: .POST, path: "/api/v1/audits/{audit}/qa/decision", body: ["decision": "sendBack", "message": "Fix it"],
+            own: "FFFAANU", other: "NNNNNNU"),
+        Row(operation: "getReportPDF", method: .GET, path: "/api/v1/reports/{number}", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "changeAudit", method: .POST, path: "/api/v1/audits/{audit}/changes",
+            body: ["worksites": ["Pad 2"], "why": "The crew moved pads"], own: "AFFAFNU", other: "NNNNNNU"),
+        Row(operation: "decideAudit", method: .POST, path: "/api/v1/audits/{audit}/decision", body: ["decision": "approve"],
+            own: "FFFAFNU", other: "NNNNNNU"),
+        Row(operation: "submitAudit", method: .POST, path: "/api/v1/audits/{audit}/submission", own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "cancelAudit", method: .POST, path: "/api/v1/audits/{audit}/cancellation", body: ["why": "Owner sold the company"],
+            own: "AFFAFNU", other: "NNNNNNU"),
+        // Last: it ends the caller's session (each caller signs in afresh for it).
+        Row(operation: "deleteCurrentSession", method: .DELETE, path: "/api/v1/sessions/current", own: "AAAAAAU"),
+    ]
+
+    func testTheTableCoversEveryOperationOfTheAPIDocument() throws {
+        let document = try String(contentsOfFile: try Resources.locate().openAPI, encoding: .utf8)
+        let operations = Set(document.split(separator: "\n").compactMap { line -> String? in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return text.hasPrefix("operationId:") ? text.dropFirst("operationId:".count).trimmingCharacters(in: .whitespaces) : nil
+        })
+        let table = Set(Self.rows.map(\.operation))
+        XCTAssertEqual(operations.subtracting(table), [], "operations with no row in the access matrix")
+        XCTAssertEqual(table.subtracting(operations), [], "rows for operations the API does not have")
+        XCTAssertEqual(Self.rows.count, table.count, "an operation has two rows")
+    }
+
+    func testEveryOperationAnswersEveryRoleAsTheTableSays() async throws {
+        try await withApp { app in
+            let world = try await World.build(app)
+            var tokens: [String: String] = [:]
+            for case let email? in Self.callers { tokens[email] = try await app.token(email) }
+            var mismatches: [String] = []
+            var unique = 0
+            for row in Self.rows {
+                for (side, letters) in [("own", row.own), ("other", row.other)] {
+                    guard let letters else { continue }
+                    let expected = Array(letters)
+                    XCTAssertEqual(expected.count, Self.callers.count, "\(row.operation) [\(side)]")
+                    let values = side == "own" ? world.own : world.other
+                    // Denials first: an allowed call may change what a later caller finds.
+                    let order = Self.callers.indices.sorted { (expected[$0] == "A" ? 1 : 0) < (expected[$1] == "A" ? 1 : 0) }
+                    for index in order {
+                        let email = Self.callers[index]
+                        unique += 1
+                        var token = email.flatMap { tokens[$0] }
+                        if row.operation == "deleteCurrentSession", let email { token = try await app.token(email) }
+                        let fill = try await world.filler(values, unique: unique, app: app)
+                        let path = try await fill(row.path)
+                        var body: Any? = nil
+                        if let template = row.body { body = try await Self.fillJSON(template, fill) }
+                        let status = try await Self.send(app, row.method, path, body: body, bytes: row.bytes, token: token)
+                        let letter = expected[index]
+                        if !Self.matches(letter, status) {
+                            mismatches.append("\(row.operation) [\(side)] as \(email ?? "signed out"): expected \(letter), got \(status.code)")
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(mismatches, [], "\n" + mismatches.joined(separator: "\n"))
+        }
+    }
+
+    static func matches(_ letter: Character, _ status: HTTPStatus) -> Bool {
+        switch letter {
+        case "A": return ![401, 403, 404].contains(status.code) && status.code < 500
+        case "F": return status == .forbidden
+        case "N": return status == .notFound
+        case "U": return status == .unauthorized
+        default: return false
+        }
+    }
+
+    static func send(_ app: Application, _ method: HTTPMethod, _ path: String, body: Any?, bytes: [UInt8]?, token: String?) async throws -> HTTPStatus {
+        var status = HTTPStatus.internalServerError
+        try await app.test(method, path, beforeRequest: { req in
+            if let token { req.headers.bearerAuthorization = .init(token: token) }
+            if let body {
+                req.headers.contentType = .json
+                req.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+            }
+            if let bytes {
+                req.headers.contentType = .binary
+                req.body = ByteBuffer(bytes: bytes)
+            }
+        }, afterResponse: { res async in status = res.status })
+        return status
+    }
+
+    static func fillJSON(_ value: Any, _ fill: (String) async throws -> String) async throws -> Any {
+        switch value {
+        case let text as String: return try await fill(text)
+        case let array as [Any]:
+            var out: [Any] = []
+            for item in array { out.append(try await fillJSON(item, fill)) }
+            return out
+        case let object as [String: Any]:
+            var out: [String: Any] = [:]
+            for (key, item) in object { out[key] = try await fillJSON(item, fill) }
+            return out
+        default: return value
+        }
+    }
+}
+
+/// The data both sides of the matrix ask about.
+struct World {
+    var own: [String: String]
+    var other: [String: String]
+
+    static func build(_ app: Application) async throws -> World {
+        let own = try await side(app, employer: "Northern Rig Services Ltd.", owner: "owner@secor.test", admin: "esc-admin@secor.test",
+                                 recorder: "supervisor@secor.test", course: "h2s-alive")
+        let other = try await side(app, employer: "Prairie Roofing Co.", owner: "owner2@secor.test", admin: "acsa-admin@secor.test",
+                                   recorder: "owner2@secor.test", course: "sfa")
+        return World(own: own, other: other)
+    }
+
+    private static func side(_ app: Application, employer name: String, owner: String, admin: String, recorder: String,
+                             course: String) async throws -> [String: String] {
+        let employer = try await app.organisationId(named: name)
+        let model = try await EmployerModel.find(employer, on: app.db)!
+        let wcb = try await WCBAccountModel.query(on: app.db).filter(\.$employer.$id == employer).first()!
+        let person = try await PersonModel.query(on: app.db).filter(\.$employer.$id == employer).sort(\.$name).first()!
+        let ownerClient = try await APIClient(app, as: owner)
+        let adminClient = try await APIClient(app, as: admin)
+        let record = try await APIClient(app, as: recorder).send(.POST, "/api/v1/employers/\(employer)/records", json: AccessMatrixTests.flha)
+        let file = try await ownerClient.send(.POST, "/api/v1/employers/\(employer)/files?filename=manual.pdf", bytes: Array("%PDF-1.4\n% manual\n".utf8))
+        let registered = try await ownerClient.send(.POST, "/api/v1/employers/\(employer)/audits", json: [
+            "type": "certification", "plannedStart": CalendarDay.today.iso, "worksites": ["Main site"], "wcbAccounts": [wcb.number]])
+        let audit = try XCTUnwrap(registered.json["id"].string, "registration at \(name): \(String(describing: registered.json))")
+        let approved = try await adminClient.send(.POST, "/api/v1/audits/\(audit)/decision", json: ["decision": "approve"])
+        XCTAssertEqual(approved.status, .ok)
+        let number = try await AuditModel.find(UUID(uuidString: audit)!, on: app.db)!.number ?? ""
+        let extensionRequest = try await ownerClient.send(.POST, "/api/v1/audits/\(audit)/extensions",
+                                                          json: ["deadline": "D1", "days": 5, "reason": "Crew away at a turnaround"])
+        let extensionId = (extensionRequest.json["extensions"].array.first as? [String: Any])?["id"] as? String
+        _ = model
+        let partner = try await OrganisationModel.find(employer, on: app.db)!.$partner.id!
+        let profile = try await OrganisationModel.find(partner, on: app.db)!.profileId!
+        let question = try await ProtocolService(db: app.db).current(partner: profile).value.questions[0].id
+        let auditorEntry = try await adminClient.send(.POST, "/api/v1/auditors", json: [
+            "name": "Register Entry", "email": "entry-\(profile)@auditors.test", "password": "a long auditor password",
+            "certificationNumber": "EA-\(profile)", "standing": "goodStanding", "validUntil": CalendarDay.today.adding(years: 1).iso,
+            "courses": [String: String]()])
+        let certificate = CertificateModel()
+        certificate.$employer.id = employer
+        certificate.$audit.id = UUID(uuidString: audit)!
+        certificate.number = "\(profile.uppercased())-MATRIX-\(number)"
+        certificate.issuedOn = CalendarDay.today.iso
+        certificate.expiresOn = CalendarDay.today.adding(years: 3).iso
+        try await certificate.create(on: app.db)
+        let calendarToken = "matrix-\(profile)-\(UUID().uuidString)"
+        let feed = CalendarFeedModel()
+        feed.userId = try await UserModel.query(on: app.db).filter(\.$email == owner).first()!.requireID()
+        feed.tokenHash = CalendarFeed.hash(calendarToken)
+        try await feed.create(on: app.db)
+        return [
+            "certificate": try certificate.requireID().uuidString, "calendarToken": calendarToken,
+            "employer": employer.uuidString, "legalName": name, "wcb": wcb.number, "industry": wcb.industryCode,
+            "person": try person.requireID().uuidString, "assessor": model.assessorPersonId?.uuidString ?? "",
+            "record": try XCTUnwrap(record.json["id"].string, "record at \(name)"),
+            "file": try XCTUnwrap(file.json["id"].string, "file at \(name)"),
+            "audit": audit, "number": number, "question": question, "course": course,
+            "extension": try XCTUnwrap(extensionId, "extension at \(name): \(String(describing: extensionRequest.json))"),
+            "auditorEntry": try XCTUnwrap(auditorEntry.json["id"].string, "auditor at \(name): \(String(describing: auditorEntry.json))"),
+            "owner": owner,
+        ]
+    }
+
+    /// Fills `{name}` from the side's values; `{unique}` differs per call, and `{newRequirement}`
+    /// and `{newActionItem}` are made fresh for each call (an allowed delete removes them).
+    func filler(_ values: [String: String], unique: Int, app: Application) async throws -> (String) async throws -> String {
+        return { text in
+            var result = text
+            for (key, value) in values { result = result.replacingOccurrences(of: "{\(key)}", with: value) }
+            result = result.replacingOccurrences(of: "{unique}", with: "\(unique)")
+            if result.contains("{newRequirement}") {
+                let requirement = MatrixRequirementModel()
+                requirement.$employer.id = UUID(uuidString: values["employer"]!)!
+                requirement.jobRole = "Matrix role \(unique)"
+                requirement.courseId = values["course"]!
+                try await requirement.create(on: app.db)
+                result = result.replacingOccurrences(of: "{newRequirement}", with: try requirement.requireID().uuidString)
+            }
+            if result.contains("{newActionItem}") {
+                let owner = try await APIClient(app, as: values["owner"]!)
+                let item = try await owner.send(.POST, "/api/v1/audits/\(values["audit"]!)/action-items", json: [
+                    "questionId": values["question"]!, "action": "Train the crew \(unique)", "owner": "Owner",
+                    "targetOn": CalendarDay.today.adding(days: 30).iso])
+                let id = (item.json["actionItems"].array.last as? [String: Any])?["id"] as? String ?? item.json["id"].string ?? "missing"
+                result = result.replacingOccurrences(of: "{newActionItem}", with: id)
+            }
+            return result
+        }
+    }
+}
