@@ -21,6 +21,9 @@ public enum SECORApp {
             app.asyncCommands.use(VerifyLogCommand(), as: "verify-log")
             app.asyncCommands.use(ProtocolCommands.group(), as: "protocol")
             app.asyncCommands.use(SweepCommand(), as: "sweep")
+            app.asyncCommands.use(BackupCommand(), as: "backup")
+            app.asyncCommands.use(RestoreCommand(), as: "restore")
+            app.asyncCommands.use(CheckCommand(), as: "check")
             let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
             if command == "serve" {
                 try await app.migrateAndPrepare()
@@ -31,7 +34,9 @@ public enum SECORApp {
             try await app.execute()
         } catch {
             // A failed command exits with status 1 and one clear line, not a crash report.
-            if !(error is VerifyLogFailure) { app.logger.error("\(String(reflecting: error))") }
+            if let failure = error as? CommandFailure {
+                FileHandle.standardError.write(Data("\(failure.description)\n".utf8))
+            } else if !(error is VerifyLogFailure) { app.logger.error("\(String(reflecting: error))") }
             try? await app.asyncShutdown()
             exit(1)
         }
