@@ -35,6 +35,15 @@ final class FieldRecordTests: XCTestCase {
             XCTAssertEqual(found.json.array.compactMap { ($0 as? [String: Any])?["id"] as? String }, [id])
             let none = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?q=helicopter")
             XCTAssertEqual(none.json.array.count, 0)
+            // The same word in another employer's record stays out of this employer's search.
+            let roofing = try await app.organisationId(named: "Prairie Roofing Co.")
+            let owner2 = try await APIClient(app, as: "owner2@secor.test")
+            let other = try await owner2.send(.POST, "/api/v1/employers/\(roofing)/records", json: flha())
+            XCTAssertEqual(other.status, .created)
+            let again = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?q=muster")
+            XCTAssertEqual(again.json.array.compactMap { ($0 as? [String: Any])?["id"] as? String }, [id])
+            let theirs = try await owner2.send(.GET, "/api/v1/employers/\(roofing)/records?q=muster")
+            XCTAssertEqual(theirs.json.array.count, 1)
             let byPerson = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?person=Worker%202&kind=flha&site=14-22")
             XCTAssertEqual(byPerson.json.array.count, 1)
             let outside = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?to=\(CalendarDay.today.adding(days: -1).iso)")
@@ -155,6 +164,32 @@ final class FieldRecordTests: XCTestCase {
             let finding = (generic?["findings"] as? [[String: Any]])?.first
             XCTAssertEqual(finding?["recordId"] as? String, id)
             XCTAssertTrue((finding?["reason"] as? String)?.contains("2 of 3 workers did not sign") == true)
+        }
+    }
+
+    // Three years of daily records would make one list page of a megabyte: the list shows
+    // 50 at a time, newest first, with links that keep the search.
+    func testTheRecordsListIsPaged() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let supervisor = try await APIClient(app, as: "supervisor@secor.test")
+            for n in 0..<55 {
+                let created = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records", json: flha(notes: "Paging check \(n)"))
+                XCTAssertEqual(created.status, .created)
+            }
+            let browser = Browser(app)
+            _ = try await browser.signIn("supervisor@secor.test")
+            let first = try await browser.get("/employers/\(employer)/records?q=paging").body.string
+            XCTAssertTrue(first.contains("Records 1–50, newest first"))
+            XCTAssertTrue(first.contains("records?q=paging&amp;page=2\">Older"))
+            XCTAssertFalse(first.contains("Newer"))
+            let second = try await browser.get("/employers/\(employer)/records?q=paging&page=2").body.string
+            XCTAssertTrue(second.contains("Records 51–55, newest first"))
+            XCTAssertTrue(second.contains("Newer"))
+            XCTAssertFalse(second.contains("Older"))
+            let wrong = try await browser.get("/employers/\(employer)/records?page=0")
+            XCTAssertEqual(wrong.status, .badRequest)
+            XCTAssertTrue(wrong.body.string.contains("Page must be a whole number"))
         }
     }
 }

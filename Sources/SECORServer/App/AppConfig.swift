@@ -32,6 +32,8 @@ public struct AppConfig: Sendable {
     /// A sendmail-compatible command (`SECOR_SENDMAIL`, e.g. `/usr/sbin/sendmail -t`) that
     /// reads a message with its headers on stdin; email waits in the outbox until set.
     public var sendmail: String?
+    /// Adds the benchmark ceilings `/bench/constant` and `/bench/insert` (`SECOR_BENCH_ROUTES=1`).
+    public var benchRoutes = false
 
     public init(database: DatabaseChoice, dataDirectory: String, demoPassword: String? = nil, bcryptCost: Int = 12,
                 logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = true, sendmail: String? = nil) {
@@ -54,11 +56,13 @@ public struct AppConfig: Sendable {
         } else {
             database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("secor.sqlite"))
         }
-        return AppConfig(database: database, dataDirectory: dataDirectory,
+        var config = AppConfig(database: database, dataDirectory: dataDirectory,
                          demoPassword: env["SECOR_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
                          logRequests: env["SECOR_LOG_REQUESTS"].map { $0 == "1" || $0 == "true" } ?? isDebugBuild,
                          secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 != "0" && $0 != "false" } ?? true,
                          sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
+        config.benchRoutes = env["SECOR_BENCH_ROUTES"] == "1"
+        return config
     }
 
     public static var isDebugBuild: Bool {

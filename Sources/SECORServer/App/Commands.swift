@@ -12,14 +12,23 @@ struct MigrateCommand: AsyncCommand {
     }
 }
 
-/// `secor demo`: migrates and loads the demo data; running it again changes nothing.
+/// `secor demo [--scale N]`: migrates and loads the demo data; running it again changes
+/// nothing. With `--scale N`, also N generated employers with three years of records.
 struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    var help: String { "Migrates and loads the demo partners, employers and accounts." }
+    struct Signature: CommandSignature {
+        @Option(name: "scale", help: "Also generate N employers with rosters, training, three years of daily records and audits")
+        var scale: Int?
+    }
+    var help: String { "Migrates and loads the demo partners, employers and accounts (--scale N adds N generated employers)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        try await context.application.migrateAndPrepare()
-        try await DemoData.load(on: context.application)
+        let app = context.application
+        try await app.migrateAndPrepare()
+        guard let scale = signature.scale else { return try await DemoData.load(on: app) }
+        guard (1...100_000).contains(scale) else { throw CommandFailure("--scale takes a number of employers from 1 to 100000.") }
+        let started = Date()
+        let summary = try await ScaleData.load(on: app, employers: scale)
+        context.console.print("Scale data: \(summary.employers) employers added (\(summary.records) field records, \(summary.audits) audits) in \(Int(Date().timeIntervalSince(started))) s; \(scale - summary.employers) were already there.")
     }
 }
 

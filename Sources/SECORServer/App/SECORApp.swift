@@ -28,6 +28,7 @@ public enum SECORApp {
             if command == "serve" {
                 try await app.migrateAndPrepare()
                 if demo { try await DemoData.load(on: app) }
+                if config.benchRoutes { try await BenchRoutes.register(on: app) }
                 app.lifecycle.use(DeadlineSweepJob())
                 app.lifecycle.use(OutboxJob())
             }

@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import FluentSQL
 import Foundation
 import SECORCore
 import SQLKit
@@ -295,33 +296,47 @@ struct FieldRecordService {
                 fileIds.append(try model.requireID())
             }
         }
+        let (version, signOffs) = try Self.newVersion(of: record, content, when: when, reason: reason, fileIds: fileIds,
+                                                      fileHashes: files.map(\.sha256), author: user.id)
+        try await version.create(on: db)
+        for signOff in signOffs { try await signOff.create(on: db) }
+        try await SearchIndex.update(record, on: db)
+    }
+
+    /// The hash of a version: it binds the day, the content and every attached file's own hash.
+    static func contentHash(when: When, json: String, fileHashes: [String]) -> String {
+        SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)\n\(fileHashes.joined(separator: ","))".utf8)).hex
+    }
+
+    /// The version row and its sign-offs for `record.currentVersion`, not yet stored; each
+    /// sign-off binds the version's hash.
+    static func newVersion(of record: FieldRecordModel, _ content: RecordContent, when: When, reason: String, fileIds: [UUID] = [],
+                           fileHashes: [String] = [], author: UUID, at now: Date = Date()) throws -> (FieldRecordVersionModel, [SignOffModel]) {
         let json = try content.json()
-        // The hash binds the day, the content and every attached file's own hash.
-        let fileHashes = files.map(\.sha256).joined(separator: ",")
-        let hash = SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)\n\(fileHashes)".utf8)).hex
+        let hash = contentHash(when: when, json: json, fileHashes: fileHashes)
         let version = FieldRecordVersionModel()
+        version.id = UUID()
         version.$record.id = try record.requireID()
         version.version = record.currentVersion
         version.content = json
         version.contentHash = hash
-        version.authorId = user.id
+        version.authorId = author
         version.reason = reason
         version.occurredOn = when.day.iso
         version.occurredTime = when.time
         version.attachments = fileIds.isEmpty ? nil : fileIds.map(\.uuidString).joined(separator: ",")
-        try await version.create(on: db)
-        let now = Date()
-        for signer in content.signers {
+        let signOffs = try content.signers.map { signer in
             let signOff = SignOffModel()
+            signOff.id = UUID()
             signOff.$record.id = try record.requireID()
             signOff.version = record.currentVersion
             signOff.signerName = signer.name
             signOff.personId = signer.personId.flatMap(UUID.init(uuidString:))
             signOff.signedAt = now
             signOff.contentHash = hash
-            try await signOff.create(on: db)
+            return signOff
         }
-        try await SearchIndex.update(record, on: db)
+        return (version, signOffs)
     }
 
     func detail(_ ref: EmployerRef, _ id: UUID?) async throws -> RecordDetail {
@@ -350,7 +365,7 @@ struct FieldRecordService {
     }
 
     /// F3: an employer's records by words, kind, days, site and person; newest first.
-    func search(_ ref: EmployerRef, _ search: Search, limit: Int = 200) async throws -> [FieldRecordModel] {
+    func search(_ ref: EmployerRef, _ search: Search, limit: Int = 200, offset: Int = 0) async throws -> [FieldRecordModel] {
         let query = FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
         let words = [search.text, search.person].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
         if !words.isEmpty {
@@ -364,22 +379,24 @@ struct FieldRecordService {
         if let site = search.site?.trimmingCharacters(in: .whitespaces), !site.isEmpty {
             query.filter(\.$site, .custom(db.isSQLite ? "LIKE" : "ILIKE"), "%\(site.replacingOccurrences(of: "%", with: ""))%")
         }
-        return try await query.sort(\.$occurredOn, .descending).sort(\.$occurredTime, .descending).limit(limit).all()
+        return try await query.sort(\.$occurredOn, .descending).sort(\.$occurredTime, .descending).sort(\.$id)
+            .offset(offset).limit(limit).all()
     }
 
     /// Every record of the employer with its current content (for the audit file).
     func all(_ ref: EmployerRef, from: CalendarDay? = nil, before: CalendarDay? = nil,
              kind: FieldRecordKind? = nil) async throws -> [(FieldRecordModel, RecordContent)] {
-        let query = FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
-        if let from { query.filter(\.$occurredOn >= from.iso) }
-        if let before { query.filter(\.$occurredOn < before.iso) }
-        if let kind { query.filter(\.$kind == kind.rawValue) }
-        let records = try await query.all()
-        guard !records.isEmpty else { return [] }
-        let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ records.compactMap(\.id)).all()
-        return records.compactMap { record in
-            guard let kind = FieldRecordKind(rawValue: record.kind),
-                  let latest = versions.first(where: { $0.$record.id == record.id && $0.version == record.currentVersion }),
+        // One query: each record joined to its current version (an IN list of every id, and
+        // a search per record for its version, grew with the square of the records).
+        let query = FieldRecordVersionModel.query(on: db)
+            .join(FieldRecordModel.self, on: \FieldRecordVersionModel.$record.$id == \FieldRecordModel.$id)
+            .filter(FieldRecordModel.self, \.$employer.$id == ref.id)
+            .filter(.sql(unsafeRaw: "\"field_record_versions\".\"version\" = \"field_records\".\"current_version\""))
+        if let from { query.filter(FieldRecordModel.self, \.$occurredOn >= from.iso) }
+        if let before { query.filter(FieldRecordModel.self, \.$occurredOn < before.iso) }
+        if let kind { query.filter(FieldRecordModel.self, \.$kind == kind.rawValue) }
+        return try await query.all().compactMap { latest in
+            guard let record = try? latest.joined(FieldRecordModel.self), let kind = FieldRecordKind(rawValue: record.kind),
                   let content = try? RecordContent.decode(kind: kind, json: Data(latest.content.utf8)) else { return nil }
             return (record, content)
         }
@@ -387,13 +404,30 @@ struct FieldRecordService {
 }
 
 /// Full-text search on both databases: FTS5 on SQLite, to_tsvector on PostgreSQL.
+/// On SQLite each entry carries its employer as a token, so a search reads that employer's
+/// entries only, however many employers share the database.
 enum SearchIndex {
+    static func employerToken(_ id: UUID) -> String { "e" + id.uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+
     static func update(_ record: FieldRecordModel, on db: Database) async throws {
         guard db.isSQLite else { return }  // PostgreSQL indexes search_text itself
         // Bound as a UUID, so it is stored exactly as field_records.id and the join matches.
-        let id = try record.requireID()
-        try await db.sql.raw("DELETE FROM field_records_fts WHERE record_id = \(bind: id)").run()
-        try await db.sql.raw("INSERT INTO field_records_fts (record_id, body) VALUES (\(bind: id), \(bind: record.searchText))").run()
+        let id = try record.requireID(), employer = employerToken(record.$employer.id)
+        if record.currentVersion > 1 {  // an amendment replaces the entry of the version before
+            try await db.sql.raw("""
+                DELETE FROM field_records_fts WHERE rowid IN (SELECT rowid FROM field_records_fts WHERE field_records_fts MATCH \(bind: "employer : \(employer)"))
+                AND record_id = \(bind: id)
+                """).run()
+        }
+        try await db.sql.raw("INSERT INTO field_records_fts (record_id, employer, body) VALUES (\(bind: id), \(bind: employer), \(bind: record.searchText))").run()
+    }
+
+    /// Indexes new records in bulk (the scale generator); PostgreSQL's index follows the table.
+    static func insert(_ entries: [(id: UUID, employer: UUID, text: String)], on db: Database) async throws {
+        guard db.isSQLite else { return }
+        var rows = BulkRows(table: "field_records_fts", columns: ["record_id", "employer", "body"])
+        for entry in entries { rows.add(entry.id, employerToken(entry.employer), entry.text) }
+        try await rows.insert(on: db)
     }
 
     /// Ids of the employer's records holding every word (prefixes match on SQLite).
@@ -401,11 +435,8 @@ enum SearchIndex {
         let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).prefix(10)
         guard !words.isEmpty else { return [] }
         if db.isSQLite {
-            let match = words.map { "\"\($0)\"*" }.joined(separator: " AND ")
-            let rows = try await db.sql.raw("""
-                SELECT f.record_id AS id FROM field_records_fts f JOIN field_records r ON r.id = f.record_id
-                WHERE field_records_fts MATCH \(bind: match) AND r.employer_id = \(bind: employerId)
-                """).all()
+            let match = "employer : \(employerToken(employerId)) AND body : (" + words.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
+            let rows = try await db.sql.raw("SELECT record_id AS id FROM field_records_fts WHERE field_records_fts MATCH \(bind: match)").all()
             return rows.compactMap { try? $0.decode(column: "id", as: UUID.self) }
         }
         let rows = try await db.sql.raw("""
