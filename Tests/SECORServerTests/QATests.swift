@@ -64,6 +64,45 @@ final class QATests: XCTestCase {
         }
     }
 
+    // Rules R6, Q10: two people (or two instances) deciding the same audit at once both
+    // loaded it before either decided; the decision acts once and the other gets 409 —
+    // one number, one certificate, one set of notifications.
+    func testTheSameDecisionTwiceAtOnceActsOnce() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let registered = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: registration())
+            let id = try XCTUnwrap(registered.json["id"].string)
+            let admin = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-admin@secor.test").first()!)
+            let first = try await loaded(app, id), second = try await loaded(app, id)
+            try await AuditService(db: app.db).decide(first, approve: true, reason: nil, by: admin)
+            do {
+                try await AuditService(db: app.db).decide(second, approve: true, reason: nil, by: admin)
+                XCTFail("approved twice")
+            } catch let error as AppError { XCTAssertEqual(error.status, .conflict) }
+            let approvals = try await NotificationModel.query(on: app.db).filter(\.$title == "Audit registration approved").all()
+            XCTAssertEqual(Set(approvals.map(\.$user.id)).count, approvals.count, "one approval notice per person")
+            let number = try await loaded(app, id).audit.number
+            XCTAssertNotNil(number)
+        }
+    }
+
+    func testTheSamePassTwiceAtOnceGivesOneCertificate() async throws {
+        try await withApp { app in
+            let submitted = try await submittedAudit(app)
+            let qa = try await reviewer(app)
+            try await QAService(db: app.db).save(try await loaded(app, submitted.id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
+            let a = try await loaded(app, submitted.id), b = try await loaded(app, submitted.id)
+            try await QAService(db: app.db).pass(a, by: qa)
+            do {
+                try await QAService(db: app.db).pass(b, by: qa)
+                XCTFail("passed twice")
+            } catch let error as AppError { XCTAssertEqual(error.status, .conflict) }
+            let certificates = try await CertificateModel.query(on: app.db).filter(\.$audit.$id == UUID(uuidString: submitted.id)!).count()
+            XCTAssertEqual(certificates, 1)
+        }
+    }
+
     // Rule D4: feedback 15 days ago is on time; 16 days ago the job marks it invalid,
     // exactly once, and the employer is told.
     func testD4Day15And16() async throws {

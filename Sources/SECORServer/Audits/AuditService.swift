@@ -154,10 +154,9 @@ struct AuditService {
         for _ in 0..<20 {
             do {
                 try await db.writeTransaction { db in
+                    try await db.lockAudit(loaded.id, expecting: { $0 == .registered },
+                                           otherwise: { "This registration was already decided (\($0.label))." })
                     guard let audit = try await AuditModel.find(loaded.id, on: db) else { throw AppError.notFound("audit") }
-                    guard audit.stage == AuditStage.registered.rawValue else {
-                        throw AppError(status: .conflict, message: "This registration was already decided (\(AuditStage(rawValue: audit.stage)?.label ?? audit.stage)).")
-                    }
                     audit.stage = (approve ? AuditStage.approved : .rejected).rawValue
                     audit.number = approve ? AuditNumber.random(digits: digits) : nil
                     audit.decisionReason = reason.isEmpty ? nil : reason
@@ -210,6 +209,8 @@ struct AuditService {
     private func record(_ loaded: LoadedAudit, what: String, why: String, by user: CurrentUser) async throws {
         let audit = loaded.audit
         try await db.writeTransaction { db in
+            try await db.lockAudit(loaded.id, expecting: { $0.registrationChangeable },
+                                   otherwise: { "A \($0.label.lowercased()) audit cannot be changed or cancelled." })
             try await audit.save(on: db)
             let change = AuditChangeModel()
             change.$audit.id = loaded.id

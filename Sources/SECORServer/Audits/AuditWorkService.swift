@@ -387,9 +387,7 @@ struct AuditWorkService {
         let content = JSONText.encode(content(loaded, work))
         let audit = loaded.audit
         try await db.writeTransaction { db in
-            guard let fresh = try await AuditModel.find(loaded.id, on: db), AuditStage(rawValue: fresh.stage)?.isEditable == true else {
-                throw AppError(status: .conflict, message: "This audit was already submitted.")
-            }
+            try await db.lockAudit(loaded.id, expecting: { $0.isEditable }, otherwise: { _ in "This audit was already submitted." })
             audit.revision += 1
             audit.stage = AuditStage.submitted.rawValue
             audit.submittedAt = Date()

@@ -36,7 +36,7 @@ struct DeadlineSweep {
             do {
                 try await db.writeTransaction { db in
                     try await DeadlineEventModel(key: "invalid:\(id.uuidString)", detail: why).create(on: db)
-                    guard let fresh = try await AuditModel.find(id, on: db), fresh.stage == AuditStage.corrections.rawValue else { return }
+                    guard try await db.lockedAuditStage(id) == .corrections, let fresh = try await AuditModel.find(id, on: db) else { return }
                     fresh.stage = AuditStage.invalid.rawValue
                     try await fresh.save(on: db)
                     try await AuditLog.append(on: db, actor: nil, action: "audit.invalid", entity: "audit", entityId: id.uuidString, detail: why)

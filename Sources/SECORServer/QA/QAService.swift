@@ -106,6 +106,7 @@ struct QAService {
         audit.stage = AuditStage.corrections.rawValue
         let due = AuditTimeline(loaded.ref.profile.timelines).correction(feedbackOn: today).due
         try await db.writeTransaction { db in
+            try await db.lockAudit(loaded.id, expecting: { $0 == .submitted }, otherwise: { "This audit was already decided (\($0.label.lowercased()))." })
             try await row.save(on: db)
             try await feedback.create(on: db)
             try await audit.save(on: db)
@@ -145,6 +146,7 @@ struct QAService {
         }
         let score = review.result.score.overall
         try await db.writeTransaction { db in
+            try await db.lockAudit(loaded.id, expecting: { $0 == .submitted }, otherwise: { "This audit was already decided (\($0.label.lowercased()))." })
             try await row.save(on: db)
             try await audit.save(on: db)
             try await certificate?.create(on: db)
@@ -182,6 +184,7 @@ struct QAService {
         let audit = loaded.audit
         audit.stage = AuditStage.failed.rawValue
         try await db.writeTransaction { db in
+            try await db.lockAudit(loaded.id, expecting: { $0 == .submitted }, otherwise: { "This audit was already decided (\($0.label.lowercased()))." })
             try await row.save(on: db)
             try await audit.save(on: db)
             try await AuditLog.append(on: db, actor: reviewer.id, action: "qa.fail", entity: "audit", entityId: loaded.id.uuidString, detail: reason)
