@@ -45,6 +45,13 @@ def release_binary():
     return str(ROOT / ".build" / "release" / "secor")
 
 
+def debug_binary():
+    """Builds `secor` in debug mode (what CI has built already) and returns its path."""
+    log("Building secor (debug)...")
+    subprocess.run(["swift", "build", "--product", "secor"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return str(ROOT / ".build" / "debug" / "secor")
+
+
 class Postgres:
     """A PostgreSQL cluster of its own in a temp folder on a loopback port, with the
     server's default durability (fsync and synchronous commit on)."""

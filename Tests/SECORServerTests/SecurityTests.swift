@@ -115,4 +115,17 @@ final class SecurityTests: XCTestCase {
             }
         }
     }
+
+    // Found by the fuzzer: a query parameter outside its list was answered as malformed JSON.
+    func testABadQueryParameterIsNamedAsAParameter() async throws {
+        try await withApp { app in
+            let client = try await APIClient(app, as: "esc-admin@secor.test")
+            let answer = try await client.send(.GET, "/api/v1/employers?status=AAA")
+            XCTAssertEqual(answer.status, .badRequest)
+            let message = answer.json["message"].string ?? ""
+            XCTAssertTrue(message.hasPrefix("A parameter of the request is not valid"), message)
+            XCTAssertTrue(message.contains("AAA"), message)
+            XCTAssertFalse(message.contains("JSON"), message)
+        }
+    }
 }

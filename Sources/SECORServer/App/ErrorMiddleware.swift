@@ -1,3 +1,4 @@
+import Fluent
 import Leaf
 import OpenAPIRuntime
 import Vapor
@@ -40,9 +41,15 @@ struct SECORErrorMiddleware: AsyncMiddleware {
             // The generated API layer wraps what went wrong; answer for the cause.
             if let cause = error.underlyingError as? AppError { return (cause.status, cause.message, cause.field, cause.headers) }
             if let cause = error.underlyingError as? DecodingError {
+                // Without a body, what failed to decode is a path or query parameter.
+                guard (request.body.data?.readableBytes ?? 0) > 0 else {
+                    return (.badRequest, "A parameter of the request is not valid: \(Self.describeParameter(cause))", Self.field(cause), [:])
+                }
                 return (.badRequest, "The request body is not valid: \(Self.describe(cause))", Self.field(cause), [:])
             }
-            if error.underlyingError is AbortError { return describe(error.underlyingError, request: request) }
+            if error.underlyingError is AbortError || error.underlyingError is any DatabaseError {
+                return describe(error.underlyingError, request: request)
+            }
             let status = HTTPResponseStatus(statusCode: error.httpStatus.code)
             if status != .internalServerError {
                 return (status, "The request could not be read: \(error.underlyingError)", nil, [:])
@@ -52,6 +59,11 @@ struct SECORErrorMiddleware: AsyncMiddleware {
             return (.badRequest, "The request is not valid: \(Self.describe(error))", Self.field(error), [:])
         case let error as AbortError:
             return (error.status, error.reason, nil, error.headers)
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // A check before the write should have caught it; two requests at once can still
+            // race to the same unique value. Logged, so the missing check gets found.
+            request.logger.warning("constraint failure answered 409: \(String(reflecting: error))")
+            return (.conflict, "This conflicts with a record that is there already. Reload and try again.", nil, [:])
         default:
             return (.internalServerError, "Something went wrong on our side; it has been logged.", nil, [:])
         }
@@ -66,6 +78,11 @@ struct SECORErrorMiddleware: AsyncMiddleware {
         }
         let text = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         return text.isEmpty ? nil : text
+    }
+
+    static func describeParameter(_ error: DecodingError) -> String {
+        if case .dataCorrupted(let c) = error { return c.debugDescription }  // e.g. "Cannot initialize Status from invalid String value AAA"
+        return describe(error)
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -38,6 +38,10 @@ struct AuditorService {
         if let existing = account, existing.role != Role.externalAuditor.rawValue || existing.$organisation.id != partnerId {
             throw AppError(status: .conflict, message: "\(email) is the account of someone who is not an auditor of this program.", field: "email")
         }
+        if let existing = account, try await AuditorModel.query(on: db).filter(\.$partner.$id == partnerId)
+            .filter(\.$user.$id == existing.requireID()).first() != nil {
+            throw AppError(status: .conflict, message: "\(email) is on the register already; change that entry instead.", field: "email")
+        }
         var hash: String?
         if account == nil {
             let password = input.password ?? ""
