@@ -65,6 +65,14 @@ public enum Readiness {
 
     static func genericFLHAs(_ flhas: [FLHAEvidence]) -> [DeductionFinding] {
         var findings: [DeductionFinding] = []
+        // Three years of FLHAs repeat the same few sites, tasks and hazards: clean each text once.
+        var cleaned: [String: String] = [:]
+        func clean(_ text: String) -> String {
+            if let known = cleaned[text] { return known }
+            let value = Self.clean(text)
+            cleaned[text] = value
+            return value
+        }
         // The same task and hazards at different sites: copied, not assessed on site.
         var bySameText: [String: [FLHAEvidence]] = [:]
         for flha in flhas where !flha.hazards.isEmpty {
