@@ -180,7 +180,7 @@ final class FieldRecordTests: XCTestCase {
             let browser = Browser(app)
             _ = try await browser.signIn("supervisor@secor.test")
             let first = try await browser.get("/employers/\(employer)/records?q=paging").body.string
-            XCTAssertTrue(first.contains("Records 1–50, newest first"))
+            XCTAssertTrue(first.contains("Records 1–50, newest first"), first)
             XCTAssertTrue(first.contains("records?q=paging&amp;page=2\">Older"))
             XCTAssertFalse(first.contains("Newer"))
             let second = try await browser.get("/employers/\(employer)/records?q=paging&page=2").body.string

@@ -24,7 +24,8 @@ struct CycleService {
     func history(_ employerIds: [UUID]) async throws -> [UUID: [CompletedAudit]] {
         guard !employerIds.isEmpty else { return [:] }
         let passed = try await AuditModel.query(on: db).filter(\.$employer.$id ~~ employerIds)
-            .filter(\.$stage == AuditStage.passed.rawValue).all()
+            .filter(\.$stage == AuditStage.passed.rawValue)
+            .field(\.$id).field(\.$employer.$id).field(\.$auditType).field(\.$lastDayOnSite).field(\.$plannedStart).all()
         var out: [UUID: [CompletedAudit]] = [:]
         for audit in passed {
             guard let type = AuditType(rawValue: audit.auditType),
@@ -38,9 +39,11 @@ struct CycleService {
         let ids = employers.compactMap(\.id)
         let histories = try await history(ids)
         let certificates = ids.isEmpty ? [] : try await CertificateModel.query(on: db).filter(\.$employer.$id ~~ ids).sort(\.$issuedOn, .descending).all()
+        var latest: [UUID: CertificateModel] = [:]
+        for certificate in certificates where latest[certificate.$employer.id] == nil { latest[certificate.$employer.id] = certificate }
         return employers.compactMap { org -> Status? in
             guard let id = org.id, let profile = profiles.profile(org.partner?.profileId) else { return nil }
-            let certificate = certificates.first { $0.$employer.id == id }
+            let certificate = latest[id]
             let expiry = certificate.flatMap { try? CalendarDay(iso: $0.expiresOn) }
             let status = CertificateStatus.of(expiry: expiry, cancelled: certificate?.cancelledOn != nil, today: today)
             let next = CertificateCycle(profile: profile).nextAudit(history: histories[id] ?? [], today: today)

@@ -43,10 +43,10 @@ enum ScaleData {
         for index in 1...max(1, count) where try await UserModel.query(on: app.db).filter(\.$email == email(index)).first() == nil {
             missing.append(index)
         }
-        let hash = template.passwordHash
+        let hash = template.passwordHash, postgres = !app.db.isSQLite
         let build = { (index: Int) in
             let partnerId = partners[(index - 1) % partners.count].id
-            return Task.detached { try generate(index, partnerId: partnerId, passwordHash: hash, years: years) }
+            return Task.detached { try generate(index, partnerId: partnerId, passwordHash: hash, years: years, postgres: postgres) }
         }
         // The next employer is built on the other core while this one is written.
         var next = missing.first.map(build)
@@ -85,7 +85,7 @@ enum ScaleData {
         var searchEntries: [(id: UUID, employer: UUID, text: String)]
     }
 
-    static func generate(_ index: Int, partnerId: UUID, passwordHash: String, years: Int) throws -> Generated {
+    static func generate(_ index: Int, partnerId: UUID, passwordHash: String, years: Int, postgres: Bool) throws -> Generated {
         let today = CalendarDay.today
         let organisation = OrganisationModel(id: UUID(), kind: .employer, name: name(index), partnerId: partnerId)
         let id = organisation.id!
@@ -138,7 +138,8 @@ enum ScaleData {
         requirement.courseId = "standard-first-aid"
 
         var records = BulkRows(table: "field_records", columns: ["id", "employer_id", "recorded_by", "kind", "occurred_on", "occurred_time",
-                                                                 "site", "search_text", "current_version", "idempotency_key", "created_at"])
+                                                                 "site", "search_text", "current_version", "idempotency_key", "created_at"]
+                                                                 + (postgres ? ["search_words"] : []))
         var versions = BulkRows(table: "field_record_versions", columns: ["id", "record_id", "version", "content", "content_hash", "author_id",
                                                                          "reason", "occurred_on", "occurred_time", "created_at", "attachments"])
         var signOffs = BulkRows(table: "record_signoffs", columns: ["id", "record_id", "version", "signer_name", "person_id", "signed_at", "content_hash"])
@@ -149,7 +150,10 @@ enum ScaleData {
         func add(_ content: RecordContent, on day: CalendarDay, at time: String) throws {
             let recordId = UUID(), json = try content.json()
             let hash = FieldRecordService.contentHash(when: .init(day: day, time: time), json: json, fileHashes: [])
-            records.add(recordId, id, owner.id!, content.kind.rawValue, day.iso, time, content.site, content.searchText, 1, nil as String?, now)
+            var values: [(any Encodable & Sendable)?] = [recordId, id, owner.id!, content.kind.rawValue, day.iso, time, content.site,
+                                                         content.searchText, 1, nil as String?, now]
+            if postgres { values.append(SearchIndex.body(content.searchText, employer: id)) }
+            records.add(values)
             versions.add(UUID(), recordId, 1, json, hash, owner.id!, "", day.iso, time, now, nil as String?)
             for signer in content.signers {
                 signOffs.add(UUID(), recordId, 1, signer.name, signer.personId.flatMap(UUID.init(uuidString:)), now, hash)

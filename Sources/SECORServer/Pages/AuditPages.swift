@@ -40,6 +40,8 @@ struct AuditPages: RouteCollection {
         var closed: [Row]
         var noActive: Bool
         var noClosed: Bool
+        var activePager: Pager
+        var closedPager: Pager
         var registerLinks: [SelectOption]
         /// The employer's certificates (C2) with their state today (C6).
         var certificates: [SelectOption]
@@ -84,10 +86,16 @@ struct AuditPages: RouteCollection {
             }
         }
         let heading = user.role.isPartnerStaff ? "Audits" : user.role == .externalAuditor ? "My audits" : "Our audits"
+        let active = rows.filter { open.contains($0.href) }, closed = rows.filter { !open.contains($0.href) }
+        let activePage = try Pager.page(req, param: "active"), closedPage = try Pager.page(req, param: "closed")
+        let activeShown = Array(Pager.slice(active, page: activePage)), closedShown = Array(Pager.slice(closed, page: closedPage))
         return try await req.view.render("audits", PortalContext(
             layout: req.layoutContext(title: heading), heading: heading,
-            active: rows.filter { open.contains($0.href) }, closed: rows.filter { !open.contains($0.href) },
-            noActive: !rows.contains { open.contains($0.href) }, noClosed: !rows.contains { !open.contains($0.href) },
+            active: activeShown, closed: closedShown, noActive: active.isEmpty, noClosed: closed.isEmpty,
+            activePager: Pager(path: "/audits", filters: [("closed", closedPage > 1 ? String(closedPage) : "")], param: "active", page: activePage,
+                               shown: activeShown.count, total: active.count, noun: "Audits"),
+            closedPager: Pager(path: "/audits", filters: [("active", activePage > 1 ? String(activePage) : "")], param: "closed", page: closedPage,
+                               shown: closedShown.count, total: closed.count, noun: "Audits"),
             registerLinks: registerLinks, certificates: certificates, error: error))
     }
 

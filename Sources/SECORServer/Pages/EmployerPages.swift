@@ -83,6 +83,7 @@ struct EmployerPages: RouteCollection {
         var employers: [EmployerSummary]
         var noEmployers: Bool
         var filters: [Filter]
+        var pager: Pager
     }
 
     func list(req: Request) async throws -> View {
@@ -97,8 +98,11 @@ struct EmployerPages: RouteCollection {
                       "headcount": "Over the headcount (E1)", "wcbAccount": "WCB account (E2)", "membership": "Membership (E3)",
                       "training": "Training (T)", "recordsHistory": "Records history (E5)"]
         let filters = ([""] + EmployerService.statusFilters).map { ListContext.Filter(value: $0, label: labels[$0] ?? $0, selected: $0 == status) }
+        let page = try Pager.page(req)
+        let shown = Array(Pager.slice(employers, page: page))
         return try await req.view.render("partner-employers", ListContext(layout: req.layoutContext(title: "Employers"),
-                                                                          employers: employers, noEmployers: employers.isEmpty,
-                                                                          filters: filters))
+                                                                          employers: shown, noEmployers: employers.isEmpty, filters: filters,
+                                                                          pager: Pager(path: "/partner/employers", filters: [("status", status)], page: page,
+                                                                                       shown: shown.count, total: employers.count, noun: "Employers")))
     }
 }

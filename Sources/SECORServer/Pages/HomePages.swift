@@ -52,9 +52,13 @@ struct HomePages: RouteCollection {
         var employers: [EmployerSummary]
         var isAssessor: Bool
         var noEmployers: Bool
+        /// Partner staff see the first few here and the rest, in pages, on /partner/employers.
+        var allEmployers: String?
         /// "at" the own organisation, or "certified by" the partner for an external auditor.
         var affiliation: String
     }
+
+    static let partnerHomeEmployers = 10
 
     func home(req: Request) async throws -> View {
         let profile = try await req.userProfile()
@@ -69,8 +73,10 @@ struct HomePages: RouteCollection {
         let context = Context(layout: try await req.layoutContext(title: "Home"), kind: kind, name: user.name,
                               role: user.role.label, organisation: profile.organisation.name,
                               organisationId: user.organisationId.uuidString,
-                              program: profile.program.map(ProgramFacts.init), employers: employers,
+                              program: profile.program.map(ProgramFacts.init),
+                              employers: kind == "partner" ? Array(employers.prefix(Self.partnerHomeEmployers)) : employers,
                               isAssessor: user.isAssessor, noEmployers: employers.isEmpty,
+                              allEmployers: kind == "partner" && employers.count > Self.partnerHomeEmployers ? "All \(employers.count.formatted()) employers" : nil,
                               affiliation: user.role == .externalAuditor ? "certified by" : "at")
         return try await req.view.render("home", context)
     }

@@ -276,14 +276,8 @@ struct RecordPages: RouteCollection {
         var to: String
         var site: String
         var canRecord: Bool
-        /// Links to the newer and older pages of the list, each keeping the search.
-        var newer: String?
-        var older: String?
-        var pageNote: String
+        var pager: Pager
     }
-
-    /// Records per page of the list: three years of daily records would be a megabyte.
-    static let pageSize = 50
 
     func list(req: Request) async throws -> View {
         let user = try req.requireUser()
@@ -295,20 +289,12 @@ struct RecordPages: RouteCollection {
         let from = try Validate.optionalDay(req.query[String.self, at: "from"], "from", "From")
         let to = try Validate.optionalDay(req.query[String.self, at: "to"], "to", "To")
         let site = req.query[String.self, at: "site"] ?? ""
-        let pageRaw = req.query[String.self, at: "page"] ?? "1"
-        guard let page = Int(pageRaw), (1...100_000).contains(page) else { throw AppError.invalid("page", "Page must be a whole number from 1.") }
+        let page = try Pager.page(req)
         // One more than a page, to know whether an older page exists.
         var records = try await req.records.search(ref, .init(text: q, kind: kind, from: from, to: to, site: site),
-                                                   limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
-        let hasOlder = records.count > Self.pageSize
-        records = Array(records.prefix(Self.pageSize))
-        let link = { (page: Int) -> String in
-            var query = URLComponents()
-            query.queryItems = [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)]
-                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) } + (page > 1 ? [URLQueryItem(name: "page", value: String(page))] : [])
-            return "/employers/\(ref.id.uuidString)/records" + (query.percentEncodedQuery.map { "?" + $0 } ?? "")
-        }
-        let first = (page - 1) * Self.pageSize + 1
+                                                   limit: Pager.size + 1, offset: (page - 1) * Pager.size)
+        let hasOlder = records.count > Pager.size
+        records = Array(records.prefix(Pager.size))
         let rows = records.map { r in
             Row(id: r.id!.uuidString, kind: FieldRecordKind(rawValue: r.kind)?.title ?? r.kind,
                 day: (try? CalendarDay(iso: r.occurredOn).readable) ?? r.occurredOn, time: r.occurredTime, site: r.site,
@@ -320,8 +306,9 @@ struct RecordPages: RouteCollection {
             layout: req.layoutContext(title: "Records"), employerId: ref.id.uuidString, rows: rows, noRows: rows.isEmpty, q: q,
             kinds: kinds, from: from?.iso ?? "", to: to?.iso ?? "", site: site,
             canRecord: Policy.decide(user, .employer(ref.scope, .recordFieldWork)) == .allow,
-            newer: page > 1 ? link(page - 1) : nil, older: hasOlder ? link(page + 1) : nil,
-            pageNote: records.isEmpty ? "" : "Records \(first)–\(first + records.count - 1), newest first"))
+            pager: Pager(path: "/employers/\(ref.id.uuidString)/records",
+                         filters: [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)],
+                         page: page, shown: records.count, hasMore: hasOlder, noun: "Records", order: "newest first", labels: ("Newer", "Older"))))
     }
 
     struct Attachment: Encodable {

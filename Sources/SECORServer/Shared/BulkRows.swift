@@ -16,7 +16,9 @@ struct BulkRows {
 
     var count: Int { rows.count }
 
-    mutating func add(_ values: (any Encodable & Sendable)?...) {
+    mutating func add(_ values: (any Encodable & Sendable)?...) { add(values) }
+
+    mutating func add(_ values: [(any Encodable & Sendable)?]) {
         precondition(values.count == columns.count, "\(table): \(values.count) values for \(columns.count) columns")
         rows.append(values.map { value -> any SQLExpression in value.map { SQLBind($0) } ?? SQLLiteral.null })
     }
