@@ -64,6 +64,66 @@ final class QATests: XCTestCase {
         }
     }
 
+    // Rules Q7, Q10, C6: the partner dashboard counts only its own partner's audits: the
+    // stages, the days from first submission to the decision, the deficiencies by question
+    // and the certificates lapsing within 90 days (day 90 in, day 91 out).
+    func testTheDashboardFigures() async throws {
+        try await withApp { app in
+            let (id, owner, _) = try await submittedAudit(app)
+            try await sendBack(app, id, daysAgo: 0)
+            _ = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
+                "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy now dated 3 March 2026 and signed by the owner."])
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            // The first submission was twelve days ago, at noon in Alberta.
+            var alberta = Calendar(identifier: .gregorian)
+            alberta.timeZone = CalendarDay.albertaTimeZone
+            let twelveDaysAgo = CalendarDay.today.adding(days: -12)
+            let first = try await AuditRevisionModel.query(on: app.db).filter(\.$revision == 1).first()!
+            first.submittedAt = alberta.date(from: DateComponents(year: twelveDaysAgo.year, month: twelveDaysAgo.month, day: twelveDaysAgo.day, hour: 12))
+            try await first.save(on: app.db)
+            let qa = try await reviewer(app)
+            try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
+            try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
+
+            let esc = try await app.organisationId(named: "Energy Safety Canada")
+            let dashboard = PartnerDashboard(db: app.db, programs: app.programs)
+            let figures = try await dashboard.compute(partnerId: esc)
+            XCTAssertEqual(figures.stages.first { $0.stage == .passed }?.count, 1)
+            XCTAssertEqual(figures.stages.map(\.count).reduce(0, +), 1)
+            XCTAssertEqual(figures.turnaroundDays, [12])
+            XCTAssertEqual(figures.decided, 1)
+            XCTAssertEqual(figures.passed, 1)
+            XCTAssertEqual(figures.deficiencies.map(\.count), [1])
+            XCTAssertTrue(figures.deficiencies.first?.label.contains("1.1") ?? false, "\(figures.deficiencies)")
+            XCTAssertEqual(figures.lapsing.count, 0)  // three years to go
+            let expiry = try CalendarDay(iso: try await CertificateModel.query(on: app.db).first()!.expiresOn)
+            do {
+                let lapsing = try await dashboard.compute(partnerId: esc, today: expiry.adding(days: -90)).lapsing
+                XCTAssertEqual(lapsing.map(\.employerName), ["Northern Rig Services Ltd."])
+                XCTAssertEqual(lapsing.first?.expiry, expiry)
+            }
+            do { let l = try await dashboard.compute(partnerId: esc, today: expiry.adding(days: -91)).lapsing; XCTAssertTrue(l.isEmpty) }
+            do { let l = try await dashboard.compute(partnerId: esc, today: expiry).lapsing; XCTAssertEqual(l.count, 1) }
+            do { let l = try await dashboard.compute(partnerId: esc, today: expiry.adding(days: 1)).lapsing; XCTAssertTrue(l.isEmpty) }
+            // Another partner sees none of it.
+            let acsa = try await dashboard.compute(partnerId: try await app.organisationId(named: "Alberta Construction Safety Association"),
+                                                   today: expiry.adding(days: -30))
+            XCTAssertEqual(acsa.stages.map(\.count).reduce(0, +), 0)
+            XCTAssertTrue(acsa.turnaroundDays.isEmpty && acsa.deficiencies.isEmpty && acsa.lapsing.isEmpty)
+            XCTAssertEqual(acsa.decided, 0)
+            // The page and the API show the same figures.
+            let api = try await APIClient(app, as: "esc-admin@secor.test")
+            let body = try await api.send(.GET, "/api/v1/partner/dashboard")
+            XCTAssertEqual(body.json["turnaroundDays"] as? [Int], [12])
+            XCTAssertEqual(body.json["passed"] as? Int, 1)
+            let browser = Browser(app)
+            _ = try await browser.signIn("esc-admin@secor.test")
+            let page = try await browser.get("/partner/dashboard")
+            XCTAssertTrue(page.body.string.contains("median 12 days over 1 decided review(s)"), page.body.string)
+        }
+    }
+
     // Rules R6, Q10: two people (or two instances) deciding the same audit at once both
     // loaded it before either decided; the decision acts once and the other gets 409 —
     // one number, one certificate, one set of notifications.
