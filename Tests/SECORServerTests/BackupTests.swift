@@ -17,9 +17,8 @@ final class BackupTests: XCTestCase {
         config.demoPassword = TestAccounts.password
         config.bcryptCost = 4
         config.logRequests = false
-        if case .postgres = config.database, !Self.onPath("pg_dump") {
-            throw XCTSkip("pg_dump is not installed")
-        }
+        // On PostgreSQL a missing pg_dump fails the test with Backup's own message: a backup
+        // that cannot be proven is not skipped.
 
         var kept = "", later = ""
         let backup = folder + "/backup"
@@ -75,10 +74,6 @@ final class BackupTests: XCTestCase {
             XCTAssertEqual(report.problems.count, 1)
             XCTAssertTrue(report.problems[0].contains("gone.pdf"), report.problems[0])
         }
-    }
-
-    static func onPath(_ name: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
     }
 
     /// An app on `config`'s database, kept between calls (unlike `withApp`).

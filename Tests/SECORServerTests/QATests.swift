@@ -22,6 +22,14 @@ final class QATests: XCTestCase {
         try await QAService(db: app.db).sendBack(try await loaded(app, id), message: "Date the policy", by: qa, today: CalendarDay.today.adding(days: -daysAgo))
     }
 
+    /// The auditor answers the deficiency of `sendBack`, signs again and resubmits.
+    func correctAndResubmit(_ id: String, as owner: APIClient) async throws {
+        _ = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
+            "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy now dated 3 March 2026 and signed by the owner."])
+        _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
+        _ = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+    }
+
     // Rules Q7, Q10, C2, S4: sent back with one actionable deficiency, corrected in
     // revision 2, passed; the certificate expires 3 years after the last day on site.
     func testSendBackCorrectPassIssuesTheCertificate() async throws {
@@ -71,10 +79,7 @@ final class QATests: XCTestCase {
         try await withApp { app in
             let (id, owner, _) = try await submittedAudit(app)
             try await sendBack(app, id, daysAgo: 0)
-            _ = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
-                "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy now dated 3 March 2026 and signed by the owner."])
-            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
-            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            try await correctAndResubmit(id, as: owner)
             // The first submission was twelve days ago, at noon in Alberta.
             var alberta = Calendar(identifier: .gregorian)
             alberta.timeZone = CalendarDay.albertaTimeZone
@@ -188,10 +193,7 @@ final class QATests: XCTestCase {
             let (id, owner, _) = try await submittedAudit(app)
             try await sendBack(app, id, daysAgo: 90)
             // Returned (late for D4 is not the point here: clear the open feedback).
-            _ = try await owner.send(.PUT, "/api/v1/audits/\(id)/answers/1.1", json: [
-                "answer": ["kind": "yes"], "methods": ["documentation"], "notes": "Policy now dated 3 March 2026 and signed by the owner."])
-            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
-            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            try await correctAndResubmit(id, as: owner)
             // Back with QA, sent back again today: D4 is fine, D5 decides.
             try await sendBack(app, id, daysAgo: 0)
             let review = try await QAReviewModel.query(on: app.db).first()!

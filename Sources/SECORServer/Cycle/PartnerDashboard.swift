@@ -23,9 +23,6 @@ struct PartnerDashboard {
         var lapsing: [CycleService.Status]
     }
 
-    /// C6: a certificate lapses within this many days.
-    static let lapsingDays = 90
-
     func compute(partnerId: UUID, today: CalendarDay = .today) async throws -> Figures {
         let counts = try await stageCounts(partnerId)
         let decided = [AuditStage.passed, .failed, .invalid].reduce(0) { $0 + counts[$1, default: 0] }
@@ -75,11 +72,11 @@ struct PartnerDashboard {
         return byQuestion.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { ($0.key, $0.value) }
     }
 
-    /// C6: employers whose current certificate expires within 90 days. Any certificate of
-    /// theirs in that window makes an employer a candidate; the cycle rules then read the
-    /// current one.
+    /// C6: employers whose current certificate is inside the first reminder's window (90
+    /// days). Any certificate of theirs in that window makes an employer a candidate; the
+    /// cycle rules then read the current one.
     private func lapsing(_ partnerId: UUID, today: CalendarDay) async throws -> [CycleService.Status] {
-        let last = today.adding(days: Self.lapsingDays)
+        let last = today.adding(days: Reminder.warningDays.max() ?? 0)
         let rows = try await db.sql.raw("""
             SELECT DISTINCT c.employer_id FROM certificates c JOIN organisations o ON o.id = c.employer_id
             WHERE o.partner_id = \(bind: partnerId) AND c.expires_on >= \(bind: today.iso) AND c.expires_on <= \(bind: last.iso)
@@ -89,6 +86,6 @@ struct PartnerDashboard {
         let employers = try await OrganisationModel.query(on: db).filter(\.$id ~~ ids)
             .filter(\.$kind == OrganisationKind.employer.rawValue).with(\.$partner).sort(\.$name).all()
         return try await CycleService(db: db).statuses(employers, profiles: programs, today: today)
-            .filter { s in s.expiry.map { today <= $0 && $0 <= last } ?? false }
+            .filter { s in s.expiry.flatMap { Reminder.threshold(for: $0, today: today) } != nil }
     }
 }
