@@ -46,7 +46,7 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
             ],
-            resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml")],
+            resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml"), .copy("Accounts/common-passwords.txt")],
             swiftSettings: [.swiftLanguageMode(.v5)],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),

@@ -100,7 +100,7 @@ final class APISessionTests: XCTestCase {
         try await withApp { app in
             let then = Date().addingTimeInterval(-AccountService.lockWindow - 1)
             for _ in 0..<AccountService.lockAfterFailures {
-                try await SignInAttemptModel(email: "worker@secor.test", succeeded: false, at: then).create(on: app.db)
+                try await SignInAttemptModel(email: "worker@secor.test", client: "local", succeeded: false, at: then).create(on: app.db)
             }
             _ = try await app.token("worker@secor.test")
         }

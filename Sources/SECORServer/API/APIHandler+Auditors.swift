@@ -41,9 +41,12 @@ extension APIHandler {
     func createAuditor(_ input: Operations.CreateAuditor.Input) async throws -> Operations.CreateAuditor.Output {
         let (request, user, profile) = try await Self.partnerContext()
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the auditor as JSON.") }
-        let auditor = try await request.auditors.create(partnerId: user.organisationId, profile: profile, Self.auditorInput(body), by: user)
+        let (auditor, link) = try await request.auditors.create(partnerId: user.organisationId, profile: profile, Self.auditorInput(body),
+                                                                by: user, linkBase: request.linkBase)
         try await auditor.$user.load(on: request.db)
-        return .created(.init(body: .json(Self.auditor(auditor))))
+        var answer = Self.auditor(auditor)
+        answer.invitationLink = link
+        return .created(.init(body: .json(answer)))
     }
 
     func updateAuditor(_ input: Operations.UpdateAuditor.Input) async throws -> Operations.UpdateAuditor.Output {

@@ -21,7 +21,8 @@ struct APIHandler: APIProtocol {
     func createSession(_ input: Operations.CreateSession.Input) async throws -> Operations.CreateSession.Output {
         let request = try RequestContext.request()
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send JSON with email and password.") }
-        switch try await request.accounts.signIn(email: body.email, password: body.password) {
+        try await request.spend(.signIn)
+        switch try await request.accounts.signIn(email: body.email, password: body.password, client: request.clientAddress) {
         case .signedIn(let user):
             let (token, model) = try await request.accounts.issueToken(for: user)
             request.auth.login(try CurrentUser(user, tokenId: model.id))
@@ -80,7 +81,7 @@ struct APIHandler: APIProtocol {
 
     // MARK: mapping to the API's schemas
 
-    private func me(_ request: Request) async throws -> Components.Schemas.Me {
+    func me(_ request: Request) async throws -> Components.Schemas.Me {
         let profile = try await request.userProfile()
         return .init(id: profile.user.id.uuidString, email: profile.user.email, name: profile.user.name,
                      role: .init(rawValue: profile.user.role.rawValue)!, isAssessor: profile.user.isAssessor,

@@ -1,19 +1,20 @@
 import Crypto
 import Fluent
 import Foundation
+import SECORCore
 import Vapor
 
 /// Sign-in, tokens and passwords. Pages and the API both call these.
 struct AccountService {
     let db: Database
-    let passwords: AsyncPasswordHasher
+    let passwords: BoundedPasswords
     var now: Date = Date()
 
-    /// Failures that lock an address, and for how long.
+    /// Failures that lock an (account, address) pair, and for how long.
     static let lockAfterFailures = 5
     static let lockWindow: TimeInterval = 15 * 60
     static let tokenLifetime: TimeInterval = 30 * 24 * 3600
-    static let minimumPasswordLength = 12
+    static let minimumPasswordLength = PasswordPolicy.minimumLength
 
     enum SignInResult {
         case signedIn(UserModel)
@@ -21,23 +22,25 @@ struct AccountService {
         case locked(retryAfterSeconds: Int)
     }
 
-    /// Checks the lock first, so even the right password waits out a lock.
-    func signIn(email rawEmail: String, password: String) async throws -> SignInResult {
+    /// Checks the lock first, so even the right password waits out a lock — but only from
+    /// the address that failed: an attacker elsewhere cannot lock the owner out.
+    func signIn(email rawEmail: String, password: String, client: String) async throws -> SignInResult {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         guard !email.isEmpty else { throw AppError.invalid("email", "Enter your email address.") }
         guard email.count <= 320, email.contains("@") else {
             throw AppError.invalid("email", "Enter an email address (at most 320 characters, with an @).")
         }
         guard !password.isEmpty else { throw AppError.invalid("password", "Enter your password.") }
-        guard password.count <= 1024 else { throw AppError.invalid("password", "A password has at most 1024 characters.") }
-        if let retry = try await lockedFor(email: email) { return .locked(retryAfterSeconds: retry) }
+        guard password.count <= PasswordPolicy.maximumLength else { throw AppError.invalid("password", "A password has at most 1024 characters.") }
+        if let retry = try await lockedFor(email: email, client: client) { return .locked(retryAfterSeconds: retry) }
         let user = try await UserModel.query(on: db).filter(\.$email == email).first()
         // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
-        let hash = user?.passwordHash ?? Self.unknownUserHash
-        let matches = (try? await passwords.verify(password, created: hash)) ?? false
-        let succeeded = matches && user != nil
+        let matches = await passwords.verify(password, created: user?.passwordHash ?? Self.unknownUserHash)
+        // A deactivated account, or one whose person has left the roster, is refused like a
+        // wrong password: the answer does not tell a stranger the account exists.
+        let succeeded = matches && user?.isActive(on: CalendarDay(now)) == true
         try await db.writeTransaction { db in
-            try await SignInAttemptModel(email: email, succeeded: succeeded, at: now).create(on: db)
+            try await SignInAttemptModel(email: email, client: client, succeeded: succeeded, at: now).create(on: db)
             if succeeded, let user {
                 try await AuditLog.append(on: db, actor: user.id, action: "user.sign-in", entity: "user", entityId: user.id!.uuidString, at: now)
             }
@@ -46,11 +49,11 @@ struct AccountService {
         return .wrongCredentials
     }
 
-    /// Seconds until the address may try again, when it has failed too often lately.
-    func lockedFor(email: String) async throws -> Int? {
+    /// Seconds until the pair may try again, when it has failed too often lately.
+    func lockedFor(email: String, client: String) async throws -> Int? {
         let since = now.addingTimeInterval(-Self.lockWindow)
         let recent = try await SignInAttemptModel.query(on: db)
-            .filter(\.$email == email).filter(\.$attemptedAt > since)
+            .filter(\.$email == email).filter(\.$client == client).filter(\.$attemptedAt > since)
             .sort(\.$attemptedAt, .descending).limit(50).all()
         // Only failures since the last success count.
         let failures = recent.prefix { !$0.succeeded }
@@ -62,7 +65,7 @@ struct AccountService {
 
     /// Issues a bearer token; only its hash is stored.
     func issueToken(for user: UserModel) async throws -> (token: String, model: APITokenModel) {
-        let token = "secor_" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64URLEncoded()
+        let token = SecretToken.make(prefix: "secor_")
         let model = APITokenModel(userId: try user.requireID(), tokenHash: Self.hash(token: token),
                                   expiresAt: now.addingTimeInterval(Self.tokenLifetime))
         try await db.writeTransaction { db in
@@ -72,10 +75,12 @@ struct AccountService {
         return (token, model)
     }
 
-    /// The user behind a bearer token, if it is known, unexpired and not revoked.
+    /// The user behind a bearer token, if it is known, unexpired, not revoked and its
+    /// account still active.
     func user(forToken token: String) async throws -> CurrentUser? {
         guard let model = try await APITokenModel.query(on: db).filter(\.$tokenHash == Self.hash(token: token))
-            .with(\.$user).first(), model.revokedAt == nil, model.expiresAt > now else { return nil }
+            .with(\.$user).first(), model.revokedAt == nil, model.expiresAt > now,
+              model.user.isActive(on: CalendarDay(now)) else { return nil }
         return try CurrentUser(model.user, tokenId: model.id)
     }
 
@@ -91,28 +96,40 @@ struct AccountService {
         }
     }
 
-    func changePassword(user: CurrentUser, current: String, new: String, confirmation: String) async throws {
+    /// Changes the password; every other page session, API token and calendar link of the
+    /// user stops working. Returns the moment the caller's own session must be re-stamped with.
+    @discardableResult
+    func changePassword(user: CurrentUser, current: String, new: String, confirmation: String) async throws -> Date {
         guard let model = try await UserModel.find(user.id, on: db) else { throw AppError.unauthorized }
-        guard (try? await passwords.verify(current, created: model.passwordHash)) == true else {
+        guard await passwords.verify(current, created: model.passwordHash) else {
             throw AppError.invalid("currentPassword", "The current password is not right.")
         }
-        guard new.count >= Self.minimumPasswordLength else {
-            throw AppError.invalid("newPassword", "The new password needs at least \(Self.minimumPasswordLength) characters.")
-        }
+        try PasswordPolicy.check(new, field: "newPassword", email: model.email)
         guard new == confirmation else {
             throw AppError.invalid("confirmPassword", "The two new passwords are not the same.")
         }
         guard new != current else { throw AppError.invalid("newPassword", "The new password must differ from the current one.") }
         let hash = try await passwords.hash(new)
+        let now = self.now
         try await db.writeTransaction { db in
             model.passwordHash = hash
             model.passwordChangedAt = now
-            try await model.save(on: db)
-            // A changed password ends every API token of the user.
-            try await APITokenModel.query(on: db).filter(\.$user.$id == user.id).filter(\.$revokedAt == nil)
-                .set(\.$revokedAt, to: now).update()
+            try await Self.endAccess(of: model, keepingToken: user.tokenId, on: db, at: now)
             try await AuditLog.append(on: db, actor: user.id, action: "user.change-password", entity: "user", entityId: user.id.uuidString, at: now)
         }
+        return now
+    }
+
+    /// Ends every page session, API token (but `keepingToken`) and calendar link of a user:
+    /// after a password change or reset, and on deactivation. Saves the user.
+    static func endAccess(of user: UserModel, keepingToken: UUID? = nil, on db: Database, at now: Date) async throws {
+        user.sessionsValidAfter = now
+        try await user.save(on: db)
+        let userId = try user.requireID()
+        var tokens = APITokenModel.query(on: db).filter(\.$user.$id == userId).filter(\.$revokedAt == nil)
+        if let keepingToken { tokens = tokens.filter(\.$id != keepingToken) }
+        try await tokens.set(\.$revokedAt, to: now).update()
+        try await CalendarFeedModel.query(on: db).filter(\.$userId == userId).delete()
     }
 
     static func hash(token: String) -> String {
@@ -123,6 +140,13 @@ struct AccountService {
     static let unknownUserHash = try! Bcrypt.hash(UUID().uuidString, cost: 12)
 }
 
+/// Random secrets for links and tokens: 32 bytes, URL-safe. Only their SHA-256 is stored.
+enum SecretToken {
+    static func make(prefix: String = "") -> String {
+        prefix + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64URLEncoded()
+    }
+}
+
 extension Data {
     func base64URLEncoded() -> String {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -131,5 +155,6 @@ extension Data {
 }
 
 extension Request {
-    var accounts: AccountService { AccountService(db: db, passwords: password.async) }
+    var boundedPasswords: BoundedPasswords { BoundedPasswords(hasher: password.async) }
+    var accounts: AccountService { AccountService(db: db, passwords: boundedPasswords) }
 }

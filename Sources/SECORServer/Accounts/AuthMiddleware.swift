@@ -16,9 +16,11 @@ struct SessionUserMiddleware: AsyncMiddleware {
             let signedInAt = request.session.data["signedInAt"].flatMap(Double.init) ?? 0
             if Date().timeIntervalSince1970 - signedInAt > Self.sessionLifetime {
                 request.session.destroy()
-            } else if let user = try await UserModel.find(id, on: request.db) {
+            } else if let user = try await UserModel.find(id, on: request.db), user.isActive(on: .today),
+                      signedInAt >= (user.sessionsValidAfter?.timeIntervalSince1970 ?? 0) {
                 request.auth.login(try CurrentUser(user))
             } else {
+                // Gone, deactivated, off the roster, or every session ended (password changed or reset).
                 request.session.destroy()
             }
         }
@@ -71,6 +73,21 @@ struct CSRFMiddleware: AsyncMiddleware {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// Signs the user in to a page session: a new session id (a session fixed before
+    /// sign-in is useless) and a new CSRF token.
+    func startSession(for user: UserModel, at time: Date = Date()) async throws {
+        if let old = session.id {
+            try await SessionRecord.query(on: db).filter(\.$key == old).delete()
+            session.id = nil
+        }
+        session.data["csrf"] = nil
+        session.data["userId"] = try user.requireID().uuidString
+        session.data["signedInAt"] = String(time.timeIntervalSince1970)
+        auth.login(try CurrentUser(user))
     }
 }
 

@@ -63,6 +63,31 @@ enum Policy {
         case ownAccount
         /// The published program profiles; applying to a program.
         case viewPrograms
+        /// Invite someone into an organisation with a role: partner admins invite partner
+        /// staff; an employer's owner invites supervisors and workers, a supervisor workers.
+        case invite(organisationId: UUID, role: Role)
+        /// See an organisation's accounts and invitations (`change`: roles, deactivation,
+        /// withdrawing invitations): the owner and the partner admins; supervisors see them.
+        case users(organisationId: UUID, change: Bool)
+    }
+
+    /// The roles each role may invite into its own organisation.
+    static func invitableRoles(by role: Role) -> [Role] {
+        switch role {
+        case .partnerAdmin: return [.partnerAdmin, .qaReviewer]
+        case .employerOwner: return [.supervisor, .worker]
+        case .supervisor: return [.worker]
+        case .qaReviewer, .externalAuditor, .worker: return []
+        }
+    }
+
+    /// The roles each role may give an account of its own organisation.
+    static func grantableRoles(by role: Role) -> [Role] {
+        switch role {
+        case .partnerAdmin: return [.partnerAdmin, .qaReviewer]
+        case .employerOwner: return [.employerOwner, .supervisor, .worker]
+        case .qaReviewer, .externalAuditor, .supervisor, .worker: return []
+        }
     }
 
     static func decide(_ user: CurrentUser?, _ action: Action) -> Decision {
@@ -72,6 +97,16 @@ enum Policy {
             return .allow
         case .ownAccount:
             return user == nil ? .forbidden : .allow
+        case .invite(let organisationId, let role):
+            guard let user else { return .forbidden }
+            guard !invitableRoles(by: user.role).isEmpty else { return .forbidden }
+            guard user.organisationId == organisationId else { return .notFound }
+            return invitableRoles(by: user.role).contains(role) ? .allow : .forbidden
+        case .users(let organisationId, let change):
+            guard let user else { return .forbidden }
+            let allowed = change ? !grantableRoles(by: user.role).isEmpty : !invitableRoles(by: user.role).isEmpty
+            guard allowed else { return .forbidden }
+            return user.organisationId == organisationId ? .allow : .notFound
         case .partnerArea:
             guard let user else { return .forbidden }
             return user.role.isPartnerStaff ? .allow : .forbidden

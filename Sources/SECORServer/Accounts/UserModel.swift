@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SECORCore
 import Vapor
 
 final class UserModel: Model, @unchecked Sendable {
@@ -9,6 +10,9 @@ final class UserModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
+    @OptionalField(key: "deactivated_at") var deactivatedAt: Date?
+    /// Page sessions signed in before this no longer count.
+    @OptionalField(key: "sessions_valid_after") var sessionsValidAfter: Date?
 
     // references
     @Parent(key: "organisation_id") var organisation: OrganisationModel
@@ -21,6 +25,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "role") var role: String
     /// The employer's designated assessor (T4, T7).
     @Field(key: "is_assessor") var isAssessor: Bool
+    /// The roster end date of the person behind this account (YYYY-MM-DD): the last day it may sign in.
+    @OptionalField(key: "access_ends_on") var accessEndsOn: String?
 
     init() {}
 
@@ -34,4 +40,18 @@ final class UserModel: Model, @unchecked Sendable {
         self.role = role.rawValue
         self.isAssessor = isAssessor
     }
+}
+
+extension UserModel {
+    /// Whether the account may be used today: not deactivated, and its person still on the
+    /// roster (an end date is the last day worked). Checked at sign-in and on every request.
+    func isActive(on day: CalendarDay) -> Bool {
+        guard deactivatedAt == nil else { return false }
+        guard let ends = accessEndsOn, let last = try? CalendarDay(iso: ends) else { return true }
+        return day <= last
+    }
+
+    /// An account made before its owner chose a password (an invitation sets it): no
+    /// bcrypt hash matches it, so nobody can sign in with it.
+    static func unusablePasswordHash() -> String { "!unset-" + UUID().uuidString }
 }

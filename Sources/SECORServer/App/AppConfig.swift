@@ -32,6 +32,14 @@ public struct AppConfig: Sendable {
     /// A sendmail-compatible command (`SECOR_SENDMAIL`, e.g. `/usr/sbin/sendmail -t`) that
     /// reads a message with its headers on stdin; email waits in the outbox until set.
     public var sendmail: String?
+    /// The address people reach the server at (`SECOR_PUBLIC_URL`, e.g. `https://secor.example.org`):
+    /// invitation and reset links in emails and on the command line start with it.
+    public var publicURL: String?
+    /// Proxies whose `X-Forwarded-For` is believed (`SECOR_TRUSTED_PROXIES`, comma-separated
+    /// addresses). From anyone else the header is ignored: the client is the peer address.
+    public var trustedProxies: Set<String> = []
+    /// Where links point when no request says (the command line): the public URL or the default address.
+    public var linkBase: String { publicURL ?? "http://127.0.0.1:8080" }
     /// Adds the benchmark ceilings `/bench/constant` and `/bench/insert` (`SECOR_BENCH_ROUTES=1`).
     public var benchRoutes = false
 
@@ -62,6 +70,9 @@ public struct AppConfig: Sendable {
                          secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 != "0" && $0 != "false" } ?? true,
                          sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
         config.benchRoutes = env["SECOR_BENCH_ROUTES"] == "1"
+        if let url = env["SECOR_PUBLIC_URL"], !url.isEmpty { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
+        config.trustedProxies = Set((env["SECOR_TRUSTED_PROXIES"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return config
     }
 

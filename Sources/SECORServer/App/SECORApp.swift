@@ -24,6 +24,8 @@ public enum SECORApp {
             app.asyncCommands.use(BackupCommand(), as: "backup")
             app.asyncCommands.use(RestoreCommand(), as: "restore")
             app.asyncCommands.use(CheckCommand(), as: "check")
+            app.asyncCommands.use(PartnerCommands.group(), as: "partner")
+            app.asyncCommands.use(ProfileCommands.group(), as: "profile")
             let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
             if command == "serve" {
                 try await app.migrateAndPrepare()
@@ -31,6 +33,7 @@ public enum SECORApp {
                 if config.benchRoutes { try await BenchRoutes.register(on: app) }
                 app.lifecycle.use(DeadlineSweepJob())
                 app.lifecycle.use(OutboxJob())
+                app.lifecycle.use(ProgramRefreshJob())
             }
             try await app.execute()
         } catch {
@@ -50,5 +53,6 @@ extension Application {
     func migrateAndPrepare() async throws {
         try await autoMigrate()
         try await prepareDatabase()
+        try await reloadPrograms()
     }
 }

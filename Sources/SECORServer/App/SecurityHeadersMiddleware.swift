@@ -12,6 +12,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     let strictTransport: Bool
 
+    /// What no browser or proxy may keep: every API answer, every page of a signed-in
+    /// user, and the pages whose address carries a secret (invitations, resets).
+    static func isPrivate(_ request: Request) -> Bool {
+        let path = request.url.path
+        return path.hasPrefix("/api/") || request.auth.has(CurrentUser.self) || path.hasPrefix("/invitations/")
+            || path.hasPrefix("/password-reset") || path.hasPrefix("/calendar/")
+    }
+
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         let headers = [
@@ -22,6 +30,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             ("Cross-Origin-Opener-Policy", "same-origin"),
             ("Permissions-Policy", "geolocation=(), microphone=(), payment=()"),
         ] + (strictTransport ? [("Strict-Transport-Security", "max-age=31536000")] : [])
+            + (Self.isPrivate(request) ? [("Cache-Control", "no-store")] : [])
         for (name, value) in headers where !response.headers.contains(name: name) {
             response.headers.replaceOrAdd(name: name, value: value)
         }

@@ -78,11 +78,14 @@ func routes(_ app: Application, resources: Resources) throws {
     try pages.register(collection: SignInPages())
     try pages.register(collection: ProgramPages())
     try pages.register(collection: ApplicationPages())
+    try pages.register(collection: InvitationPages())
+    try pages.register(collection: PasswordResetPages())
     try app.register(collection: CalendarPages.Public())
     let signedIn = pages.grouped(RequireSignInMiddleware())
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
                                         MatrixPages(), AssessorPages(), RecordPages(), ReadinessPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
-                                        NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages(), CalendarPages()] {
+                                        NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages(), CalendarPages(),
+                                        UserPages()] {
         try signedIn.register(collection: collection)
     }
 }

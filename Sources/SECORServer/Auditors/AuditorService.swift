@@ -6,7 +6,8 @@ import Vapor
 /// designated assessor with its qualification check (T4, T7, T8).
 struct AuditorService {
     let db: Database
-    let passwords: AsyncPasswordHasher
+    /// Only to make an auditor's account with a password given by the admin (nil: invitation only).
+    let passwords: BoundedPasswords?
 
     struct Input: Codable, Sendable {
         var name: String?
@@ -25,8 +26,11 @@ struct AuditorService {
             .sort(\.$certificationNumber).all()
     }
 
-    /// Adds an auditor and their account (or links the existing account of that email).
-    func create(partnerId: UUID, profile: ProgramProfile, _ input: Input, by admin: CurrentUser) async throws -> AuditorModel {
+    /// Adds an auditor and their account (or links the existing account of that email). A
+    /// new account gets an invitation to choose its password (`link`, shown once); a
+    /// password the admin gives instead still works, for scripts.
+    func create(partnerId: UUID, profile: ProgramProfile, _ input: Input, by admin: CurrentUser,
+                linkBase: String) async throws -> (auditor: AuditorModel, link: String?) {
         try Policy.authorize(admin, .partnerAdmin(partnerId: partnerId), what: "register")
         let name = try Validate.text(input.name, "name", "Name", max: 120)
         let email = try Validate.email(input.email)
@@ -34,7 +38,7 @@ struct AuditorService {
         if try await AuditorModel.query(on: db).filter(\.$partner.$id == partnerId).filter(\.$certificationNumber == number).first() != nil {
             throw AppError(status: .conflict, message: "Certification number \(number) is on the register already.", field: "certificationNumber")
         }
-        var account = try await UserModel.query(on: db).filter(\.$email == email).first()
+        let account = try await UserModel.query(on: db).filter(\.$email == email).first()
         if let existing = account, existing.role != Role.externalAuditor.rawValue || existing.$organisation.id != partnerId {
             throw AppError(status: .conflict, message: "\(email) is the account of someone who is not an auditor of this program.", field: "email")
         }
@@ -42,21 +46,28 @@ struct AuditorService {
             .filter(\.$user.$id == existing.requireID()).first() != nil {
             throw AppError(status: .conflict, message: "\(email) is on the register already; change that entry instead.", field: "email")
         }
-        var hash: String?
-        if account == nil {
-            let password = input.password ?? ""
-            guard password.count >= AccountService.minimumPasswordLength else {
-                throw AppError.invalid("password", "Give the new auditor account a password of at least \(AccountService.minimumPasswordLength) characters.")
-            }
-            hash = try await passwords.hash(password)
+        var given: String?
+        if account == nil, let password = input.password, !password.isEmpty {
+            try PasswordPolicy.check(password, field: "password", email: email)
+            guard let passwords else { throw AppError.invalid("password", "Leave the password out: the auditor chooses it from the invitation.") }
+            given = try await passwords.hash(password)
         }
+        let hash = given
         let auditor = AuditorModel()
-        try await db.writeTransaction { db in
-            if account == nil, let hash {
-                let user = UserModel(organisationId: partnerId, email: email, name: name, passwordHash: hash, role: .externalAuditor)
+        let now = Date()
+        let link: String? = try await db.writeTransaction { db in
+            var link: String?
+            var account = account
+            if account == nil {
+                let user = UserModel(organisationId: partnerId, email: email, name: name,
+                                     passwordHash: hash ?? UserModel.unusablePasswordHash(), role: .externalAuditor)
                 try await user.create(on: db)
                 try await AuditLog.append(on: db, actor: admin.id, action: "user.create", entity: "user", entityId: user.id!.uuidString,
                                           detail: "\(email) as externalAuditor")
+                if hash == nil {
+                    link = try await InvitationService.issue(on: db, organisationId: partnerId, role: .externalAuditor, email: email, name: name,
+                                                             personId: nil, userId: user.id, invitedBy: admin.id, linkBase: linkBase, at: now).link
+                }
                 account = user
             }
             auditor.$partner.id = partnerId
@@ -68,8 +79,9 @@ struct AuditorService {
             try await auditor.create(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: "auditor.register", entity: "auditor", entityId: auditor.id!.uuidString,
                                       detail: "\(number) \(standing.rawValue) until \(validUntil.iso)")
+            return link
         }
-        return auditor
+        return (auditor, link)
     }
 
     func update(partnerId: UUID, profile: ProgramProfile, _ id: UUID?, _ input: Input, by admin: CurrentUser) async throws -> AuditorModel {
@@ -135,8 +147,17 @@ struct AuditorService {
         } else {
             throw AppError.invalid("assessor", "Choose a person on the roster or an auditor on the register.")
         }
+        let personId = employer.assessorPersonId
         try await db.writeTransaction { db in
             try await employer.save(on: db)
+            // The account of the designated person gets what an assessor may do (T4): register,
+            // conduct and submit the employer's own audit. Nobody else of the employer keeps it.
+            var linked: UUID?
+            if let personId { linked = try await PersonModel.find(personId, on: db)?.userId }
+            try await UserModel.query(on: db).filter(\.$organisation.$id == ref.id).set(\.$isAssessor, to: false).update()
+            if let linked {
+                try await UserModel.query(on: db).filter(\.$id == linked).set(\.$isAssessor, to: true).update()
+            }
             try await AuditLog.append(on: db, actor: user.id, action: "employer.designate-assessor", entity: "employer",
                                       entityId: ref.id.uuidString, detail: detail)
         }
@@ -149,5 +170,5 @@ struct AuditorService {
 }
 
 extension Request {
-    var auditors: AuditorService { AuditorService(db: db, passwords: password.async) }
+    var auditors: AuditorService { AuditorService(db: db, passwords: boundedPasswords) }
 }

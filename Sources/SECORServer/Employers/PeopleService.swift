@@ -69,6 +69,10 @@ struct PeopleService {
         Self.apply(valid, to: person)
         try await db.writeTransaction { db in
             try await person.save(on: db)
+            // The person's account signs in until their last day on the roster, and not after.
+            if let account = person.userId {
+                try await UserModel.query(on: db).filter(\.$id == account).set(\.$accessEndsOn, to: valid.end?.iso).update()
+            }
             try await AuditLog.append(on: db, actor: user.id, action: "person.update", entity: "person", entityId: person.id!.uuidString,
                                       detail: "\(valid.name), \(valid.category.rawValue), \(valid.start.iso) to \(valid.end?.iso ?? "now")")
         }

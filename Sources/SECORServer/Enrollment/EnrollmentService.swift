@@ -6,7 +6,7 @@ import Vapor
 struct EnrollmentService {
     let db: Database
     let programs: ProgramCatalog
-    let passwords: AsyncPasswordHasher
+    let passwords: BoundedPasswords
 
     struct WCBInput: Codable, Sendable {
         var number: String?
@@ -79,7 +79,9 @@ struct EnrollmentService {
     }
 
     /// Creates the pending employer, its WCB accounts and the applicant's owner account.
-    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?) async throws -> (employerId: UUID, user: UserModel) {
+    /// `client` is the applicant's address: online applications are limited per address.
+    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?, client: String? = nil) async throws -> (employerId: UUID, user: UserModel) {
+        if channel == .online, let client { try await RateLimit.application.spend(client: client, on: db) }
         let programId = try Validate.text(a.programId, "programId", "Program")
         guard let profile = programs.profile(programId),
               let partner = try await OrganisationModel.query(on: db).filter(\.$profileId == programId)
@@ -91,9 +93,7 @@ struct EnrollmentService {
         }
         let details = try validateDetails(a, profile: profile)
         let password = a.password ?? ""
-        guard password.count >= AccountService.minimumPasswordLength, password.count <= 1024 else {
-            throw AppError.invalid("password", "Choose a password of \(AccountService.minimumPasswordLength) to 1024 characters for the owner's account.")
-        }
+        try PasswordPolicy.check(password, field: "password", email: details.email)
         try await requireUnclaimed(details.wcbAccounts, except: nil)
         if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {
             throw AppError.invalid("email", "An account with \(details.email) exists already: sign in with it instead.")
@@ -216,5 +216,5 @@ extension Notifications {
 }
 
 extension Request {
-    var enrollment: EnrollmentService { EnrollmentService(db: db, programs: programs, passwords: password.async) }
+    var enrollment: EnrollmentService { EnrollmentService(db: db, programs: programs, passwords: boundedPasswords) }
 }

@@ -28,6 +28,7 @@ enum Migrations {
         CreateEmployerActionItems(),
         AddCertificateCancelReason(),
         AddScaleIndexes(),
+        AddAccountLifecycle(),
     ]
 }
 

@@ -65,6 +65,21 @@ struct NotificationEmailMiddleware: AsyncModelMiddleware {
     }
 }
 
+enum EmailOutbox {
+    /// Queues an email to an address that may have no account yet (an invitation, a
+    /// password reset), in the caller's transaction. `key` makes it once-only.
+    static func queue(key: UUID, to recipient: String, subject: String, body: String, on db: Database) async throws {
+        let email = EmailOutboxModel()
+        email.notificationId = key
+        email.recipient = recipient
+        email.subject = "SECOR: \(subject)"
+        email.body = body
+        email.attempts = 0
+        email.nextAttemptAt = Date()
+        try await email.create(on: db)
+    }
+}
+
 /// Sends what is due through the sendmail command; a failure is kept with its error and
 /// tried again later (1, 2, 4 ... minutes, at most an hour apart). Each message is
 /// claimed first, so two instances never send it twice.

@@ -37,8 +37,11 @@ struct AccountPages: RouteCollection {
         try Policy.authorize(user, .ownAccount)
         let form = try req.content.decode(Form.self)
         do {
-            try await req.accounts.changePassword(user: user, current: form.currentPassword ?? "",
-                                                  new: form.newPassword ?? "", confirmation: form.confirmPassword ?? "")
+            let changedAt = try await req.accounts.changePassword(user: user, current: form.currentPassword ?? "",
+                                                                  new: form.newPassword ?? "", confirmation: form.confirmPassword ?? "")
+            // Every other session ended at `changedAt`; this one goes on, with a new form token.
+            req.session.data["signedInAt"] = String(changedAt.timeIntervalSince1970 + 0.001)
+            req.session.data["csrf"] = nil
             return req.redirect(to: "/account?changed=1")
         } catch let error as AppError where error.status == .badRequest {
             let response = try await render(req, error: error).encodeResponse(for: req)

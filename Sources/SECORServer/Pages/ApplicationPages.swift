@@ -57,10 +57,9 @@ struct ApplicationPages: RouteCollection {
     func apply(req: Request) async throws -> Response {
         let form = try req.content.decode(EnrollmentService.Application.self)
         return try await req.submitForm({
-            let (_, user) = try await req.enrollment.apply(form, channel: .online, by: nil)
-            req.session.data["userId"] = try user.requireID().uuidString
-            req.session.data["signedInAt"] = String(Date().timeIntervalSince1970)
-            return req.redirect(to: "/home")
+            let (_, user) = try await req.enrollment.apply(form, channel: .online, by: nil, client: req.clientAddress)
+            try await req.startSession(for: user)
+            return req.redirect(to: "/home?applied=1")
         }, orRender: { error in
             var kept = form
             kept.password = nil

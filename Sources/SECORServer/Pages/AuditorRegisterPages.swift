@@ -28,6 +28,8 @@ struct AuditorRegisterPages: RouteCollection {
         var assessorCourses: [String]
         var form: Form
         var error: FormError?
+        /// The invitation of the auditor just added, shown once.
+        var invitation: ShownInvitation?
     }
 
     struct Form: Content {
@@ -54,7 +56,9 @@ struct AuditorRegisterPages: RouteCollection {
         let form = try req.content.decode(Form.self)
         let profile = try await partnerProfile(req)
         return try await req.submitForm({
-            _ = try await req.auditors.create(partnerId: user.organisationId, profile: profile, form.input, by: user)
+            let (_, link) = try await req.auditors.create(partnerId: user.organisationId, profile: profile, form.input, by: user,
+                                                          linkBase: req.linkBase)
+            req.showOnce(invitationLink: link)
             return req.redirect(to: "/partner/auditors")
         }, orRender: { error in
             var kept = form
@@ -90,6 +94,6 @@ struct AuditorRegisterPages: RouteCollection {
         return try await req.view.render("auditors", Context(
             layout: req.layoutContext(title: "Auditor register"), rows: rows, noRows: rows.isEmpty,
             standings: AuditorStanding.allCases.map(\.rawValue), assessorCourses: profile.auditors.assessorCourses,
-            form: form, error: error))
+            form: form, error: error, invitation: await req.takeShownInvitation()))
     }
 }

@@ -61,6 +61,7 @@ extension Request {
         case .externalAuditor:
             items.append(("/audits", "Audits"))
         }
+        if !Policy.invitableRoles(by: user.role).isEmpty { items.append(("/users", "Accounts")) }
         items += [("/programs", "Programs"), ("/account", "Account")]
         return items
     }

@@ -14,6 +14,7 @@ struct SignInPages: RouteCollection {
         var next: String
         var error: String?
         var field: String?
+        var notice: String?
     }
 
     struct Form: Content {
@@ -24,8 +25,20 @@ struct SignInPages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: "/home") }
+        // A new installation has no certifying partner yet: say how to set one up.
+        if try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).first() == nil {
+            return try await req.view.render("setup", SetupContext(layout: req.layoutContext(title: "Set up SECOR"),
+                                                                   profiles: req.programs.all.map { "\($0.id) (\($0.partnerName))" }))
+                .encodeResponse(for: req)
+        }
         let next = Self.safeNext(try? req.query.get(String.self, at: "next"))
-        return try await render(req, Context(layout: req.layoutContext(title: "Sign in"), email: "", next: next))
+        let notice = (try? req.query.get(String.self, at: "reset")) == "1" ? "Your password is changed. Sign in with the new one." : nil
+        return try await render(req, Context(layout: req.layoutContext(title: "Sign in"), email: "", next: next, notice: notice))
+    }
+
+    struct SetupContext: Encodable {
+        var layout: LayoutContext
+        var profiles: [String]
     }
 
     func signIn(req: Request) async throws -> Response {
@@ -33,15 +46,10 @@ struct SignInPages: RouteCollection {
         let next = Self.safeNext(form.next)
         let email = form.email ?? ""
         do {
-            switch try await req.accounts.signIn(email: email, password: form.password ?? "") {
+            try await req.spend(.signIn)
+            switch try await req.accounts.signIn(email: email, password: form.password ?? "", client: req.clientAddress) {
             case .signedIn(let user):
-                // A new session id on sign-in, so a session fixed before sign-in is useless.
-                if let old = req.session.id {
-                    try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
-                    req.session.id = nil
-                }
-                req.session.data["userId"] = try user.requireID().uuidString
-                req.session.data["signedInAt"] = String(Date().timeIntervalSince1970)
+                try await req.startSession(for: user)
                 return req.redirect(to: next)
             case .wrongCredentials:
                 let context = Context(layout: try await req.layoutContext(title: "Sign in"), email: email, next: next,
@@ -74,9 +82,13 @@ struct SignInPages: RouteCollection {
         return response
     }
 
-    /// Only a local path: never redirect to another site after sign-in.
+    /// Only a plain local path: never another site (`//host`, a scheme, a backslash that
+    /// browsers read as a slash), and never a control character or space, which would
+    /// otherwise reach the `Location` header (CR/LF there splits the response).
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/home" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2000,
+              !next.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) || CharacterSet.whitespacesAndNewlines.contains($0) || $0 == "\\" }),
+              !next.lowercased().contains("://") else { return "/home" }
         return next
     }
 }

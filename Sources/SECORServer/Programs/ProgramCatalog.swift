@@ -1,7 +1,9 @@
+import NIOConcurrencyHelpers
 import SECORCore
 import Vapor
 
-/// The program profiles shipped with the product, loaded once at start.
+/// The program profiles in use: the ones shipped with the product (ESC, ACSA) as the
+/// defaults, each replaced by its newest version imported with `secor profile import`.
 struct ProgramCatalog: Sendable {
     var profiles: [String: ProgramProfile]
 
@@ -11,14 +13,43 @@ struct ProgramCatalog: Sendable {
 }
 
 extension Application {
-    private struct CatalogKey: StorageKey { typealias Value = ProgramCatalog }
+    private struct CatalogKey: StorageKey { typealias Value = NIOLockedValueBox<ProgramCatalog> }
 
+    /// Set once at start; `reloadPrograms` swaps it whole, so a request sees one catalog.
     var programs: ProgramCatalog {
-        get { storage[CatalogKey.self]! }
-        set { storage[CatalogKey.self] = newValue }
+        get { storage[CatalogKey.self]!.withLockedValue { $0 } }
+        set {
+            if let box = storage[CatalogKey.self] { box.withLockedValue { $0 = newValue } } else { storage[CatalogKey.self] = .init(newValue) }
+        }
+    }
+
+    /// Reads the imported profiles again (at start, and every minute in the server, so a
+    /// profile imported from the command line reaches a running server without a restart).
+    func reloadPrograms() async throws {
+        programs = try await ProgramProfileService(db: db).catalog()
     }
 }
 
 extension Request {
     var programs: ProgramCatalog { application.programs }
+}
+
+/// Keeps the catalog current in a running server.
+final class ProgramRefreshJob: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    func didBootAsync(_ app: Application) async throws {
+        task.withLockedValue {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(60))
+                    do { try await app.reloadPrograms() } catch { app.logger.error("program profiles: \(error)") }
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        task.withLockedValue { $0?.cancel() }
+    }
 }

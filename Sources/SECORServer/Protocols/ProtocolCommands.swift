@@ -23,7 +23,8 @@ enum ProtocolCommands {
             try await app.migrateAndPrepare()
             let url = URL(fileURLWithPath: signature.file)
             let yaml = try String(contentsOf: url, encoding: .utf8)
-            switch try await ProtocolService(db: app.db).importProtocol(yaml: yaml, file: url.lastPathComponent, actor: nil) {
+            switch try await ProtocolService(db: app.db).importProtocol(yaml: yaml, file: url.lastPathComponent, actor: nil,
+                                                                        partners: Set(app.programs.profiles.keys)) {
             case .imported: context.console.print("Imported \(url.lastPathComponent).")
             case .unchanged: context.console.print("\(url.lastPathComponent) is already imported with the same content; nothing changed.")
             }

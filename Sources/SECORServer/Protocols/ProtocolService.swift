@@ -23,8 +23,10 @@ struct ProtocolService {
     }
 
     /// Validates the whole file first and stores nothing on any error.
-    func importProtocol(yaml: String, file: String, actor: UUID?) async throws -> ImportResult {
-        let value = try AuditProtocol.load(yaml: yaml, file: file, partners: Set(try ProgramProfile.bundled().keys))
+    /// `partners`: the profile ids a protocol may belong to (the catalog in use; the bundled
+    /// ones when nil, as in the first migration).
+    func importProtocol(yaml: String, file: String, actor: UUID?, partners: Set<String>? = nil) async throws -> ImportResult {
+        let value = try AuditProtocol.load(yaml: yaml, file: file, partners: try partners ?? Set(ProgramProfile.bundled().keys))
         let hash = SHA256.hash(data: Data(yaml.utf8)).hex
         return try await db.writeTransaction { db in
             if let existing = try await ProtocolVersionModel.query(on: db)

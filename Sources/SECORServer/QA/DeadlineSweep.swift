@@ -97,13 +97,13 @@ final class DeadlineSweepJob: LifecycleHandler, Sendable {
 
     func didBootAsync(_ app: Application) async throws {
         let db = app.db
-        let programs = app.programs
         let logger = app.logger
         task.withLockedValue {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     do {
-                        let result = try await DeadlineSweep(db: db, programs: programs).run()
+                        // The catalog as it is now: profiles imported since start count.
+                        let result = try await DeadlineSweep(db: db, programs: app.programs).run()
                         if !result.invalidated.isEmpty { logger.info("deadline job: invalid \(result.invalidated)") }
                     } catch {
                         logger.error("deadline job failed: \(error)")

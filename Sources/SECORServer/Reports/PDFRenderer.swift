@@ -6,11 +6,7 @@ import Vapor
 enum PDFRenderer {
     static let installHint = "PDFs need WeasyPrint: `pip install weasyprint` (or `apt-get install weasyprint`), then reload. The print page works without it."
 
-    static func executable() -> String? {
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin")
-            .split(separator: ":").map { "\($0)/weasyprint" }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func executable() -> String? { Subprocess.find("weasyprint") }
 
     static func render(html: String) async throws -> Data {
         guard let path = executable() else { throw AppError(status: .serviceUnavailable, message: installHint) }

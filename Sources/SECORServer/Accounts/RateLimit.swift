@@ -1,0 +1,76 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// Per-address budgets for what anyone on the internet can call without an account:
+/// sign-in, password reset, accepting an invitation, sending invitations, `/apply`.
+/// Counted in the database so every app instance shares them.
+enum RateLimit: String, CaseIterable, Sendable {
+    case signIn
+    case passwordReset
+    case invitation
+    case application
+
+    /// (attempts, window in seconds) per client address.
+    var budget: (count: Int, seconds: TimeInterval) {
+        switch self {
+        // Enough for an office behind one address; a guessing run from one address stops.
+        case .signIn: return (30, 15 * 60)
+        case .passwordReset: return (10, 3600)
+        case .invitation: return (60, 3600)
+        case .application: return (10, 3600)
+        }
+    }
+
+    var what: String {
+        switch self {
+        case .signIn: return "sign-in attempts"
+        case .passwordReset: return "password reset requests"
+        case .invitation: return "invitation requests"
+        case .application: return "applications"
+        }
+    }
+
+    /// Counts one use by `client`; past the budget, 429 with `Retry-After` and nothing counted.
+    func spend(client: String, on db: Database, now: Date = Date()) async throws {
+        let since = now.addingTimeInterval(-budget.seconds)
+        let recent = try await RateEventModel.query(on: db).filter(\.$action == rawValue).filter(\.$client == client)
+            .filter(\.$at > since).sort(\.$at).limit(budget.count).all()
+        if recent.count >= budget.count, let oldest = recent.first {
+            let retry = max(1, Int(oldest.at.addingTimeInterval(budget.seconds).timeIntervalSince(now).rounded(.up)))
+            var error = AppError(status: .tooManyRequests,
+                                 message: "Too many \(what) from your address. Try again in \(APIHandler.minutes(retry)).")
+            error.headers.replaceOrAdd(name: .retryAfter, value: String(retry))
+            throw error
+        }
+        try await db.writeTransaction { db in
+            try await RateEventModel(action: rawValue, client: client, at: now).create(on: db)
+            // Old events are of no use: drop them as new ones come (bounded table).
+            try await RateEventModel.query(on: db).filter(\.$action == rawValue).filter(\.$client == client)
+                .filter(\.$at < since).delete()
+        }
+    }
+}
+
+final class RateEventModel: Model, @unchecked Sendable {
+    static let schema = "rate_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "action") var action: String
+    @Field(key: "client") var client: String
+    @Field(key: "at") var at: Date
+
+    init() {}
+
+    init(action: String, client: String, at: Date) {
+        self.action = action
+        self.client = client
+        self.at = at
+    }
+}
+
+extension Request {
+    func spend(_ limit: RateLimit) async throws {
+        try await limit.spend(client: clientAddress, on: db)
+    }
+}

@@ -1,0 +1,26 @@
+import Vapor
+
+/// An invitation link with its QR code, shown to the inviter once (the secret is not
+/// stored, so it cannot be shown again): kept in the session across the redirect after
+/// the form, then dropped.
+struct ShownInvitation: Encodable {
+    var link: String
+    /// A `data:` URL of the QR code, or nil where qrencode is not installed.
+    var qr: String?
+    var email: String?
+}
+
+extension Request {
+    func showOnce(invitationLink link: String?, email: String? = nil) {
+        session.data["invitationLink"] = link
+        session.data["invitationEmail"] = email
+    }
+
+    func takeShownInvitation() async -> ShownInvitation? {
+        guard let link = session.data["invitationLink"] else { return nil }
+        let email = session.data["invitationEmail"]
+        session.data["invitationLink"] = nil
+        session.data["invitationEmail"] = nil
+        return ShownInvitation(link: link, qr: await QRCode.svgDataURL(for: link), email: email)
+    }
+}
