@@ -8,7 +8,7 @@ import XCTVapor
 /// Builds the app against a fresh database — SQLite in a temp folder, or PostgreSQL when
 /// `SECOR_TEST_DATABASE_URL` is set — migrates, loads the demo data, runs `body`, and
 /// always shuts the app down.
-func withApp(demo: Bool = true, demoRecords: Bool = false, _ body: (Application) async throws -> Void) async throws {
+func withApp(demo: Bool = true, demoRecords: Bool = false, rateLimitMultiplier: Int = 1000, _ body: (Application) async throws -> Void) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secor-test-\(UUID().uuidString)").path
     var config = AppConfig.fromEnvironment(["SECOR_DATA_DIR": folder])
     if let url = ProcessInfo.processInfo.environment["SECOR_TEST_DATABASE_URL"], !url.isEmpty {
@@ -17,6 +17,8 @@ func withApp(demo: Bool = true, demoRecords: Bool = false, _ body: (Application)
     config.demoPassword = TestAccounts.password
     config.bcryptCost = 4
     config.logRequests = false
+    // The matrices sign in hundreds of times from one address; RateLimitTests use 1.
+    config.rateLimitMultiplier = rateLimitMultiplier
     let app = try await Application.make(.testing)
     do {
         try await configure(app, config: config)

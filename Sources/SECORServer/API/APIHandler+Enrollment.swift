@@ -10,8 +10,8 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the application as JSON.") }
         let channel: ApplicationChannel = body.channel == .phone ? .phone : .online
         if channel == .phone && request.auth.get(CurrentUser.self) == nil { throw AppError.unauthorized }
-        let (id, _) = try await request.enrollment.apply(Self.application(body), channel: channel, by: request.auth.get(CurrentUser.self),
-                                                             client: request.clientAddress)
+        if channel == .online { try await request.spend(.application) }
+        let (id, _) = try await request.enrollment.apply(Self.application(body), channel: channel, by: request.auth.get(CurrentUser.self))
         let ref = try await EmployerRef.load(id, on: request.db, programs: request.programs)
         let summary = try await request.employers.summaries([ref.organisation], on: .today)[0]
         return .created(.init(body: .json(Self.employer(summary))))

@@ -34,7 +34,8 @@ extension APIHandler {
     static func personInput(_ body: Components.Schemas.PersonInput) -> PeopleService.Input {
         PeopleService.Input(name: body.name, category: body.category?.rawValue, fullTime: body.fullTime.map { $0 ? "true" : "false" },
                             familiarWithOperation: body.familiarWithOperation.map { $0 ? "true" : "false" },
-                            jobRole: body.jobRole, startDate: body.startDate, endDate: body.endDate)
+                            jobRole: body.jobRole, startDate: body.startDate, endDate: body.endDate,
+                            isMe: body.isMe.map { $0 ? "true" : "false" })
     }
 
     static func person(_ p: PersonModel) -> Components.Schemas.Person {

@@ -7,15 +7,14 @@ struct AddAccountLifecycle: AsyncMigration {
     var name: String { "2026-12-01-add-account-lifecycle" }
 
     func prepare(on db: Database) async throws {
-        try await db.schema("users")
-            .field("deactivated_at", .datetime)
-            // Page sessions that began before this moment no longer count (password change,
-            // reset, deactivation): sessions are rows keyed by cookie, not by user.
-            .field("sessions_valid_after", .datetime)
-            // The roster end date of the person this account belongs to (YYYY-MM-DD): the
-            // last day the account may sign in. Copied here so every request checks one row.
-            .field("access_ends_on", .string)
-            .update()
+        // One column per statement: SQLite adds one column per ALTER TABLE.
+        try await db.schema("users").field("deactivated_at", .datetime).update()
+        // Page sessions that began before this moment no longer count (password change,
+        // reset, deactivation): sessions are rows keyed by cookie, not by user.
+        try await db.schema("users").field("sessions_valid_after", .datetime).update()
+        // The roster end date of the person this account belongs to (YYYY-MM-DD): the
+        // last day the account may sign in. Copied here so every request checks one row.
+        try await db.schema("users").field("access_ends_on", .string).update()
         try await db.schema("sign_in_attempts").field("client", .string, .required, .sql(.default(""))).update()
         try await db.sql.create(index: "sign_in_attempts_email_client_at").on("sign_in_attempts")
             .column("email").column("client").column("attempted_at").run()

@@ -5,8 +5,8 @@ import Vapor
 /// invitation had none, gives an email to sign in with), then is signed in.
 struct InvitationPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
-        routes.get("invitations", ":token", use: show)
-        routes.post("invitations", ":token", use: accept)
+        routes.get("invitations", ":invitationToken", use: show)
+        routes.post("invitations", ":invitationToken", use: accept)
     }
 
     struct Context: Encodable {
@@ -34,7 +34,7 @@ struct InvitationPages: RouteCollection {
 
     func accept(req: Request) async throws -> Response {
         let form = try req.content.decode(Form.self)
-        let token = req.parameters.get("token") ?? ""
+        let token = req.parameters.get("invitationToken") ?? ""
         return try await req.submitForm({
             try await req.spend(.invitation)
             let user = try await req.invitations.accept(token: token, .init(password: form.password, confirmation: form.confirmPassword ?? "",
@@ -50,7 +50,7 @@ struct InvitationPages: RouteCollection {
     }
 
     private func render(_ req: Request, form: Form, error: FormError?) async throws -> View {
-        let token = req.parameters.get("token") ?? ""
+        let token = req.parameters.get("invitationToken") ?? ""
         let row = try await req.invitations.pending(token: token)
         let organisation = try await OrganisationModel.find(row.organisationId, on: req.db)?.name ?? ""
         return try await req.view.render("invitation", Context(

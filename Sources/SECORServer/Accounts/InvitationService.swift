@@ -26,6 +26,7 @@ struct InvitationService {
     }
 
     func create(_ input: Input, by user: CurrentUser, linkBase: String) async throws -> Issued {
+        try Policy.authorize(user, .users(organisationId: user.organisationId, change: false), what: "organisation")
         let role = try Validate.choice(input.role, "role", "Role", as: Role.self)
         try Policy.authorize(user, .invite(organisationId: user.organisationId, role: role), what: "organisation")
         let email = try Validate.email(input.email, optional: user.role.isEmployerSide)

@@ -7,8 +7,8 @@ struct PasswordResetPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("password-reset", use: showRequest)
         routes.post("password-reset", use: request)
-        routes.get("password-reset", ":token", use: showChoose)
-        routes.post("password-reset", ":token", use: choose)
+        routes.get("password-reset", ":resetToken", use: showChoose)
+        routes.post("password-reset", ":resetToken", use: choose)
     }
 
     struct Context: Encodable {
@@ -43,7 +43,7 @@ struct PasswordResetPages: RouteCollection {
     }
 
     func showChoose(req: Request) async throws -> View {
-        let token = req.parameters.get("token") ?? ""
+        let token = req.parameters.get("resetToken") ?? ""
         _ = try await req.passwordResets.pending(token: token)
         return try await req.view.render("password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),
                                                                      email: "", sent: false, token: token))
@@ -51,7 +51,7 @@ struct PasswordResetPages: RouteCollection {
 
     func choose(req: Request) async throws -> Response {
         let form = try req.content.decode(Form.self)
-        let token = req.parameters.get("token") ?? ""
+        let token = req.parameters.get("resetToken") ?? ""
         return try await req.submitForm({
             try await req.spend(.passwordReset)
             _ = try await req.passwordResets.reset(token: token, password: form.password, confirmation: form.confirmPassword ?? "")

@@ -32,11 +32,12 @@ enum RateLimit: String, CaseIterable, Sendable {
     }
 
     /// Counts one use by `client`; past the budget, 429 with `Retry-After` and nothing counted.
-    func spend(client: String, on db: Database, now: Date = Date()) async throws {
+    func spend(client: String, on db: Database, multiplier: Int = 1, now: Date = Date()) async throws {
         let since = now.addingTimeInterval(-budget.seconds)
+        let allowed = budget.count * max(1, multiplier)
         let recent = try await RateEventModel.query(on: db).filter(\.$action == rawValue).filter(\.$client == client)
-            .filter(\.$at > since).sort(\.$at).limit(budget.count).all()
-        if recent.count >= budget.count, let oldest = recent.first {
+            .filter(\.$at > since).sort(\.$at, .descending).limit(allowed).all()
+        if recent.count >= allowed, let oldest = recent.last {
             let retry = max(1, Int(oldest.at.addingTimeInterval(budget.seconds).timeIntervalSince(now).rounded(.up)))
             var error = AppError(status: .tooManyRequests,
                                  message: "Too many \(what) from your address. Try again in \(APIHandler.minutes(retry)).")
@@ -71,6 +72,6 @@ final class RateEventModel: Model, @unchecked Sendable {
 
 extension Request {
     func spend(_ limit: RateLimit) async throws {
-        try await limit.spend(client: clientAddress, on: db)
+        try await limit.spend(client: clientAddress, on: db, multiplier: application.secorConfig.rateLimitMultiplier)
     }
 }

@@ -38,6 +38,9 @@ public struct AppConfig: Sendable {
     /// Proxies whose `X-Forwarded-For` is believed (`SECOR_TRUSTED_PROXIES`, comma-separated
     /// addresses). From anyone else the header is ignored: the client is the peer address.
     public var trustedProxies: Set<String> = []
+    /// Multiplies every per-address budget (`RateLimit`): 1 in use; tests that sign in
+    /// hundreds of times from one address raise it, the tests of the limits keep 1.
+    public var rateLimitMultiplier = 1
     /// Where links point when no request says (the command line): the public URL or the default address.
     public var linkBase: String { publicURL ?? "http://127.0.0.1:8080" }
     /// Adds the benchmark ceilings `/bench/constant` and `/bench/insert` (`SECOR_BENCH_ROUTES=1`).

@@ -15,6 +15,9 @@ struct PeopleService {
         var jobRole: String?
         var startDate: String?
         var endDate: String?
+        /// "This person is me": links the new roster person to the caller's own account, so
+        /// an owner who enrolled online can be designated the employer's assessor (T4).
+        var isMe: String? = nil
     }
 
     struct Valid {
@@ -54,8 +57,20 @@ struct PeopleService {
         let person = PersonModel()
         person.$employer.id = ref.id
         Self.apply(valid, to: person)
+        if Validate.flag(input.isMe) {
+            guard user.role.isEmployerSide, user.organisationId == ref.id else {
+                throw AppError.invalid("isMe", "Only the employer's own people are on its roster.")
+            }
+            if try await PersonModel.query(on: db).filter(\.$userId == user.id).first() != nil {
+                throw AppError.invalid("isMe", "Your account is linked to a person on the roster already.")
+            }
+            person.userId = user.id
+        }
         try await db.writeTransaction { db in
             try await person.create(on: db)
+            if let account = person.userId {
+                try await UserModel.query(on: db).filter(\.$id == account).set(\.$accessEndsOn, to: valid.end?.iso).update()
+            }
             try await AuditLog.append(on: db, actor: user.id, action: "person.create", entity: "person", entityId: person.id!.uuidString,
                                       detail: "\(valid.name), \(valid.category.rawValue), from \(valid.start.iso)")
         }

@@ -79,9 +79,7 @@ struct EnrollmentService {
     }
 
     /// Creates the pending employer, its WCB accounts and the applicant's owner account.
-    /// `client` is the applicant's address: online applications are limited per address.
-    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?, client: String? = nil) async throws -> (employerId: UUID, user: UserModel) {
-        if channel == .online, let client { try await RateLimit.application.spend(client: client, on: db) }
+    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?) async throws -> (employerId: UUID, user: UserModel) {
         let programId = try Validate.text(a.programId, "programId", "Program")
         guard let profile = programs.profile(programId),
               let partner = try await OrganisationModel.query(on: db).filter(\.$profileId == programId)

@@ -57,7 +57,8 @@ struct ApplicationPages: RouteCollection {
     func apply(req: Request) async throws -> Response {
         let form = try req.content.decode(EnrollmentService.Application.self)
         return try await req.submitForm({
-            let (_, user) = try await req.enrollment.apply(form, channel: .online, by: nil, client: req.clientAddress)
+            try await req.spend(.application)
+            let (_, user) = try await req.enrollment.apply(form, channel: .online, by: nil)
             try await req.startSession(for: user)
             return req.redirect(to: "/home?applied=1")
         }, orRender: { error in

@@ -39,6 +39,8 @@ struct PeoplePages: RouteCollection {
         var familiarChecked: Bool
         var error: FormError?
         var personId: String?
+        /// The add form offers "This person is me" until the caller's account is on the roster.
+        var canLinkSelf: Bool
     }
 
     func list(req: Request) async throws -> View {
@@ -97,7 +99,8 @@ struct PeoplePages: RouteCollection {
             warning: report.headcountWarning, headcountIssue: report.issues.first { $0.rule == "E1" }?.message,
             canEdit: Policy.decide(user, .employer(ref.scope, .editRecords)) == .allow,
             form: form, categories: categories, fullTimeChecked: Validate.flag(form.fullTime),
-            familiarChecked: Validate.flag(form.familiarWithOperation), error: error, personId: editing?.uuidString)
+            familiarChecked: Validate.flag(form.familiarWithOperation), error: error, personId: editing?.uuidString,
+            canLinkSelf: editing == nil && user.role.isEmployerSide && !people.contains { $0.userId == user.id })
         return try await req.view.render(editing == nil ? "people" : "person-edit", context)
     }
 }
