@@ -67,6 +67,7 @@ def shot(name, f=None):
         d.set_window_size(width, 900)
         height = d.execute_script("return document.documentElement.scrollHeight")
         d.set_window_size(width, min(max(height, 900), 6000))
+        d.execute_script("window.scrollTo(0, 0)")
         d.save_screenshot(os.path.join(SHOTS, f"golive-{name}-{width}.png"))
     d.set_window_size(size["width"], size["height"])
 
@@ -185,7 +186,9 @@ try:
     check(status == 410 and "used" in body(), f"the link used once answers 410, saying it was used (HTTP {status})")
 
     # 4. Signed out; on a phone, an employer applies from the sign-in page.
+    driver.get(f"{BASE}/home")
     submit("/sign-out")
+    check(driver.current_url == f"{BASE}/sign-in", "the administrator signs out")
     driver.delete_all_cookies()
     driver.set_window_size(390, 844)
     driver.get(f"{BASE}/sign-in")
@@ -283,7 +286,7 @@ try:
           f"the worker records an FLHA ({error_text(phone)!r})", on=phone)
     phone.driver.get(f"{company}/records?q={UNIQUE}")
     found = phone.driver.find_elements(By.CSS_SELECTOR, "ul.plain li")
-    check(len(found) == 1 and "FLHA" in found[0].text.upper(), f"the FLHA is on the employer's records ({len(found)} found)", on=phone)
+    check(len(found) == 1 and "Field-level hazard assessment" in found[0].text and TASK in found[0].text, f"the FLHA is on the employer's records ({len(found)} found)", on=phone)
 
     # 9. Training, the assessor, the audit.
     driver.get(f"{company}/training")

@@ -139,6 +139,21 @@ final class AccessMatrixTests: XCTestCase {
         Row(operation: "submitAudit", method: .POST, path: "/api/v1/audits/{audit}/submission", own: "AFFFFNU", other: "NNNNNNU"),
         Row(operation: "cancelAudit", method: .POST, path: "/api/v1/audits/{audit}/cancellation", body: ["why": "Owner sold the company"],
             own: "AFFAFNU", other: "NNNNNNU"),
+        // Accounts and invitations (issue 15).
+        Row(operation: "listInvitations", method: .GET, path: "/api/v1/invitations", own: "AAFAFFU"),
+        Row(operation: "createInvitation", method: .POST, path: "/api/v1/invitations", body: ["role": "worker", "personId": "{freePerson}"],
+            own: "AAFAFFU"),
+        Row(operation: "withdrawInvitation", method: .DELETE, path: "/api/v1/invitations/{invitation}", own: "AAFNFFU", other: "NNFNFFU"),
+        Row(operation: "acceptInvitation", method: .POST, path: "/api/v1/invitations/{invitationToken}/acceptance",
+            body: ["password": "a long accepted password", "email": "accepted{unique}@crew.test"], own: "AAAAAAA"),
+        Row(operation: "listUsers", method: .GET, path: "/api/v1/users", own: "AAFAFFU"),
+        Row(operation: "setUserRoles", method: .PUT, path: "/api/v1/users/{spareUser}/roles", body: ["roles": ["worker"]],
+            own: "AFFNFFU", other: "NFFNFFU"),
+        Row(operation: "deactivateUser", method: .POST, path: "/api/v1/users/{spareUser}/deactivation", own: "AFFNFFU", other: "NFFNFFU"),
+        Row(operation: "reactivateUser", method: .DELETE, path: "/api/v1/users/{spareUser}/deactivation", own: "AFFNFFU", other: "NFFNFFU"),
+        Row(operation: "requestPasswordReset", method: .POST, path: "/api/v1/password-resets", body: ["email": "nobody@nowhere.test"], own: "AAAAAAA"),
+        Row(operation: "resetPassword", method: .POST, path: "/api/v1/password-resets/{resetToken}",
+            body: ["password": "a long reset password {unique}"], own: "AAAAAAA"),
         // Last: it ends the caller's session (each caller signs in afresh for it).
         Row(operation: "deleteCurrentSession", method: .DELETE, path: "/api/v1/sessions/current", own: "AAAAAAU"),
     ]
@@ -285,7 +300,34 @@ struct World {
         feed.userId = try await UserModel.query(on: app.db).filter(\.$email == owner).first()!.requireID()
         feed.tokenHash = CalendarFeed.hash(calendarToken)
         try await feed.create(on: app.db)
+        // Accounts: a roster person without an account, a pending invitation, a spare account, a reset link.
+        func rosterPerson(_ name: String) async throws -> PersonModel {
+            let person = PersonModel()
+            person.$employer.id = employer
+            person.name = name
+            person.category = "worker"
+            person.fullTime = true
+            person.familiarWithOperation = false
+            person.jobRole = "Labourer"
+            person.startDate = CalendarDay.today.adding(years: -1).iso
+            try await person.create(on: app.db)
+            return person
+        }
+        let free = try await rosterPerson("Matrix Free Person")
+        let invited = try await ownerClient.send(.POST, "/api/v1/invitations", json: ["role": "worker", "personId": try await rosterPerson("Matrix Invited").requireID().uuidString])
+        let spare = UserModel(organisationId: employer, email: "spare-\(profile)@crew.test", name: "Spare Account", passwordHash: UserModel.unusablePasswordHash(), role: .worker)
+        try await spare.create(on: app.db)
+        let resetToken = "matrix-reset-\(profile)-\(UUID().uuidString)"
+        let reset = PasswordResetModel()
+        reset.userId = try spare.requireID()
+        reset.tokenHash = AccountService.hash(token: resetToken)
+        reset.expiresAt = Date().addingTimeInterval(3600)
+        try await reset.create(on: app.db)
+        let invitationLink = try XCTUnwrap(invited.json["link"].string, "invitation at \(name): \(String(describing: invited.json))")
         return [
+            "freePerson": try free.requireID().uuidString, "invitation": try XCTUnwrap(invited.json["id"].string),
+            "invitationToken": String(invitationLink.split(separator: "/").last!), "spareUser": try spare.requireID().uuidString,
+            "resetToken": resetToken,
             "certificate": try certificate.requireID().uuidString, "calendarToken": calendarToken,
             "employer": employer.uuidString, "legalName": name, "wcb": wcb.number, "industry": wcb.industryCode,
             "person": try person.requireID().uuidString, "assessor": model.assessorPersonId?.uuidString ?? "",

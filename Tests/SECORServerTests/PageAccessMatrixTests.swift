@@ -29,6 +29,19 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/apply", own: "AAAAAAA"),
         Row(method: .GET, route: "/programs", own: "AAAAAAA"),
         Row(method: .GET, route: "/calendar/:token", own: "AAAAAAA"),
+        Row(method: .GET, route: "/password-reset", own: "AAAAAAA"),
+        Row(method: .POST, route: "/password-reset", own: "AAAAAAA", form: ["email": "nobody@nowhere.test"]),
+        Row(method: .GET, route: "/password-reset/:resetToken", own: "AAAAAAA"),
+        Row(method: .POST, route: "/password-reset/:resetToken", own: "AAAAAAA", form: ["password": "a long reset password", "confirmPassword": "a long reset password"]),
+        Row(method: .GET, route: "/invitations/:invitationToken", own: "AAAAAAA"),
+        Row(method: .POST, route: "/invitations/:invitationToken", own: "AAAAAAA"),
+        // Accounts and invitations of the caller's organisation.
+        Row(method: .GET, route: "/users", own: "AAFAFFS"),
+        Row(method: .POST, route: "/users/invitations", own: "AAFAFFS"),
+        Row(method: .POST, route: "/users/invitations/:invitationId/withdraw", own: "AAFNFFS", other: "NNFNFFS"),
+        Row(method: .POST, route: "/users/:userId/roles", own: "AFFNFFS", other: "NFFNFFS"),
+        Row(method: .POST, route: "/users/:userId/deactivate", own: "AFFNFFS", other: "NFFNFFS"),
+        Row(method: .POST, route: "/users/:userId/reactivate", own: "AFFNFFS", other: "NFFNFFS"),
         // The own account and what is scoped by the caller.
         Row(method: .GET, route: "/home", own: "AAAAAAS"),
         Row(method: .GET, route: "/account", own: "AAAAAAS"),
@@ -65,7 +78,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/employers/:employerId/matrix", own: "AAFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/matrix/:requirementId/delete", own: "AAFFFNS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/assessor", own: "AAAAANS", other: "NNNNNNS"),
-        Row(method: .POST, route: "/employers/:employerId/assessor", own: "AFFAFNS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/employers/:employerId/assessor", own: "AFFAFNS", other: "NNNNNNS", form: ["assessor": "person:{assessor}"]),
         Row(method: .GET, route: "/employers/:employerId/records", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records/new/:kind", own: "AAAFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/records/new/:kind", own: "AAAFFNS", other: "NNNNNNS"),
@@ -111,7 +124,8 @@ final class PageAccessMatrixTests: XCTestCase {
     static let parameters = ["employerId": "employer", "personId": "person", "fileId": "file", "recordId": "record", "kind": "flha",
                              "requirementId": "newRequirement", "auditId": "audit", "questionId": "question", "itemId": "newActionItem",
                              "extensionId": "extension", "auditorId": "auditorEntry", "number": "number", "document": "report",
-                             "certificateId": "certificate", "token": "calendarToken"]
+                             "certificateId": "certificate", "token": "calendarToken",
+                             "invitationToken": "invitationToken", "resetToken": "resetToken", "invitationId": "invitation", "userId": "spareUser"]
 
     func testTheTableCoversEveryPageRoute() async throws {
         try await withApp(demo: false) { app in
@@ -162,7 +176,9 @@ final class PageAccessMatrixTests: XCTestCase {
                             if let email { _ = try await browser.signIn(email) }
                         }
                         let res: XCTHTTPResponse
-                        if row.method == .GET { res = try await browser.get(path) } else { res = try await browser.post(path, form: row.form) }
+                        var form: [String: String] = [:]
+                        for (key, value) in row.form { form[key] = try await fill(value) }
+                        if row.method == .GET { res = try await browser.get(path) } else { res = try await browser.post(path, form: form) }
                         let letter = expected[index]
                         let toSignIn = res.status == .seeOther && (res.headers.first(name: .location) ?? "").hasPrefix("/sign-in")
                         let ok: Bool
