@@ -22,7 +22,9 @@ enum PasswordPolicy {
             throw AppError.invalid(field, "A password has at most \(maximumLength) characters.")
         }
         let lowered = password.lowercased()
-        if common.contains(lowered) {
+        // A common word with digits or marks added ("password1234", "dragon2024!") is as weak.
+        let base = String(lowered.reversed().drop { $0.isNumber || $0.isPunctuation || $0.isSymbol || $0 == " " }.reversed())
+        if common.contains(lowered) || (base.count >= 4 && common.contains(base)) {
             throw AppError.invalid(field, "This password is one of the 10,000 most common passwords, which attackers try first. Choose another.")
         }
         if let email, !email.isEmpty, lowered == email.lowercased() || lowered == email.lowercased().split(separator: "@").first.map(String.init) {

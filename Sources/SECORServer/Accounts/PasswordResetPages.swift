@@ -54,8 +54,8 @@ struct PasswordResetPages: RouteCollection {
         let token = req.parameters.get("resetToken") ?? ""
         return try await req.submitForm({
             try await req.spend(.passwordReset)
+            // The user's own sessions, this one too if it was theirs, ended with the reset.
             _ = try await req.passwordResets.reset(token: token, password: form.password, confirmation: form.confirmPassword ?? "")
-            req.session.destroy()
             return req.redirect(to: "/sign-in?reset=1")
         }, orRender: { error in
             try await req.view.render("password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),

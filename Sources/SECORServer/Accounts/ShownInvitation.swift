@@ -8,19 +8,20 @@ struct ShownInvitation: Encodable {
     /// A `data:` URL of the QR code, or nil where qrencode is not installed.
     var qr: String?
     var email: String?
+    var name: String?
 }
 
 extension Request {
-    func showOnce(invitationLink link: String?, email: String? = nil) {
+    func showOnce(invitationLink link: String?, email: String? = nil, name: String? = nil) {
         session.data["invitationLink"] = link
         session.data["invitationEmail"] = email
+        session.data["invitationName"] = name
     }
 
     func takeShownInvitation() async -> ShownInvitation? {
         guard let link = session.data["invitationLink"] else { return nil }
-        let email = session.data["invitationEmail"]
-        session.data["invitationLink"] = nil
-        session.data["invitationEmail"] = nil
-        return ShownInvitation(link: link, qr: await QRCode.svgDataURL(for: link), email: email)
+        let (email, name) = (session.data["invitationEmail"], session.data["invitationName"])
+        for key in ["invitationLink", "invitationEmail", "invitationName"] { session.data[key] = nil }
+        return ShownInvitation(link: link, qr: await QRCode.svgDataURL(for: link), email: email, name: name)
     }
 }

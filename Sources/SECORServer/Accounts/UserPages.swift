@@ -78,7 +78,7 @@ struct UserPages: RouteCollection {
             try await req.spend(.invitation)
             let issued = try await req.invitations.create(.init(email: form.email, role: form.role, personId: form.personId, name: form.name),
                                                           by: user, linkBase: req.linkBase)
-            req.showOnce(invitationLink: issued.link, email: issued.invitation.email)
+            req.showOnce(invitationLink: issued.link, email: issued.invitation.email, name: issued.invitation.name)
             return req.redirect(to: "/users#invitation-title")
         }, orRender: { error in try await render(req, form: form, error: error) })
     }

@@ -41,8 +41,8 @@ final class ProgramRefreshJob: LifecycleHandler, Sendable {
     func didBootAsync(_ app: Application) async throws {
         task.withLockedValue {
             $0 = Task.detached {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(60))
+                // A cancelled sleep is shutdown: leave before the databases close.
+                while (try? await Task.sleep(for: .seconds(60))) != nil, !Task.isCancelled {
                     do { try await app.reloadPrograms() } catch { app.logger.error("program profiles: \(error)") }
                 }
             }

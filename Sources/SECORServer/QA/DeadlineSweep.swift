@@ -108,7 +108,8 @@ final class DeadlineSweepJob: LifecycleHandler, Sendable {
                     } catch {
                         logger.error("deadline job failed: \(error)")
                     }
-                    try? await Task.sleep(for: .seconds(6 * 3600))
+                    // A cancelled sleep is shutdown: leave before the application is gone.
+                    if (try? await Task.sleep(for: .seconds(6 * 3600))) == nil { return }
                 }
             }
         }
