@@ -130,6 +130,7 @@ struct UserPages: RouteCollection {
         let grantable = Policy.grantableRoles(by: user.role)
         let now = Date()
         var people: [PersonModel] = []
+        var invitedPeople = Set<UUID>()
         if user.role.isEmployerSide {
             let pending = Set(invitations.filter { $0.state(at: now) == .pending }.compactMap(\.personId))
             people = try await PersonModel.query(on: req.db).filter(\.$employer.$id == user.organisationId).filter(\.$userId == nil)
@@ -137,6 +138,7 @@ struct UserPages: RouteCollection {
                     person.endDate.flatMap { try? CalendarDay(iso: $0) }.map { $0 >= .today } ?? true
                 }
             people.sort { (pending.contains($0.id!) ? 1 : 0, $0.name) < (pending.contains($1.id!) ? 1 : 0, $1.name) }
+            invitedPeople = pending
         }
         let organisation = try await OrganisationModel.find(user.organisationId, on: req.db)?.name ?? ""
         let rows = accounts.map { account -> AccountRow in
@@ -158,11 +160,15 @@ struct UserPages: RouteCollection {
                             && Role(rawValue: row.role).map { Policy.invitableRoles(by: user.role).contains($0) } == true)
         }
         let invitable = Policy.invitableRoles(by: user.role)
+        // The role the roster says, for the person listed first (a supervisor on the roster is invited as one).
+        let suggested = form.role ?? people.first.flatMap { person in invitable.first { $0.rawValue == person.category } }?.rawValue
+            ?? invitable.last?.rawValue
         return try await req.view.render("users", Context(
             layout: req.layoutContext(title: "People and accounts"), organisation: organisation, accounts: rows,
             invitations: invitationRows, noInvitations: invitationRows.isEmpty, canChange: canChange, isEmployer: user.role.isEmployerSide,
-            roles: invitable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.role ?? invitable.last?.rawValue)) },
-            people: people.map { SelectOption(value: $0.id!.uuidString, label: "\($0.name) · \($0.jobRole.isEmpty ? $0.category : $0.jobRole)",
+            roles: invitable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == suggested) },
+            people: people.map { SelectOption(value: $0.id!.uuidString,
+                                              label: "\($0.name) · \($0.jobRole.isEmpty ? $0.category : $0.jobRole)" + (invitedPeople.contains($0.id!) ? " (invited: a new invitation replaces it)" : ""),
                                               selected: $0.id?.uuidString == form.personId) },
             noPeople: people.isEmpty, peopleLink: "/employers/\(user.organisationId.uuidString)/people", form: form, error: error, invitation: await req.takeShownInvitation(), notice: notice))
     }

@@ -56,7 +56,9 @@ struct CalendarFeed {
 
     func user(token: String) async throws -> CurrentUser? {
         guard let feed = try await CalendarFeedModel.query(on: db).filter(\.$tokenHash == Self.hash(token)).first(),
-              let user = try await UserModel.find(feed.userId, on: db) else { return nil }
+              let user = try await UserModel.find(feed.userId, on: db),
+              // A deactivated account, or one whose person has left the roster, gets nothing.
+              user.isActive(on: .today) else { return nil }
         return try CurrentUser(user)
     }
 
