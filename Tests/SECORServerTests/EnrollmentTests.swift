@@ -94,6 +94,18 @@ final class EnrollmentTests: XCTestCase {
             do { let v = try await APIClient(app, as: "owner@secor.test").send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .forbidden) }
             let created = try await APIClient(app, as: "esc-admin@secor.test").send(.POST, "/api/v1/applications", json: body)
             XCTAssertEqual(created.status, .created)
+            // Staff never set the owner's password: the owner chooses it from an emailed invitation.
+            let owner = try await UserModel.query(on: app.db).filter(\.$email == "applicant@test.test").first()!
+            XCTAssertTrue(owner.passwordHash.hasPrefix("!"))
+            let signIn = try await APIClient(app, as: nil).send(.POST, "/api/v1/sessions", json: ["email": "applicant@test.test", "password": applicantPassword])
+            XCTAssertEqual(signIn.status, .unauthorized)
+            let found = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "applicant@test.test").first()
+            let mail = try XCTUnwrap(found)
+            let link = try XCTUnwrap(mail.body.split(separator: "\n").first { $0.contains("/invitations/") })
+            let accepted = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(link.split(separator: "/").last!)/acceptance",
+                                                                  json: ["password": "the owner's own long password"])
+            XCTAssertEqual(accepted.status, .created)
+            XCTAssertEqual(accepted.json["user"]["role"].string, "employerOwner")
         }
     }
 }

@@ -11,7 +11,8 @@ extension APIHandler {
         let channel: ApplicationChannel = body.channel == .phone ? .phone : .online
         if channel == .phone && request.auth.get(CurrentUser.self) == nil { throw AppError.unauthorized }
         if channel == .online { try await request.spend(.application) }
-        let (id, _) = try await request.enrollment.apply(Self.application(body), channel: channel, by: request.auth.get(CurrentUser.self))
+        let (id, _, _) = try await request.enrollment.apply(Self.application(body), channel: channel, by: request.auth.get(CurrentUser.self),
+                                                            linkBase: request.linkBase)
         let ref = try await EmployerRef.load(id, on: request.db, programs: request.programs)
         let summary = try await request.employers.summaries([ref.organisation], on: .today)[0]
         return .created(.init(body: .json(Self.employer(summary))))

@@ -78,8 +78,11 @@ struct EnrollmentService {
         return text
     }
 
-    /// Creates the pending employer, its WCB accounts and the applicant's owner account.
-    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?) async throws -> (employerId: UUID, user: UserModel) {
+    /// Creates the pending employer, its WCB accounts and the applicant's owner account. An
+    /// online applicant chooses the password; by phone, staff never learn it: the owner
+    /// gets an invitation to choose it (`invitationLink`, shown once to staff and emailed).
+    func apply(_ a: Application, channel: ApplicationChannel, by staff: CurrentUser?,
+               linkBase: String = "") async throws -> (employerId: UUID, user: UserModel, invitationLink: String?) {
         let programId = try Validate.text(a.programId, "programId", "Program")
         guard let profile = programs.profile(programId),
               let partner = try await OrganisationModel.query(on: db).filter(\.$profileId == programId)
@@ -91,12 +94,12 @@ struct EnrollmentService {
         }
         let details = try validateDetails(a, profile: profile)
         let password = a.password ?? ""
-        try PasswordPolicy.check(password, field: "password", email: details.email)
+        if channel == .online { try PasswordPolicy.check(password, field: "password", email: details.email) }
         try await requireUnclaimed(details.wcbAccounts, except: nil)
         if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {
             throw AppError.invalid("email", "An account with \(details.email) exists already: sign in with it instead.")
         }
-        let hash = try await passwords.hash(password)
+        let hash = channel == .online ? try await passwords.hash(password) : UserModel.unusablePasswordHash()
         let partnerId = try partner.requireID()
         return try await db.writeTransaction { db in
             let organisation = OrganisationModel(kind: .employer, name: details.legalName, partnerId: partnerId)
@@ -118,7 +121,13 @@ struct EnrollmentService {
             try await Notifications.notifyPartnerAdmins(partnerId, title: "New application: \(details.legalName)",
                                                         body: "\(details.legalName) applied to the \(profile.partnerShortName) SECOR program (\(channel.rawValue)).",
                                                         link: "/partner/applications", on: db)
-            return (id, user)
+            var link: String?
+            if channel == .phone {
+                link = try await InvitationService.issue(on: db, organisationId: id, role: .employerOwner, email: details.email,
+                                                         name: details.contactName, personId: nil, userId: user.id, invitedBy: staff?.id,
+                                                         linkBase: linkBase, at: Date()).link
+            }
+            return (id, user, link)
         }
     }
 

@@ -39,7 +39,10 @@ struct ApplicationPages: RouteCollection {
     static func formContext(_ req: Request, form: EnrollmentService.Application, error: FormError?, byPhone: Bool) async throws -> FormContext {
         var rows = form.wcbAccounts ?? []
         while rows.count < 3 { rows.append(.init(number: "", industryCode: "", active: true)) }
-        let programs = req.programs.all.map {
+        // Only programs a partner runs on this installation can be applied to.
+        let running = Set(try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).all()
+            .compactMap(\.profileId))
+        let programs = req.programs.all.filter { running.contains($0.id) }.map {
             ProgramOption(id: $0.id, name: "\($0.partnerName) (\($0.partnerShortName))", selected: $0.id == form.programId)
         }
         return FormContext(layout: try await req.layoutContext(title: byPhone ? "Phone application" : "Apply to SECOR"),
@@ -58,7 +61,7 @@ struct ApplicationPages: RouteCollection {
         let form = try req.content.decode(EnrollmentService.Application.self)
         return try await req.submitForm({
             try await req.spend(.application)
-            let (_, user) = try await req.enrollment.apply(form, channel: .online, by: nil)
+            let (_, user, _) = try await req.enrollment.apply(form, channel: .online, by: nil)
             try await req.startSession(for: user)
             return req.redirect(to: "/home?applied=1")
         }, orRender: { error in
@@ -86,6 +89,8 @@ struct ApplicationPages: RouteCollection {
         var items: [Item]
         var noItems: Bool
         var error: FormError?
+        /// The owner's set-password invitation of a phone application just entered, shown once.
+        var invitation: ShownInvitation?
     }
 
     func queue(req: Request) async throws -> View {
@@ -112,7 +117,8 @@ struct ApplicationPages: RouteCollection {
                          membership: membership)
         }
         return try await req.view.render("applications", QueueContext(layout: req.layoutContext(title: "Applications"),
-                                                                       items: items, noItems: items.isEmpty, error: error))
+                                                                       items: items, noItems: items.isEmpty, error: error,
+                                                                       invitation: await req.takeShownInvitation()))
     }
 
     struct Decision: Content {
@@ -146,7 +152,8 @@ struct ApplicationPages: RouteCollection {
         var form = try req.content.decode(EnrollmentService.Application.self)
         form.programId = try await req.userProfile().program?.id
         return try await req.submitForm({
-            _ = try await req.enrollment.apply(form, channel: .phone, by: user)
+            let (_, _, link) = try await req.enrollment.apply(form, channel: .phone, by: user, linkBase: req.linkBase)
+            req.showOnce(invitationLink: link, email: form.email?.lowercased(), name: form.contactName)
             return req.redirect(to: "/partner/applications")
         }, orRender: { error in
             var kept = form
