@@ -31,9 +31,9 @@ public enum SECORApp {
                 try await app.migrateAndPrepare()
                 if demo { try await DemoData.load(on: app) }
                 if config.benchRoutes { try await BenchRoutes.register(on: app) }
-                app.lifecycle.use(DeadlineSweepJob())
-                app.lifecycle.use(OutboxJob())
-                app.lifecycle.use(ProgramRefreshJob())
+                app.lifecycle.use(PeriodicJob.deadlineSweep())
+                if let outbox = PeriodicJob.outbox(app) { app.lifecycle.use(outbox) }
+                app.lifecycle.use(PeriodicJob.programRefresh())
             }
             try await app.execute()
         } catch {

@@ -34,22 +34,9 @@ extension Request {
     var programs: ProgramCatalog { application.programs }
 }
 
-/// Keeps the catalog current in a running server.
-final class ProgramRefreshJob: LifecycleHandler, Sendable {
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    func didBootAsync(_ app: Application) async throws {
-        task.withLockedValue {
-            $0 = Task.detached {
-                // A cancelled sleep is shutdown: leave before the databases close.
-                while (try? await Task.sleep(for: .seconds(60))) != nil, !Task.isCancelled {
-                    do { try await app.reloadPrograms() } catch { app.logger.error("program profiles: \(error)") }
-                }
-            }
-        }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        task.withLockedValue { $0?.cancel() }
+extension PeriodicJob {
+    /// Keeps the catalog current in a running server (a profile imported from the command line).
+    static func programRefresh() -> PeriodicJob {
+        PeriodicJob("program profiles", every: .seconds(60), runAtStart: false) { app in try await app.reloadPrograms() }
     }
 }

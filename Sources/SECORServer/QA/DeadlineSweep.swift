@@ -90,63 +90,24 @@ struct SweepCommand: AsyncCommand {
     }
 }
 
-/// Runs the deadline job inside the server: at start, then every six hours (a day is
-/// never missed, and running more often than daily changes nothing). Stopped on shutdown.
-final class DeadlineSweepJob: LifecycleHandler, Sendable {
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+extension PeriodicJob {
+    /// The deadline job inside the server: at start, then every six hours (a day is never
+    /// missed, and running more often than daily changes nothing).
+    static func deadlineSweep() -> PeriodicJob { PeriodicJob("deadline job", every: .seconds(6 * 3600)) { app in
+        // The catalog as it is now: profiles imported since start count.
+        let result = try await DeadlineSweep(db: app.db, programs: app.programs).run()
+        if !result.invalidated.isEmpty { app.logger.info("deadline job: invalid \(result.invalidated)") }
+    } }
 
-    func didBootAsync(_ app: Application) async throws {
-        let db = app.db
-        let logger = app.logger
-        task.withLockedValue {
-            $0 = Task.detached {
-                while !Task.isCancelled {
-                    do {
-                        // The catalog as it is now: profiles imported since start count.
-                        let result = try await DeadlineSweep(db: db, programs: app.programs).run()
-                        if !result.invalidated.isEmpty { logger.info("deadline job: invalid \(result.invalidated)") }
-                    } catch {
-                        logger.error("deadline job failed: \(error)")
-                    }
-                    // A cancelled sleep is shutdown: leave before the application is gone.
-                    if (try? await Task.sleep(for: .seconds(6 * 3600))) == nil { return }
-                }
-            }
-        }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        task.withLockedValue { $0?.cancel() }
-    }
-}
-
-/// Sends the email outbox every 30 seconds while a sendmail command is configured.
-final class OutboxJob: LifecycleHandler, Sendable {
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    func didBootAsync(_ app: Application) async throws {
+    /// Sends the email outbox every 30 seconds while a sendmail command is configured.
+    static func outbox(_ app: Application) -> PeriodicJob? {
         guard let command = app.secorConfig.sendmail else {
             app.logger.notice("SECOR_SENDMAIL is not set: email waits in the outbox; in-app notifications work.")
-            return
+            return nil
         }
-        let db = app.db
-        let logger = app.logger
-        task.withLockedValue {
-            $0 = Task.detached {
-                while !Task.isCancelled {
-                    do {
-                        let result = try await OutboxSender(db: db, command: command).run()
-                        if result.failed > 0 { logger.warning("email outbox: \(result.failed) failed, kept for retry") }
-                    } catch {
-                        logger.error("email outbox: \(error)")
-                    }
-                    try? await Task.sleep(for: .seconds(30))
-                }
-            }
+        return PeriodicJob("email outbox", every: .seconds(30)) { app in
+            let result = try await OutboxSender(db: app.db, command: command).run()
+            if result.failed > 0 { app.logger.warning("email outbox: \(result.failed) failed, kept for retry") }
         }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        task.withLockedValue { $0?.cancel() }
     }
 }
