@@ -78,3 +78,19 @@ final class ProgramProfileTests: XCTestCase {
         return try String(contentsOf: folder.appendingPathComponent("\(id).yaml"), encoding: .utf8)
     }
 }
+
+extension ProgramProfileTests {
+    /// A typo in a field name is an error naming file, line and field, not a silent default.
+    func testAnUnknownFieldIsRefusedWithItsLine() throws {
+        let yaml = try bundledYAML("esc").replacingOccurrences(of: "validityYears: 3", with: "validityYear: 3")
+        XCTAssertThrowsError(try ProgramProfile.load(yaml: yaml, file: "typo.yaml")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("typo.yaml:"), text)
+            XCTAssertTrue(text.contains("validityYear: is not a field of a program profile"), text)
+        }
+        let extra = try bundledYAML("acsa") + "\nbogusKey: 3\n"
+        XCTAssertThrowsError(try ProgramProfile.load(yaml: extra, file: "extra.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("bogusKey"), "\(error)")
+        }
+    }
+}

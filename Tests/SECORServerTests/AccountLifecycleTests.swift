@@ -475,4 +475,90 @@ final class AccountLifecycleTests: XCTestCase {
             XCTAssertTrue(again.contains("Terry Newhand"))
         }
     }
+
+    func testTheLastOwnerCannotLockTheCompanyOutWithARosterEndDate() async throws {
+        try await withApp { app in
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let ownerId = try await UserModel.query(on: app.db).filter(\.$email == "owner@secor.test").first()!.requireID()
+            let person = try await PersonModel.query(on: app.db).filter(\.$userId == ownerId).first()!
+            let body: [String: Any] = ["name": person.name, "category": person.category, "fullTime": true, "familiarWithOperation": true,
+                                       "jobRole": person.jobRole, "startDate": person.startDate, "endDate": CalendarDay.today.adding(days: -1).iso]
+            let refused = try await owner.send(.PUT, "/api/v1/employers/\(employer)/people/\(person.id!)", json: body)
+            XCTAssertEqual(refused.status, .conflict)
+            XCTAssertEqual(refused.json["field"].string, "endDate")
+            _ = try await app.token("owner@secor.test")
+            // With a second owner, the first may leave.
+            let supervisorId = try await UserModel.query(on: app.db).filter(\.$email == "supervisor@secor.test").first()!.requireID()
+            _ = try await owner.send(.PUT, "/api/v1/users/\(supervisorId)/roles", json: ["roles": ["employerOwner"]])
+            let left = try await owner.send(.PUT, "/api/v1/employers/\(employer)/people/\(person.id!)", json: body)
+            XCTAssertEqual(left.status, .ok)
+        }
+    }
+
+    func testAnApplicationCannotTakeAnEmailThatAnInvitationWaitsFor() async throws {
+        try await withApp { app in
+            let admin = try await APIClient(app, as: "esc-admin@secor.test")
+            let invited = try await admin.send(.POST, "/api/v1/invitations", json: ["role": "qaReviewer", "email": "quinn@esc.test", "name": "Quinn"])
+            XCTAssertEqual(invited.status, .created)
+            let applied = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: applicationBody(email: "quinn@esc.test"))
+            XCTAssertEqual(applied.status, .conflict)
+            XCTAssertEqual(applied.json["field"].string, "email")
+            // A second invitation to the same email replaces the first.
+            let again = try await admin.send(.POST, "/api/v1/invitations", json: ["role": "qaReviewer", "email": "quinn@esc.test", "name": "Quinn"])
+            XCTAssertEqual(again.status, .created)
+            let pending = try await InvitationModel.query(on: app.db).filter(\.$email == "quinn@esc.test").filter(\.$withdrawnAt == nil).count()
+            XCTAssertEqual(pending, 1)
+            // Another organisation cannot invite the same email meanwhile.
+            let acsa = try await APIClient(app, as: "acsa-admin@secor.test")
+            let elsewhere = try await acsa.send(.POST, "/api/v1/invitations", json: ["role": "qaReviewer", "email": "quinn@esc.test", "name": "Quinn"])
+            XCTAssertEqual(elsewhere.status, .conflict)
+        }
+    }
+
+    // The per-address sign-in budget counts failures only: an office signing in all day is never refused.
+    func testSuccessfulSignInsDoNotUseTheAddressBudget() async throws {
+        try await withApp(rateLimitMultiplier: 1) { app in
+            for _ in 0..<(RateLimit.signIn.budget.count + 5) {
+                let status = try await APIClient(app, as: nil).send(.POST, "/api/v1/sessions",
+                                                                    json: ["email": "worker@secor.test", "password": TestAccounts.password]).status
+                XCTAssertEqual(status, .created)
+            }
+        }
+    }
+
+    func testTheAssessorPageSaysWhenTheAssessorHasNoAccount() async throws {
+        try await withApp { app in
+            let person = try await newPerson(app, name: "Unlinked Assessor")
+            try await PersonModel.query(on: app.db).filter(\.$id == person.id!).set(\.$familiarWithOperation, to: true).update()
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            _ = try await browser.post("/employers/\(employer)/assessor", form: ["assessor": "person:\(person.id!)"])
+            let page = try await browser.get("/employers/\(employer)/assessor").body.string
+            XCTAssertTrue(page.contains("id=\"assessor-no-account\""), "the page says the assessor has no account")
+            // Nobody keeps the assessor role meanwhile.
+            let owner = try await UserModel.query(on: app.db).filter(\.$email == "owner@secor.test").first()!
+            XCTAssertFalse(owner.isAssessor)
+        }
+    }
+
+    func testANewAdminLinkReplacesALostOne() async throws {
+        try await withApp(demo: false) { app in
+            let setup = PartnerSetup(db: app.db, programs: app.programs)
+            let first = try await setup.add(profileId: "acsa", name: nil, adminEmail: "lost@acsa.test", adminName: nil, linkBase: "http://x")
+            let second = try await setup.newAdminLink(email: "lost@acsa.test", linkBase: "http://x")
+            let old = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(token(of: first.link))/acceptance",
+                                                             json: ["password": Self.goodPassword, "name": "Lee"])
+            XCTAssertEqual(old.status, .gone)
+            let new = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(token(of: second))/acceptance",
+                                                             json: ["password": Self.goodPassword, "name": "Lee"])
+            XCTAssertEqual(new.status, .created)
+            XCTAssertEqual(new.json["user"]["name"].string, "Lee")
+            do {
+                _ = try await setup.newAdminLink(email: "lost@acsa.test", linkBase: "http://x")
+                XCTFail("a link for an admin with a password")
+            } catch is CommandFailure {}
+        }
+    }
 }

@@ -6,7 +6,8 @@ extension ProgramProfile {
         let (profile, root) = try YAMLDocument.decode(ProgramProfile.self, from: yaml, file: file)
         var check = DataFileValidator(file: file, root: root)
         profile.validate(into: &check)
-        guard check.errors.isEmpty else { throw DataFileErrors(errors: check.errors) }
+        let errors = YAMLDocument.unknownFields(in: root, of: profile, file: file, what: "a program profile") + check.errors
+        guard errors.isEmpty else { throw DataFileErrors(errors: errors) }
         return profile
     }
 

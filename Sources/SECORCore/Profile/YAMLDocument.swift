@@ -41,6 +41,36 @@ enum YAMLDocument {
         }
     }
 
+    /// Fields in the file that the value does not have: a typo (`validityYear` for
+    /// `validityYears`) would otherwise be dropped without a word and its default used.
+    /// Found by encoding the decoded value and walking the file beside it.
+    static func unknownFields<T: Encodable>(in root: Node?, of value: T, file: String, what: String) -> [DataFileError] {
+        guard let root, let data = try? JSONEncoder().encode(value),
+              let json = try? JSONSerialization.jsonObject(with: data) else { return [] }
+        var errors: [DataFileError] = []
+        walk(root, json, path: "", file: file, what: what, into: &errors)
+        return errors
+    }
+
+    private static func walk(_ node: Node, _ json: Any, path: String, file: String, what: String, into errors: inout [DataFileError]) {
+        if let map = node.mapping, let object = json as? [String: Any] {
+            for (key, child) in map {
+                guard let name = key.string else { continue }
+                let field = path.isEmpty ? name : "\(path).\(name)"
+                if let known = object[name] {
+                    walk(child, known, path: field, file: file, what: what, into: &errors)
+                } else if !["", "~", "null"].contains(child.scalar?.string ?? "-") {
+                    errors.append(DataFileError(file: file, line: key.mark?.line, field: field,
+                                                message: "is not a field of \(what) (a typo? the known fields are: \(object.keys.sorted().joined(separator: ", ")))"))
+                }
+            }
+        } else if let sequence = node.sequence, let array = json as? [Any] {
+            for (index, item) in sequence.enumerated() where index < array.count {
+                walk(item, array[index], path: "\(path)[\(index)]", file: file, what: what, into: &errors)
+            }
+        }
+    }
+
     /// The line of the field at `path`, or of its nearest parent that exists.
     static func line(for path: [CodingKey], in root: Node?) -> Int? {
         guard var node = root else { return nil }

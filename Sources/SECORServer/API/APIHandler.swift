@@ -21,8 +21,7 @@ struct APIHandler: APIProtocol {
     func createSession(_ input: Operations.CreateSession.Input) async throws -> Operations.CreateSession.Output {
         let request = try RequestContext.request()
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send JSON with email and password.") }
-        try await request.spend(.signIn)
-        switch try await request.accounts.signIn(email: body.email, password: body.password, client: request.clientAddress) {
+        switch try await request.signIn(email: body.email, password: body.password) {
         case .signedIn(let user):
             let (token, model) = try await request.accounts.issueToken(for: user)
             request.auth.login(try CurrentUser(user, tokenId: model.id))

@@ -31,6 +31,12 @@ final class InvitationModel: Model, @unchecked Sendable {
 
     enum State: String { case pending, accepted, withdrawn, expired }
 
+    /// The invitation still waiting for an email, if any: an email is one account's.
+    static func pending(email: String, on db: Database, at now: Date = Date()) async throws -> InvitationModel? {
+        try await query(on: db).filter(\.$email == email).filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil)
+            .filter(\.$expiresAt > now).first()
+    }
+
     func state(at now: Date) -> State {
         if acceptedAt != nil { return .accepted }
         if withdrawnAt != nil { return .withdrawn }

@@ -53,14 +53,23 @@ struct InvitationService {
         if !email.isEmpty, try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
             throw AppError(status: .conflict, message: "\(email) has an account already.", field: "email")
         }
-        let (personToReplace, inviteeName, now) = (personId, name, self.now)
+        // One pending invitation per email: a new one of the same organisation replaces it.
+        if !email.isEmpty, let waiting = try await InvitationModel.pending(email: email, on: db, at: now),
+           waiting.organisationId != user.organisationId {
+            throw AppError(status: .conflict, message: "An invitation elsewhere in SECOR is waiting for \(email); use another email.", field: "email")
+        }
+        let (personToReplace, inviteeName, inviteeEmail, now) = (personId, name, email.isEmpty ? nil : email, self.now)
         return try await db.writeTransaction { db in
             // A new invitation for the same person replaces a pending one (a lost phone, a typo).
             if let personToReplace {
                 try await InvitationModel.query(on: db).filter(\.$personId == personToReplace)
                     .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()
             }
-            return try await Self.issue(on: db, organisationId: user.organisationId, role: role, email: email.isEmpty ? nil : email,
+            if let address = inviteeEmail {
+                try await InvitationModel.query(on: db).filter(\.$email == address).filter(\.$organisationId == user.organisationId)
+                    .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()
+            }
+            return try await Self.issue(on: db, organisationId: user.organisationId, role: role, email: inviteeEmail,
                                         name: inviteeName, personId: personToReplace, userId: nil, invitedBy: user.id, linkBase: linkBase, at: now)
         }
     }
@@ -85,7 +94,8 @@ struct InvitationService {
         let organisation = try await OrganisationModel.find(organisationId, on: db)?.name ?? "SECOR"
         if let email {
             try await EmailOutbox.queue(key: try row.requireID(), to: email, subject: "Your invitation to \(organisation)",
-                body: "\(name), you are invited to SECOR as \(role.label.lowercased()) at \(organisation).\n\n"
+                body: (name.isEmpty ? "Hello," : "\(name),") + " you are invited to SECOR as \(role.label.lowercased()).\n"
+                    + "Organisation: \(organisation)\n\n"
                     + "Choose your password here (the link works once, for 7 days):\n\(link)\n", on: db)
         }
         try await AuditLog.append(on: db, actor: invitedBy, action: "invitation.create", entity: "invitation",

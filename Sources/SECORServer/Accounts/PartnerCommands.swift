@@ -9,15 +9,16 @@ enum PartnerCommands {
         var commands = AsyncCommands()
         commands.use(Add(), as: "add")
         commands.use(List(), as: "list")
-        return commands.group(help: "Adds and lists certifying partners.")
+        commands.use(AdminLink(), as: "admin-link")
+        return commands.group(help: "Adds and lists certifying partners; issues a new set-password link to an administrator.")
     }
 
     struct Add: AsyncCommand {
         struct Signature: CommandSignature {
             @Option(name: "profile", help: "The program profile id (see `secor profile list`).") var profile: String?
-            @Option(name: "name", help: "The partner's name, e.g. \"Energy Safety Canada\".") var name: String?
+            @Option(name: "name", help: "The partner's name, e.g. \"Energy Safety Canada\" (default: the profile's partner name).") var name: String?
             @Option(name: "admin-email", help: "The first partner administrator's email.") var adminEmail: String?
-            @Option(name: "admin-name", help: "The administrator's name (they can change it when setting the password).") var adminName: String?
+            @Option(name: "admin-name", help: "The administrator's name (default: they give it when setting the password).") var adminName: String?
         }
         var help: String { "Creates a certifying partner from a program profile and its first administrator; prints their one-time set-password link." }
 
@@ -47,9 +48,25 @@ enum PartnerCommands {
             if partners.isEmpty { context.console.print("No certifying partner yet: secor partner add --profile ID --name NAME --admin-email EMAIL") }
             for partner in partners {
                 let admins = try await UserModel.query(on: app.db).filter(\.$organisation.$id == partner.requireID())
-                    .filter(\.$role == Role.partnerAdmin.rawValue).all().map(\.email)
+                    .filter(\.$role == Role.partnerAdmin.rawValue).all()
+                    .map { $0.email + ($0.passwordHash.hasPrefix("!") ? " (password not set yet)" : "") + ($0.deactivatedAt != nil ? " (deactivated)" : "") }
                 context.console.print("\(partner.name)  profile \(partner.profileId ?? "-")  admins: \(admins.joined(separator: ", "))")
             }
+        }
+    }
+
+    struct AdminLink: AsyncCommand {
+        struct Signature: CommandSignature {
+            @Option(name: "email", help: "The partner administrator's email.") var email: String?
+        }
+        var help: String { "A new set-password link for a partner administrator who has not chosen a password yet (the old link stops working)." }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let app = context.application
+            try await app.migrateAndPrepare()
+            let link = try await PartnerSetup(db: app.db, programs: app.programs).newAdminLink(email: signature.email, linkBase: app.secorConfig.linkBase)
+            context.console.print("Set-password link: \(link)")
+            context.console.print("It works once, for 7 days; the email with it is queued.")
         }
     }
 }
@@ -73,7 +90,7 @@ struct PartnerSetup {
         do {
             partnerName = try Validate.text(name ?? profile.partnerName, "name", "--name", max: 200)
             email = try Validate.email(adminEmail)
-            admin = try Validate.text(adminName ?? "Partner administrator", "admin-name", "--admin-name", max: 120)
+            admin = try Validate.text(adminName, "admin-name", "--admin-name", max: 120, optional: true)
         } catch let error as AppError {
             throw CommandFailure(error.field.map { "--\($0 == "email" ? "admin-email" : $0): " } .map { $0 + error.message } ?? error.message)
         }
@@ -102,5 +119,27 @@ struct PartnerSetup {
                                                      name: admin, personId: nil, userId: user.id, invitedBy: nil, linkBase: linkBase, at: now).link
         }
         return Result(partner: partnerName, profile: profileId, email: email, link: link)
+    }
+
+    /// A partner administrator whose first link expired or was lost, before any password:
+    /// a new invitation replaces the pending ones. Once a password is set, the way back is
+    /// `/password-reset`.
+    func newAdminLink(email raw: String?, linkBase: String) async throws -> String {
+        let email: String
+        do { email = try Validate.email(raw) } catch let error as AppError { throw CommandFailure("--email: \(error.message)") }
+        guard let user = try await UserModel.query(on: db).filter(\.$email == email).first(),
+              user.role == Role.partnerAdmin.rawValue else {
+            throw CommandFailure("--email: \(email) is not a partner administrator's account (see secor partner list).")
+        }
+        guard user.passwordHash.hasPrefix("!") else {
+            throw CommandFailure("\(email) has chosen a password already; a forgotten one is reset at /password-reset.")
+        }
+        let now = self.now
+        return try await db.writeTransaction { db in
+            try await InvitationModel.query(on: db).filter(\.$userId == user.requireID()).filter(\.$acceptedAt == nil)
+                .filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()
+            return try await InvitationService.issue(on: db, organisationId: user.$organisation.id, role: .partnerAdmin, email: email,
+                                                     name: user.name, personId: nil, userId: user.id, invitedBy: nil, linkBase: linkBase, at: now).link
+        }
     }
 }

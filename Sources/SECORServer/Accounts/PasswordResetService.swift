@@ -40,7 +40,7 @@ struct PasswordResetService {
             .filter(\.$tokenHash == AccountService.hash(token: token)).first() else {
             throw AppError(status: .notFound, message: "This reset link is not known. Ask for a new one.")
         }
-        if row.usedAt != nil { throw AppError(status: .gone, message: "This reset link was used already. Ask for a new one if you need it.") }
+        if row.usedAt != nil { throw AppError(status: .gone, message: "This reset link was used already, or a newer link replaced it. Ask for a new one if you need it.") }
         if row.expiresAt <= now { throw AppError(status: .gone, message: "This reset link expired (after one hour). Ask for a new one.") }
         return row
     }

@@ -25,7 +25,7 @@ enum RateLimit: String, CaseIterable, Sendable {
 
     var what: String {
         switch self {
-        case .signIn: return "sign-in attempts"
+        case .signIn: return "failed sign-ins"
         case .passwordReset: return "password reset requests"
         case .invitation: return "invitation requests"
         case .application: return "applications"
@@ -34,6 +34,12 @@ enum RateLimit: String, CaseIterable, Sendable {
 
     /// Counts one use by `client`; past the budget, 429 with `Retry-After` and nothing counted.
     func spend(client: String, on db: Database, multiplier: Int = 1, now: Date = Date()) async throws {
+        try await check(client: client, on: db, multiplier: multiplier, now: now)
+        try await record(client: client, on: db, now: now)
+    }
+
+    /// 429 with `Retry-After` when `client` has used up the budget; counts nothing.
+    func check(client: String, on db: Database, multiplier: Int = 1, now: Date = Date()) async throws {
         let since = now.addingTimeInterval(-budget.seconds)
         let allowed = budget.count * max(1, multiplier)
         let recent = try await RateEventModel.query(on: db).filter(\.$action == rawValue).filter(\.$client == client)
@@ -45,6 +51,11 @@ enum RateLimit: String, CaseIterable, Sendable {
             error.headers.replaceOrAdd(name: .retryAfter, value: String(retry))
             throw error
         }
+    }
+
+    /// Counts one use by `client`.
+    func record(client: String, on db: Database, now: Date = Date()) async throws {
+        let since = now.addingTimeInterval(-budget.seconds)
         try await db.writeTransaction { db in
             try await RateEventModel(action: rawValue, client: client, at: now).create(on: db)
             // Old events are of no use: drop them as new ones come (bounded table).
@@ -74,5 +85,14 @@ final class RateEventModel: Model, @unchecked Sendable {
 extension Request {
     func spend(_ limit: RateLimit) async throws {
         try await limit.spend(client: clientAddress, on: db, multiplier: application.secorConfig.rateLimitMultiplier)
+    }
+
+    /// Sign-in: every attempt is checked against the address's budget, only failures use it,
+    /// so an office of people signing in correctly from one address never runs out.
+    func signIn(email: String, password: String) async throws -> AccountService.SignInResult {
+        try await RateLimit.signIn.check(client: clientAddress, on: db, multiplier: application.secorConfig.rateLimitMultiplier)
+        let result = try await accounts.signIn(email: email, password: password, client: clientAddress)
+        if case .wrongCredentials = result { try await RateLimit.signIn.record(client: clientAddress, on: db) }
+        return result
     }
 }

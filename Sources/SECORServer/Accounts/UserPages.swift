@@ -51,6 +51,7 @@ struct UserPages: RouteCollection {
         var people: [SelectOption]
         var noPeople: Bool
         var peopleLink: String
+        var assessorLink: String
         var form: Form
         var error: FormError?
         var invitation: ShownInvitation?
@@ -66,7 +67,7 @@ struct UserPages: RouteCollection {
 
     func show(req: Request) async throws -> View {
         let notice = (try? req.query.get(String.self, at: "done")).flatMap { ["deactivated": "The account is deactivated: it can no longer sign in, and its sessions, tokens and calendar link have ended.",
-                                                                          "reactivated": "The account can sign in again.", "roles": "Roles saved.",
+                                                                          "reactivated": "The account can sign in again.", "roles": "Roles saved. A new assessor replaces the previous one: the Assessor page says whether they are qualified.",
                                                                           "withdrawn": "The invitation is withdrawn: its link no longer works."][$0] }
         return try await render(req, form: Form(), error: nil, notice: notice)
     }
@@ -170,6 +171,7 @@ struct UserPages: RouteCollection {
             people: people.map { SelectOption(value: $0.id!.uuidString,
                                               label: "\($0.name) · \($0.jobRole.isEmpty ? $0.category : $0.jobRole)" + (invitedPeople.contains($0.id!) ? " (invited: a new invitation replaces it)" : ""),
                                               selected: $0.id?.uuidString == form.personId) },
-            noPeople: people.isEmpty, peopleLink: "/employers/\(user.organisationId.uuidString)/people", form: form, error: error, invitation: await req.takeShownInvitation(), notice: notice))
+            noPeople: people.isEmpty, peopleLink: "/employers/\(user.organisationId.uuidString)/people",
+            assessorLink: "/employers/\(user.organisationId.uuidString)/assessor", form: form, error: error, invitation: await req.takeShownInvitation(), notice: notice))
     }
 }

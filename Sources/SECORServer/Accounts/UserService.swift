@@ -50,7 +50,7 @@ struct UserService {
             throw AppError.invalid("roles", "Give exactly one role (\(options)), and assessor if it applies.")
         }
         guard let current = Role(rawValue: user.role), Policy.grantableRoles(by: caller.role).contains(current) else {
-            throw AppError(status: .forbidden, message: "A \(user.role) account's role is not yours to change.")
+            throw AppError(status: .forbidden, message: "The role of \(user.name) (\(Role(rawValue: user.role)?.label.lowercased() ?? user.role)) is not yours to change.")
         }
         guard Policy.grantableRoles(by: caller.role).contains(role) else {
             throw AppError(status: .forbidden, message: "You may give only these roles: \(Policy.grantableRoles(by: caller.role).map(\.label).joined(separator: ", ")).")

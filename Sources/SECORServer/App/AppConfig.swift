@@ -38,8 +38,9 @@ public struct AppConfig: Sendable {
     /// Proxies whose `X-Forwarded-For` is believed (`SECOR_TRUSTED_PROXIES`, comma-separated
     /// addresses). From anyone else the header is ignored: the client is the peer address.
     public var trustedProxies: Set<String> = []
-    /// Multiplies every per-address budget (`RateLimit`): 1 in use; tests that sign in
-    /// hundreds of times from one address raise it, the tests of the limits keep 1.
+    /// Multiplies every per-address budget (`RateLimit`, `SECOR_RATE_LIMIT_MULTIPLIER`): 1 in
+    /// use; the load, fuzz and fault scripts and the tests, which sign in hundreds of times
+    /// from one address, raise it; the tests of the limits keep 1.
     public var rateLimitMultiplier = 1
     /// Where links point when no request says (the command line): the public URL or the default address.
     public var linkBase: String { publicURL ?? "http://127.0.0.1:8080" }
@@ -74,6 +75,7 @@ public struct AppConfig: Sendable {
                          sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
         config.benchRoutes = env["SECOR_BENCH_ROUTES"] == "1"
         if let url = env["SECOR_PUBLIC_URL"], !url.isEmpty { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
+        config.rateLimitMultiplier = env["SECOR_RATE_LIMIT_MULTIPLIER"].flatMap(Int.init).map { min(max($0, 1), 1_000_000) } ?? 1
         config.trustedProxies = Set((env["SECOR_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return config

@@ -57,20 +57,10 @@ struct PeopleService {
         let person = PersonModel()
         person.$employer.id = ref.id
         Self.apply(valid, to: person)
-        if Validate.flag(input.isMe) {
-            guard user.role.isEmployerSide, user.organisationId == ref.id else {
-                throw AppError.invalid("isMe", "Only the employer's own people are on its roster.")
-            }
-            if try await PersonModel.query(on: db).filter(\.$userId == user.id).first() != nil {
-                throw AppError.invalid("isMe", "Your account is linked to a person on the roster already.")
-            }
-            person.userId = user.id
-        }
+        try await linkSelf(input, person, ref, user)
         try await db.writeTransaction { db in
             try await person.create(on: db)
-            if let account = person.userId {
-                try await UserModel.query(on: db).filter(\.$id == account).set(\.$accessEndsOn, to: valid.end?.iso).update()
-            }
+            try await Self.syncAccount(of: person, ref, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "person.create", entity: "person", entityId: person.id!.uuidString,
                                       detail: "\(valid.name), \(valid.category.rawValue), from \(valid.start.iso)")
         }
@@ -82,16 +72,52 @@ struct PeopleService {
         let person = try await find(ref, id)
         let valid = try validate(input)
         Self.apply(valid, to: person)
+        try await linkSelf(input, person, ref, user)
         try await db.writeTransaction { db in
+            try await Self.keepAnOwner(person, ref, on: db)
             try await person.save(on: db)
-            // The person's account signs in until their last day on the roster, and not after.
-            if let account = person.userId {
-                try await UserModel.query(on: db).filter(\.$id == account).set(\.$accessEndsOn, to: valid.end?.iso).update()
-            }
+            try await Self.syncAccount(of: person, ref, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "person.update", entity: "person", entityId: person.id!.uuidString,
                                       detail: "\(valid.name), \(valid.category.rawValue), \(valid.start.iso) to \(valid.end?.iso ?? "now")")
         }
         return person
+    }
+
+    /// "This person is me": the caller's account becomes this roster person's, so an owner
+    /// who enrolled online can be the employer's own assessor (T4) and his account ends with
+    /// his roster end date.
+    private func linkSelf(_ input: Input, _ person: PersonModel, _ ref: EmployerRef, _ user: CurrentUser) async throws {
+        guard Validate.flag(input.isMe), person.userId != user.id else { return }
+        guard user.role.isEmployerSide, user.organisationId == ref.id else {
+            throw AppError.invalid("isMe", "Only the employer's own people are on its roster.")
+        }
+        if person.userId != nil { throw AppError.invalid("isMe", "\(person.name) has an account of their own.") }
+        if try await PersonModel.query(on: db).filter(\.$userId == user.id).first() != nil {
+            throw AppError.invalid("isMe", "Your account is linked to another person on the roster already.")
+        }
+        person.userId = user.id
+    }
+
+    /// The person's account signs in until their last day on the roster, and not after; the
+    /// designated assessor's account gets what an assessor may do.
+    static func syncAccount(of person: PersonModel, _ ref: EmployerRef, on db: Database) async throws {
+        guard let account = person.userId else { return }
+        try await UserModel.query(on: db).filter(\.$id == account).set(\.$accessEndsOn, to: person.endDate).update()
+        if ref.employer.assessorPersonId != nil, ref.employer.assessorPersonId == person.id {
+            try await UserModel.query(on: db).filter(\.$id == account).set(\.$isAssessor, to: true).update()
+        }
+    }
+
+    /// An end date before today on the last owner who can sign in would lock the employer
+    /// out of its own account: refused, as removing the last owner is.
+    static func keepAnOwner(_ person: PersonModel, _ ref: EmployerRef, on db: Database) async throws {
+        guard let account = person.userId, let end = person.endDate.flatMap({ try? CalendarDay(iso: $0) }), end < .today,
+              let user = try await UserModel.find(account, on: db), user.role == Role.employerOwner.rawValue, user.isActive(on: .today) else { return }
+        do {
+            try await UserService.requireAnotherActive(.employerOwner, besides: account, in: ref.id, on: db, at: Date())
+        } catch is AppError {
+            throw AppError(status: .conflict, message: "\(person.name) is the last owner who can sign in: an end date before today would lock the company out of SECOR. Make another account an owner first (Accounts).", field: "endDate")
+        }
     }
 
     static func apply(_ v: Valid, to person: PersonModel) {

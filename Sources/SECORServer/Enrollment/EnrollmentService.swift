@@ -99,6 +99,9 @@ struct EnrollmentService {
         if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {
             throw AppError.invalid("email", "An account with \(details.email) exists already: sign in with it instead.")
         }
+        if try await InvitationModel.pending(email: details.email, on: db) != nil {
+            throw AppError(status: .conflict, message: "An invitation to SECOR is waiting for \(details.email): open the link in that email, or apply with another email.", field: "email")
+        }
         let hash = channel == .online ? try await passwords.hash(password) : UserModel.unusablePasswordHash()
         let partnerId = try partner.requireID()
         return try await db.writeTransaction { db in

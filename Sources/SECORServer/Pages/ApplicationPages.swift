@@ -28,6 +28,8 @@ struct ApplicationPages: RouteCollection {
         var error: FormError?
         var action: String
         var byPhone: Bool
+        /// Online, with no partner set up: nothing to apply to.
+        var closed: Bool
     }
 
     struct ProgramOption: Encodable {
@@ -47,7 +49,7 @@ struct ApplicationPages: RouteCollection {
         }
         return FormContext(layout: try await req.layoutContext(title: byPhone ? "Phone application" : "Apply to SECOR"),
                            programs: programs, form: form, wcbRows: rows, error: error,
-                           action: byPhone ? "/partner/applications/new" : "/apply", byPhone: byPhone)
+                           action: byPhone ? "/partner/applications/new" : "/apply", byPhone: byPhone, closed: programs.isEmpty && !byPhone)
     }
 
     func showApply(req: Request) async throws -> Response {

@@ -21,6 +21,9 @@ struct AssessorPages: RouteCollection {
         var options: [SelectOption]
         var canEdit: Bool
         var error: FormError?
+        /// The designated person has no account: nobody can register or conduct the audit as them.
+        var noAccount: Bool
+        var personLink: String?
     }
 
     struct Form: Content {
@@ -56,12 +59,16 @@ struct AssessorPages: RouteCollection {
             let register = try await AuditorModel.query(on: req.db).filter(\.$partner.$id == ref.scope.partnerId).with(\.$user).all()
             options += register.map { SelectOption(value: "auditor:\($0.id!.uuidString)", label: "\($0.user.name), external auditor \($0.certificationNumber)", selected: current == "auditor:\($0.id!.uuidString)") }
         }
+        var designatedPerson: PersonModel?
+        if let id = ref.employer.assessorPersonId { designatedPerson = try await PersonModel.find(id, on: req.db) }
         let context = Context(
             layout: try await req.layoutContext(title: "Assessor"), employerId: ref.id.uuidString, employerName: ref.organisation.name,
             asOf: day.iso, designated: designation?.name,
             kind: designation.map { $0.kind == .internalAssessor ? "the employer's own assessor" : "an external auditor" },
             qualified: designation?.result.qualified ?? false, reasons: designation?.result.reasons ?? [],
-            options: options, canEdit: Policy.decide(user, .employer(ref.scope, .editSettings)) == .allow, error: error)
+            options: options, canEdit: Policy.decide(user, .employer(ref.scope, .editSettings)) == .allow, error: error,
+            noAccount: designatedPerson != nil && designatedPerson?.userId == nil,
+            personLink: designatedPerson.map { "/employers/\(ref.id.uuidString)/people/\($0.id!.uuidString)" })
         return try await req.view.render("assessor", context)
     }
 }

@@ -100,7 +100,8 @@ struct PeoplePages: RouteCollection {
             canEdit: Policy.decide(user, .employer(ref.scope, .editRecords)) == .allow,
             form: form, categories: categories, fullTimeChecked: Validate.flag(form.fullTime),
             familiarChecked: Validate.flag(form.familiarWithOperation), error: error, personId: editing?.uuidString,
-            canLinkSelf: editing == nil && user.role.isEmployerSide && !people.contains { $0.userId == user.id })
+            canLinkSelf: user.role.isEmployerSide && !people.contains { $0.userId == user.id }
+                && (editing.flatMap { id in people.first { $0.id == id } }.map { $0.userId == nil } ?? true))
         return try await req.view.render(editing == nil ? "people" : "person-edit", context)
     }
 }

@@ -46,8 +46,7 @@ struct SignInPages: RouteCollection {
         let next = Self.safeNext(form.next)
         let email = form.email ?? ""
         do {
-            try await req.spend(.signIn)
-            switch try await req.accounts.signIn(email: email, password: form.password ?? "", client: req.clientAddress) {
+            switch try await req.signIn(email: email, password: form.password ?? "") {
             case .signedIn(let user):
                 try await req.startSession(for: user)
                 return req.redirect(to: next)
@@ -57,7 +56,7 @@ struct SignInPages: RouteCollection {
                 return try await render(req, context, status: .unauthorized)
             case .locked(let seconds):
                 let context = Context(layout: try await req.layoutContext(title: "Sign in"), email: email, next: next,
-                                      error: "Too many failed sign-ins for this address. Try again in \(APIHandler.minutes(seconds)).",
+                                      error: "Too many failed sign-ins to this account from your address. Try again in \(APIHandler.minutes(seconds)).",
                                       field: "email")
                 let response = try await render(req, context, status: .tooManyRequests)
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
