@@ -328,6 +328,7 @@ try:
     rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "tr[id^=user-]") if WORKER in r.text]
     check(len(rows) == 1 and rows[0].find_element(By.CSS_SELECTOR, ".pill").text == "active", "the worker's account is on /users, active")
     user_id = rows[0].get_attribute("id").removeprefix("user-")
+    rows[0].find_element(By.CSS_SELECTOR, "details.confirm summary").click()  # the page asks before it deactivates
     submit(f"/users/{user_id}/deactivate")
     row = driver.find_element(By.ID, f"user-{user_id}")
     check(row.find_element(By.CSS_SELECTOR, ".pill").text == "deactivated", "the owner deactivates the worker")

@@ -107,10 +107,17 @@ enum YAMLDocument {
         case .valueNotFound(let type, let context):
             return (context.codingPath, "should be \(readable(type)), found nothing")
         case .dataCorrupted(let context):
-            return (context.codingPath, context.debugDescription)
+            return (context.codingPath, plain(context.debugDescription))
         @unknown default:
             return ([], "\(error)")
         }
+    }
+
+    /// "Cannot initialize TrainingHolder from invalid String value somebody" names a type of
+    /// ours, not the file's words: say which value is not allowed.
+    static func plain(_ description: String) -> String {
+        guard let range = description.range(of: "from invalid String value ") else { return description }
+        return "'\(description[range.upperBound...])' is not one of the allowed values"
     }
 
     private static func readable(_ type: Any.Type) -> String {

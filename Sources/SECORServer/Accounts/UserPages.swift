@@ -169,7 +169,7 @@ struct UserPages: RouteCollection {
             invitations: invitationRows, noInvitations: invitationRows.isEmpty, canChange: canChange, isEmployer: user.role.isEmployerSide,
             roles: invitable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == suggested) },
             people: people.map { SelectOption(value: $0.id!.uuidString,
-                                              label: "\($0.name) · \($0.jobRole.isEmpty ? $0.category : $0.jobRole)" + (invitedPeople.contains($0.id!) ? " (invited: a new invitation replaces it)" : ""),
+                                              label: "\($0.name) · \($0.jobRole.isEmpty ? $0.category : $0.jobRole)" + (invitedPeople.contains($0.id!) ? " · invited (a new one replaces it)" : ""),
                                               selected: $0.id?.uuidString == form.personId) },
             noPeople: people.isEmpty, peopleLink: "/employers/\(user.organisationId.uuidString)/people",
             assessorLink: "/employers/\(user.organisationId.uuidString)/assessor", form: form, error: error, invitation: await req.takeShownInvitation(), notice: notice))

@@ -81,8 +81,15 @@ struct SECORErrorMiddleware: AsyncMiddleware {
     }
 
     static func describeParameter(_ error: DecodingError) -> String {
-        if case .dataCorrupted(let c) = error { return c.debugDescription }  // e.g. "Cannot initialize Status from invalid String value AAA"
+        if case .dataCorrupted(let c) = error { return allowedValues(c.debugDescription) }
         return describe(error)
+    }
+
+    /// The generated decoder says "Cannot initialize RolesPayloadPayload from invalid String
+    /// value boss": our type names mean nothing to a caller; the value does.
+    static func allowedValues(_ description: String) -> String {
+        guard let range = description.range(of: "from invalid String value ") else { return description }
+        return "'\(description[range.upperBound...])' is not one of the allowed values (see the API document)."
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -91,7 +98,7 @@ struct SECORErrorMiddleware: AsyncMiddleware {
         case .typeMismatch(let type, _): return "a value has the wrong type (expected \(type))."
         case .valueNotFound: return "a required value is null."
         case .dataCorrupted(let c):
-            return c.codingPath.isEmpty ? "it is not well-formed JSON." : c.debugDescription
+            return c.codingPath.isEmpty ? "it is not well-formed JSON." : allowedValues(c.debugDescription)
         @unknown default: return "it could not be read."
         }
     }

@@ -34,10 +34,19 @@ public enum SECORApp {
                 app.lifecycle.use(PeriodicJob.deadlineSweep())
                 if let outbox = PeriodicJob.outbox(app) { app.lifecycle.use(outbox) }
                 app.lifecycle.use(PeriodicJob.programRefresh())
+                if Subprocess.find("qrencode") == nil {
+                    app.logger.notice("qrencode is not installed: invitations show their link without a QR code (apt-get install qrencode).")
+                }
             }
-            try await app.execute()
+            do {
+                try await app.execute()
+            } catch {
+                // Vapor has reported the command's error once already (as a warning line).
+                try? await app.asyncShutdown()
+                exit(1)
+            }
         } catch {
-            // A failed command exits with status 1 and one clear line, not a crash report.
+            // A failed start exits with status 1 and one clear line, not a crash report.
             if let failure = error as? CommandFailure {
                 FileHandle.standardError.write(Data("\(failure.description)\n".utf8))
             } else if !(error is VerifyLogFailure) { app.logger.error("\(String(reflecting: error))") }

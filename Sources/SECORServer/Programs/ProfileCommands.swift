@@ -21,6 +21,7 @@ enum ProfileCommands {
             let app = context.application
             try await app.migrateAndPrepare()
             let url = URL(fileURLWithPath: signature.file)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw CommandFailure("\(signature.file): no such file.") }
             guard let yaml = try? String(contentsOf: url, encoding: .utf8) else {
                 throw CommandFailure("\(signature.file): cannot be read as UTF-8 text.")
             }
