@@ -53,7 +53,7 @@ struct InvitationPages: RouteCollection {
         let token = req.parameters.get("invitationToken") ?? ""
         let row = try await req.invitations.pending(token: token)
         let organisation = try await OrganisationModel.find(row.organisationId, on: req.db)?.name ?? ""
-        return try await req.view.render("invitation", Context(
+        return try await req.view.render("accounts/invitation", Context(
             layout: req.layoutContext(title: "Your invitation"), token: token, name: form.name ?? row.name,
             role: Role(rawValue: row.role)?.label ?? row.role, organisation: organisation, email: row.email,
             needsEmail: row.email == nil, form: form, error: error))

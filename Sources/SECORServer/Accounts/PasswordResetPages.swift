@@ -26,7 +26,7 @@ struct PasswordResetPages: RouteCollection {
     }
 
     func showRequest(req: Request) async throws -> View {
-        try await req.view.render("password-reset", Context(layout: req.layoutContext(title: "Reset your password"), email: "", sent: false))
+        try await req.view.render("accounts/password-reset", Context(layout: req.layoutContext(title: "Reset your password"), email: "", sent: false))
     }
 
     func request(req: Request) async throws -> Response {
@@ -34,10 +34,10 @@ struct PasswordResetPages: RouteCollection {
         return try await req.submitForm({
             try await req.spend(.passwordReset)
             try await req.passwordResets.request(email: form.email, linkBase: req.linkBase)
-            return try await req.view.render("password-reset", Context(layout: req.layoutContext(title: "Check your email"),
+            return try await req.view.render("accounts/password-reset", Context(layout: req.layoutContext(title: "Check your email"),
                                                                         email: form.email ?? "", sent: true)).encodeResponse(for: req)
         }, orRender: { error in
-            try await req.view.render("password-reset", Context(layout: req.layoutContext(title: "Reset your password"),
+            try await req.view.render("accounts/password-reset", Context(layout: req.layoutContext(title: "Reset your password"),
                                                                  email: form.email ?? "", sent: false, error: error))
         })
     }
@@ -45,7 +45,7 @@ struct PasswordResetPages: RouteCollection {
     func showChoose(req: Request) async throws -> View {
         let token = req.parameters.get("resetToken") ?? ""
         _ = try await req.passwordResets.pending(token: token)
-        return try await req.view.render("password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),
+        return try await req.view.render("accounts/password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),
                                                                      email: "", sent: false, token: token))
     }
 
@@ -58,7 +58,7 @@ struct PasswordResetPages: RouteCollection {
             _ = try await req.passwordResets.reset(token: token, password: form.password, confirmation: form.confirmPassword ?? "")
             return req.redirect(to: "/sign-in?reset=1")
         }, orRender: { error in
-            try await req.view.render("password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),
+            try await req.view.render("accounts/password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),
                                                                   email: "", sent: false, token: token, error: error))
         })
     }

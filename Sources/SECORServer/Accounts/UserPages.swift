@@ -164,7 +164,7 @@ struct UserPages: RouteCollection {
         // The role the roster says, for the person listed first (a supervisor on the roster is invited as one).
         let suggested = form.role ?? people.first.flatMap { person in invitable.first { $0.rawValue == person.category } }?.rawValue
             ?? invitable.last?.rawValue
-        return try await req.view.render("users", Context(
+        return try await req.view.render("accounts/users", Context(
             layout: req.layoutContext(title: "People and accounts"), organisation: organisation, accounts: rows,
             invitations: invitationRows, noInvitations: invitationRows.isEmpty, canChange: canChange, isEmployer: user.role.isEmployerSide,
             roles: invitable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == suggested) },

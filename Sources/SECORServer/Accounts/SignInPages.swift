@@ -27,7 +27,7 @@ struct SignInPages: RouteCollection {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: "/home") }
         // A new installation has no certifying partner yet: say how to set one up.
         if try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).first() == nil {
-            return try await req.view.render("setup", SetupContext(layout: req.layoutContext(title: "Set up SECOR"),
+            return try await req.view.render("accounts/setup", SetupContext(layout: req.layoutContext(title: "Set up SECOR"),
                                                                    profiles: req.programs.all.map { "\($0.id) (\($0.partnerName))" }))
                 .encodeResponse(for: req)
         }
