@@ -19,10 +19,10 @@ ACCOUNTS = ["esc-admin", "esc-qa", "auditor", "owner", "supervisor", "worker", "
 PAGES = {
     "owner": {"company": "{org}", "people": "{org}/people", "training": "{org}/training",
               "matrix": "{org}/matrix", "assessor": "{org}/assessor", "readiness": "{org}/readiness",
-              "records": "{org}/records"},
-    "supervisor": {"flha-form": "{org}/records/new/flha", "toolbox-form": "{org}/records/new/toolboxTalk"},
+              "records": "{org}/records", "accounts": "/users"},
+    "supervisor": {"flha-form": "{org}/records/new/flha", "toolbox-form": "{org}/records/new/toolboxTalk", "accounts": "/users"},
     "esc-admin": {"employers": "/partner/employers", "applications": "/partner/applications",
-                  "auditors": "/partner/auditors"},
+                  "auditors": "/partner/auditors", "accounts": "/users"},
 }
 os.makedirs("shots", exist_ok=True)
 
