@@ -154,7 +154,7 @@ struct UserPages: RouteCollection {
                     ? grantable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == role) } : [])
         }
         let invitationRows = invitations.map { row in
-            InvitationRow(id: row.id!.uuidString, name: row.name, email: row.email ?? "no email (link or QR code)",
+            InvitationRow(id: row.id!.uuidString, name: row.name.isEmpty ? (row.email ?? "") : row.name, email: row.email ?? "no email (link or QR code)",
                           role: Role(rawValue: row.role)?.label ?? row.role, state: row.state(at: now).rawValue,
                           expires: CalendarDay(row.expiresAt).iso,
                           canWithdraw: row.state(at: now) == .pending
