@@ -24,6 +24,8 @@ struct UserPages: RouteCollection {
         var isAssessor: Bool
         var active: Bool
         var state: String
+        /// The pill's look: active, pending (password not chosen yet) or inactive.
+        var pill: String
         var isSelf: Bool
         var roleOptions: [SelectOption]
     }
@@ -149,6 +151,7 @@ struct UserPages: RouteCollection {
                 id: account.user.id!.uuidString, name: account.user.name, email: account.user.email, role: account.user.role,
                 roleLabel: role?.label ?? account.user.role, isAssessor: account.user.isAssessor, active: account.active,
                 state: account.user.deactivatedAt != nil ? "deactivated" : (!account.active ? "left the roster" : (unset ? "password not set yet" : "active")),
+                pill: !account.active ? "inactive" : (unset ? "pending" : "active"),
                 isSelf: account.user.id == user.id,
                 roleOptions: role.map { grantable.contains($0) } == true
                     ? grantable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == role) } : [])

@@ -58,7 +58,7 @@ struct AuditorRegisterPages: RouteCollection {
         return try await req.submitForm({
             let (_, link) = try await req.auditors.create(partnerId: user.organisationId, profile: profile, form.input, by: user,
                                                           linkBase: req.linkBase)
-            req.showOnce(invitationLink: link)
+            req.showOnce(invitationLink: link, email: form.email?.trimmingCharacters(in: .whitespaces).lowercased(), name: form.name)
             return req.redirect(to: "/partner/auditors")
         }, orRender: { error in
             var kept = form
