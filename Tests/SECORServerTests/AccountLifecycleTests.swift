@@ -561,4 +561,63 @@ final class AccountLifecycleTests: XCTestCase {
             } catch is CommandFailure {}
         }
     }
+
+    func testAcceptanceRefusesAnInvitedEmailAndAPersonWhoLeft() async throws {
+        try await withApp { app in
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let admin = try await APIClient(app, as: "esc-admin@secor.test")
+            _ = try await admin.send(.POST, "/api/v1/invitations", json: ["role": "qaReviewer", "email": "q2@esc.test", "name": "Q Two"])
+            let crew = try await newPerson(app, name: "Crew Member")
+            let link = try await owner.send(.POST, "/api/v1/invitations", json: ["role": "worker", "personId": crew.id!.uuidString]).json["link"].string!
+            let taken = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(token(of: link))/acceptance",
+                                                               json: ["password": Self.goodPassword, "email": "q2@esc.test"])
+            XCTAssertEqual(taken.status, .conflict)
+            XCTAssertEqual(taken.json["field"].string, "email")
+            // The person leaves before accepting: no account that could never sign in.
+            try await PersonModel.query(on: app.db).filter(\.$id == crew.id!).set(\.$endDate, to: CalendarDay.today.adding(days: -2).iso).update()
+            let left = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(token(of: link))/acceptance",
+                                                              json: ["password": Self.goodPassword, "email": "crew@crew.test"])
+            XCTAssertEqual(left.status, .gone)
+            // Two people cannot share an email; a supervisor cannot replace the owner's supervisor invitation.
+            let first = try await newPerson(app, name: "First Person")
+            let second = try await newPerson(app, name: "Second Person")
+            _ = try await owner.send(.POST, "/api/v1/invitations", json: ["role": "supervisor", "personId": first.id!.uuidString, "email": "shared@crew.test"])
+            let shared = try await owner.send(.POST, "/api/v1/invitations", json: ["role": "worker", "personId": second.id!.uuidString, "email": "shared@crew.test"])
+            XCTAssertEqual(shared.status, .conflict)
+            let supervisor = try await APIClient(app, as: "supervisor@secor.test")
+            let replace = try await supervisor.send(.POST, "/api/v1/invitations", json: ["role": "worker", "personId": first.id!.uuidString])
+            XCTAssertEqual(replace.status, .forbidden)
+        }
+    }
+
+    func testAResetForgivesTheFailedSignInsOfItsAddressAndLongAddressesAre414() async throws {
+        try await withApp { app in
+            let anonymous = try await APIClient(app, as: nil)
+            for _ in 0..<AccountService.lockAfterFailures {
+                _ = try await anonymous.send(.POST, "/api/v1/sessions", json: ["email": "worker@secor.test", "password": "wrong guess"])
+            }
+            let locked = try await anonymous.send(.POST, "/api/v1/sessions", json: ["email": "worker@secor.test", "password": TestAccounts.password])
+            XCTAssertEqual(locked.status, .tooManyRequests)
+            _ = try await anonymous.send(.POST, "/api/v1/password-resets", json: ["email": "worker@secor.test"])
+            let mail = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "worker@secor.test").first()!
+            let link = mail.body.split(separator: "\n").first { $0.contains("/password-reset/") }!
+            let reset = try await anonymous.send(.POST, "/api/v1/password-resets/\(link.split(separator: "/").last!)", json: ["password": Self.goodPassword])
+            XCTAssertEqual(reset.status, .noContent)
+            _ = try await app.token("worker@secor.test", password: Self.goodPassword)
+            try await app.test(.GET, "/invitations/" + String(repeating: "x", count: 5000)) { res async in
+                XCTAssertEqual(res.status, .uriTooLong)
+            }
+        }
+    }
+
+    func testAnAccountThatCannotSignInCannotBeTheAssessor() async throws {
+        try await withApp { app in
+            let owner = try await APIClient(app, as: "owner@secor.test")
+            let workerId = try await UserModel.query(on: app.db).filter(\.$email == "worker@secor.test").first()!.requireID()
+            _ = try await owner.send(.POST, "/api/v1/users/\(workerId)/deactivation")
+            let assessor = try await owner.send(.PUT, "/api/v1/users/\(workerId)/roles", json: ["roles": ["worker", "assessor"]])
+            XCTAssertEqual(assessor.status, .badRequest)
+            do { let value = try await owner.send(.GET, "/api/v1/me").json["isAssessor"] as? Bool; XCTAssertEqual(value, true) }
+        }
+    }
 }

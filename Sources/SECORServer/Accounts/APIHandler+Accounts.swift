@@ -33,7 +33,7 @@ extension APIHandler {
     func acceptInvitation(_ input: Operations.AcceptInvitation.Input) async throws -> Operations.AcceptInvitation.Output {
         let request = try RequestContext.request()
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the password as JSON.") }
-        try await request.spend(.invitation)
+        try await request.spend(.invitationAcceptance)
         let user = try await request.invitations.accept(token: input.path.token, .init(password: body.password, email: body.email, name: body.name))
         let (token, model) = try await request.accounts.issueToken(for: user)
         request.auth.login(try CurrentUser(user, tokenId: model.id))
@@ -79,7 +79,7 @@ extension APIHandler {
         let request = try RequestContext.request()
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the new password as JSON.") }
         try await request.spend(.passwordReset)
-        _ = try await request.passwordResets.reset(token: input.path.token, password: body.password)
+        _ = try await request.passwordResets.reset(token: input.path.token, password: body.password, client: request.clientAddress)
         return .noContent(.init())
     }
 

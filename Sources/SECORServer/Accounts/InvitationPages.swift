@@ -36,7 +36,7 @@ struct InvitationPages: RouteCollection {
         let form = try req.content.decode(Form.self)
         let token = req.parameters.get("invitationToken") ?? ""
         return try await req.submitForm({
-            try await req.spend(.invitation)
+            try await req.spend(.invitationAcceptance)
             let user = try await req.invitations.accept(token: token, .init(password: form.password, confirmation: form.confirmPassword ?? "",
                                                                             email: form.email, name: form.name))
             try await req.startSession(for: user)

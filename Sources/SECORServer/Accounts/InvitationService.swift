@@ -34,7 +34,10 @@ struct InvitationService {
         var personId: UUID?
         if user.role.isEmployerSide {
             // Every crew account belongs to a person on the roster (E1 counts them; their end date ends the account).
-            let id = try Validate.uuid(input.personId, "personId", "Person on the roster")
+            guard let raw = input.personId, !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw AppError.invalid("personId", "Choose the person on the roster this account is for.")
+            }
+            let id = try Validate.uuid(raw, "personId", "Person on the roster")
             guard let person = try await PersonModel.query(on: db).filter(\.$id == id)
                 .filter(\.$employer.$id == user.organisationId).first() else {
                 throw AppError.invalid("personId", "That person is not on your roster.")
@@ -53,10 +56,23 @@ struct InvitationService {
         if !email.isEmpty, try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
             throw AppError(status: .conflict, message: "\(email) has an account already.", field: "email")
         }
-        // One pending invitation per email: a new one of the same organisation replaces it.
-        if !email.isEmpty, let waiting = try await InvitationModel.pending(email: email, on: db, at: now),
-           waiting.organisationId != user.organisationId {
-            throw AppError(status: .conflict, message: "An invitation elsewhere in SECOR is waiting for \(email); use another email.", field: "email")
+        // One pending invitation per email: a new one for the same person (or staff member)
+        // replaces it; one for someone else, or elsewhere in SECOR, is refused.
+        if !email.isEmpty, let waiting = try await InvitationModel.pending(email: email, on: db, at: now) {
+            if waiting.organisationId != user.organisationId {
+                throw AppError(status: .conflict, message: "An invitation elsewhere in SECOR is waiting for \(email); use another email.", field: "email")
+            }
+            if waiting.personId != personId {
+                throw AppError(status: .conflict, message: "An invitation for \(waiting.name) is waiting for \(email); withdraw it first or use another email.", field: "email")
+            }
+        }
+        // Replacing a pending invitation is withdrawing it: only by someone who may send its role.
+        for waiting in try await InvitationModel.query(on: db).filter(\.$organisationId == user.organisationId)
+            .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil).all()
+            where (personId != nil && waiting.personId == personId) || (!email.isEmpty && waiting.email == email) {
+            if let waitingRole = Role(rawValue: waiting.role) {
+                try Policy.authorize(user, .invite(organisationId: user.organisationId, role: waitingRole), what: "invitation")
+            }
         }
         let (personToReplace, inviteeName, inviteeEmail, now) = (personId, name, email.isEmpty ? nil : email, self.now)
         return try await db.writeTransaction { db in
@@ -171,6 +187,14 @@ struct InvitationService {
         }
         if row.userId == nil, try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
             throw AppError(status: .conflict, message: "\(email) has an account already: sign in with it, or give another email.", field: "email")
+        }
+        if row.email == nil, let waiting = try await InvitationModel.pending(email: email, on: db, at: now), waiting.id != row.id {
+            throw AppError(status: .conflict, message: "An invitation to SECOR is waiting for \(email) (someone else's): give another email.", field: "email")
+        }
+        // Someone who left the roster after being invited gets no account: it could not sign in.
+        if let personId = row.personId, let person = try await PersonModel.find(personId, on: db),
+           let end = person.endDate, let last = try? CalendarDay(iso: end), last < CalendarDay(now) {
+            throw AppError(status: .gone, message: "This invitation is for \(person.name), who left on \(end). Ask the company for a new invitation if that is wrong.")
         }
         let hash = try await passwords.hash(password)
         let now = self.now

@@ -55,7 +55,8 @@ struct PasswordResetPages: RouteCollection {
         return try await req.submitForm({
             try await req.spend(.passwordReset)
             // The user's own sessions, this one too if it was theirs, ended with the reset.
-            _ = try await req.passwordResets.reset(token: token, password: form.password, confirmation: form.confirmPassword ?? "")
+            _ = try await req.passwordResets.reset(token: token, password: form.password, confirmation: form.confirmPassword ?? "",
+                                                   client: req.clientAddress)
             return req.redirect(to: "/sign-in?reset=1")
         }, orRender: { error in
             try await req.view.render("accounts/password-choose", Context(layout: req.layoutContext(title: "Choose a new password"),

@@ -46,7 +46,9 @@ struct PasswordResetService {
     }
 
     /// Sets the new password; every page session, API token and calendar link of the user ends.
-    func reset(token: String, password: String?, confirmation: String? = nil) async throws -> UserModel {
+    /// `client`: the address the reset came from; the failed sign-ins it locked are forgiven
+    /// there, so the new password works at once.
+    func reset(token: String, password: String?, confirmation: String? = nil, client: String? = nil) async throws -> UserModel {
         let row = try await pending(token: token)
         guard let user = try await UserModel.find(row.userId, on: db), user.isActive(on: CalendarDay(now)) else {
             throw AppError(status: .gone, message: "This account can no longer sign in.")
@@ -71,6 +73,7 @@ struct PasswordResetService {
             user.passwordHash = hash
             user.passwordChangedAt = now
             try await AccountService.endAccess(of: user, on: db, at: now)
+            if let client { try await SignInAttemptModel(email: user.email, client: client, succeeded: true, at: now).create(on: db) }
             try await AuditLog.append(on: db, actor: user.id, action: "password-reset.use", entity: "user",
                                       entityId: try user.requireID().uuidString, at: now)
         }

@@ -9,6 +9,7 @@ enum RateLimit: String, CaseIterable, Sendable {
     case signIn
     case passwordReset
     case invitation
+    case invitationAcceptance
     case application
 
     /// (attempts, window in seconds) per client address.
@@ -19,6 +20,7 @@ enum RateLimit: String, CaseIterable, Sendable {
         case .signIn: return (100, 15 * 60)
         case .passwordReset: return (10, 3600)
         case .invitation: return (60, 3600)
+        case .invitationAcceptance: return (30, 3600)
         case .application: return (10, 3600)
         }
     }
@@ -27,7 +29,8 @@ enum RateLimit: String, CaseIterable, Sendable {
         switch self {
         case .signIn: return "failed sign-ins"
         case .passwordReset: return "password reset requests"
-        case .invitation: return "invitation requests"
+        case .invitation: return "invitations sent"
+        case .invitationAcceptance: return "invitation acceptances"
         case .application: return "applications"
         }
     }

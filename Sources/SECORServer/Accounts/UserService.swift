@@ -58,6 +58,9 @@ struct UserService {
         if wantsAssessor && !role.isEmployerSide {
             throw AppError.invalid("roles", "Only an employer's people can be its assessor.")
         }
+        if wantsAssessor && !user.isActive(on: CalendarDay(now)) {
+            throw AppError.invalid("roles", "\(user.name) cannot sign in (deactivated or off the roster), so cannot be the assessor.")
+        }
         let userId = try user.requireID()
         let now = self.now
         try await db.writeTransaction { db in
@@ -108,6 +111,9 @@ struct UserService {
     func reactivate(_ id: UUID?, by caller: CurrentUser) async throws -> UserModel {
         let user = try await find(id, by: caller, change: true)
         guard user.deactivatedAt != nil else { return user }
+        if let ends = user.accessEndsOn, let last = try? CalendarDay(iso: ends), last < CalendarDay(now) {
+            throw AppError(status: .conflict, message: "\(user.name) left the roster on \(ends): change or clear the end date on People first.", field: "userId")
+        }
         let now = self.now
         try await db.writeTransaction { db in
             user.deactivatedAt = nil

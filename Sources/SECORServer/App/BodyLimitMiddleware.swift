@@ -27,3 +27,16 @@ struct BodyLimitMiddleware: AsyncMiddleware {
         return AppError(status: .payloadTooLarge, message: "The request body is larger than the limit of \(size).", field: "body")
     }
 }
+
+/// No address of ours is longer than 2,000 characters; a longer one is answered 414 before
+/// anything reads it (the static file lookup failed on it with "File name too long": a 500).
+struct PathLengthMiddleware: AsyncMiddleware {
+    static let maxLength = 2000
+
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard request.url.path.utf8.count <= Self.maxLength else {
+            throw AppError(status: .uriTooLong, message: "The address is longer than \(Self.maxLength) characters.", field: "path")
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -41,6 +41,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Outside the error middleware, so error pages carry the headers too.
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: config.secureCookies))
     app.middleware.use(SECORErrorMiddleware())
+    app.middleware.use(PathLengthMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: resources.publicFiles))
 
     try routes(app, resources: resources)

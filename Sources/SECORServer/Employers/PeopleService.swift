@@ -108,15 +108,15 @@ struct PeopleService {
         }
     }
 
-    /// An end date before today on the last owner who can sign in would lock the employer
-    /// out of its own account: refused, as removing the last owner is.
+    /// An end date on the last owner who can sign in would lock the employer out of its own
+    /// account once it passes: refused, as removing the last owner is.
     static func keepAnOwner(_ person: PersonModel, _ ref: EmployerRef, on db: Database) async throws {
-        guard let account = person.userId, let end = person.endDate.flatMap({ try? CalendarDay(iso: $0) }), end < .today,
+        guard let account = person.userId, let end = person.endDate,
               let user = try await UserModel.find(account, on: db), user.role == Role.employerOwner.rawValue, user.isActive(on: .today) else { return }
         do {
             try await UserService.requireAnotherActive(.employerOwner, besides: account, in: ref.id, on: db, at: Date())
         } catch is AppError {
-            throw AppError(status: .conflict, message: "\(person.name) is the last owner who can sign in: an end date before today would lock the company out of SECOR. Make another account an owner first (Accounts).", field: "endDate")
+            throw AppError(status: .conflict, message: "\(person.name) is the last owner who can sign in: an end date (\(end)) would lock the company out of SECOR once it passes. Make another account an owner first (Accounts).", field: "endDate")
         }
     }
 

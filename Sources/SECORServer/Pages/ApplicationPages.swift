@@ -41,11 +41,11 @@ struct ApplicationPages: RouteCollection {
     static func formContext(_ req: Request, form: EnrollmentService.Application, error: FormError?, byPhone: Bool) async throws -> FormContext {
         var rows = form.wcbAccounts ?? []
         while rows.count < 3 { rows.append(.init(number: "", industryCode: "", active: true)) }
-        // Only programs a partner runs on this installation can be applied to.
-        let running = Set(try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).all()
-            .compactMap(\.profileId))
-        let programs = req.programs.all.filter { running.contains($0.id) }.map {
-            ProgramOption(id: $0.id, name: "\($0.partnerName) (\($0.partnerShortName))", selected: $0.id == form.programId)
+        // Only programs a partner runs on this installation can be applied to, under the partner's own name.
+        let partners = try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).all()
+        let programs = req.programs.all.compactMap { profile -> ProgramOption? in
+            guard let partner = partners.first(where: { $0.profileId == profile.id }) else { return nil }
+            return ProgramOption(id: profile.id, name: "\(partner.name) (\(profile.partnerShortName))", selected: profile.id == form.programId)
         }
         return FormContext(layout: try await req.layoutContext(title: byPhone ? "Phone application" : "Apply to SECOR"),
                            programs: programs, form: form, wcbRows: rows, error: error,

@@ -22,7 +22,10 @@ enum ProtocolCommands {
             let app = context.application
             try await app.migrateAndPrepare()
             let url = URL(fileURLWithPath: signature.file)
-            let yaml = try String(contentsOf: url, encoding: .utf8)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw CommandFailure("\(signature.file): no such file.") }
+            guard let yaml = try? String(contentsOf: url, encoding: .utf8) else {
+                throw CommandFailure("\(signature.file): cannot be read as UTF-8 text.")
+            }
             switch try await ProtocolService(db: app.db).importProtocol(yaml: yaml, file: url.lastPathComponent, actor: nil,
                                                                         partners: Set(app.programs.profiles.keys)) {
             case .imported: context.console.print("Imported \(url.lastPathComponent).")
