@@ -39,7 +39,7 @@ final class AccessMatrixTests: XCTestCase {
                  "workers": [["name": "Worker 1", "signed": true]], "notes": ""] as [String: Any]]
     static let person: [String: Any] = ["name": "New Hand", "category": "worker", "fullTime": true, "familiarWithOperation": false,
                                         "jobRole": "Operator", "startDate": CalendarDay.today.iso]
-    static let auditor: [String: Any] = ["name": "Pat Auditor", "email": "pat{unique}@auditors.test", "password": "a long auditor password",
+    static let auditor: [String: Any] = ["name": "Pat Auditor", "email": "pat{unique}@auditors.test",
                                          "certificationNumber": "EA-{unique}", "standing": "goodStanding",
                                          "validUntil": CalendarDay.today.adding(years: 1).iso, "courses": [String: String]()]
 
@@ -286,7 +286,7 @@ struct World {
         let profile = try await OrganisationModel.find(partner, on: app.db)!.profileId!
         let question = try await ProtocolService(db: app.db).current(partner: profile).value.questions[0].id
         let auditorEntry = try await adminClient.send(.POST, "/api/v1/auditors", json: [
-            "name": "Register Entry", "email": "entry-\(profile)@auditors.test", "password": "a long auditor password",
+            "name": "Register Entry", "email": "entry-\(profile)@auditors.test",
             "certificationNumber": "EA-\(profile)", "standing": "goodStanding", "validUntil": CalendarDay.today.adding(years: 1).iso,
             "courses": [String: String]()])
         let certificate = CertificateModel()

@@ -9,7 +9,7 @@ final class AuditorRegisterTests: XCTestCase {
         try await withApp { app in
             let admin = try await APIClient(app, as: "esc-admin@secor.test")
             let entry: (String) -> [String: Any] = { number in
-                ["name": "Pat Entry", "email": "pat@auditors.test", "password": "a long auditor password", "certificationNumber": number,
+                ["name": "Pat Entry", "email": "pat@auditors.test", "certificationNumber": number,
                  "standing": "goodStanding", "validUntil": CalendarDay.today.adding(years: 1).iso, "courses": [String: String]()]
             }
             let first = try await admin.send(.POST, "/api/v1/auditors", json: entry("EA-900"))

@@ -152,12 +152,17 @@ final class EmployerRecordsTests: XCTestCase {
     func testAuditorRegister() async throws {
         try await withApp { app in
             let admin = try await APIClient(app, as: "acsa-admin@secor.test")
-            let body: [String: Any] = ["name": "Nia Field", "email": "nia@audit.test", "password": "a long auditor password",
+            let body: [String: Any] = ["name": "Nia Field", "email": "nia@audit.test",
                                        "certificationNumber": "ACSA-7", "standing": "goodStanding", "validUntil": "2028-01-31",
                                        "courses": ["phsm": "2020-05-01"]]
             let created = try await admin.send(.POST, "/api/v1/auditors", json: body)
             XCTAssertEqual(created.status, .created)
             do { let v = try await admin.send(.POST, "/api/v1/auditors", json: body).status; XCTAssertEqual(v, .conflict) }
+            // The auditor chooses the password from the invitation; nobody else knows it.
+            let link = try XCTUnwrap(created.json["invitationLink"].string)
+            let accepted = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(link.split(separator: "/").last!)/acceptance",
+                                                                  json: ["password": "a long auditor password"])
+            XCTAssertEqual(accepted.status, .created)
             _ = try await APIClient(app, as: "nia@audit.test", password: "a long auditor password")
             do { let v = try await APIClient(app, as: "acsa-qa@secor.test").send(.GET, "/api/v1/auditors").status; XCTAssertEqual(v, .forbidden) }
             let id = try XCTUnwrap(created.json["id"].string)

@@ -89,6 +89,9 @@ final class EnrollmentTests: XCTestCase {
         try await withApp { app in
             var body = applicationBody()
             body["channel"] = "phone"
+            // Staff never choose the owner's password.
+            do { let v = try await APIClient(app, as: "esc-admin@secor.test").send(.POST, "/api/v1/applications", json: body); XCTAssertEqual(v.status, .badRequest); XCTAssertEqual(v.json["field"].string, "password") }
+            body.removeValue(forKey: "password")
             do { let v = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .unauthorized) }
             do { let v = try await APIClient(app, as: "acsa-admin@secor.test").send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .notFound) }
             do { let v = try await APIClient(app, as: "owner@secor.test").send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .forbidden) }

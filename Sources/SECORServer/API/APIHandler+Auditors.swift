@@ -67,7 +67,7 @@ extension APIHandler {
     }
 
     static func auditorInput(_ body: Components.Schemas.AuditorInput) -> AuditorService.Input {
-        .init(name: body.name, email: body.email, password: body.password, certificationNumber: body.certificationNumber,
+        .init(name: body.name, email: body.email, certificationNumber: body.certificationNumber,
               standing: body.standing?.rawValue, validUntil: body.validUntil, courses: body.courses?.additionalProperties)
     }
 

@@ -78,9 +78,9 @@ struct UserService {
                 guard let person else {
                     throw AppError.invalid("roles", "\(user.name) is not linked to a person on the roster, so cannot be the assessor.")
                 }
-                try await AuditorService(db: db, passwords: nil).designate(ref, assessor: "person:\(try person.requireID())", by: caller)
+                try await AuditorService(db: db).designate(ref, assessor: "person:\(try person.requireID())", by: caller)
             } else if ref.employer.assessorPersonId == person?.id {
-                try await AuditorService(db: db, passwords: nil).designate(ref, assessor: "", by: caller)
+                try await AuditorService(db: db).designate(ref, assessor: "", by: caller)
             }
         }
         return try await UserModel.find(userId, on: db) ?? user

@@ -6,13 +6,10 @@ import Vapor
 /// designated assessor with its qualification check (T4, T7, T8).
 struct AuditorService {
     let db: Database
-    /// Only to make an auditor's account with a password given by the admin (nil: invitation only).
-    let passwords: BoundedPasswords?
 
     struct Input: Codable, Sendable {
         var name: String?
         var email: String?
-        var password: String?
         var certificationNumber: String?
         var standing: String?
         var validUntil: String?
@@ -27,8 +24,8 @@ struct AuditorService {
     }
 
     /// Adds an auditor and their account (or links the existing account of that email). A
-    /// new account gets an invitation to choose its password (`link`, shown once); a
-    /// password the admin gives instead still works, for scripts.
+    /// new account gets an invitation to choose its password (`link`, shown once): nobody
+    /// but the auditor ever knows it, so nobody else can act as them.
     func create(partnerId: UUID, profile: ProgramProfile, _ input: Input, by admin: CurrentUser,
                 linkBase: String) async throws -> (auditor: AuditorModel, link: String?) {
         try Policy.authorize(admin, .partnerAdmin(partnerId: partnerId), what: "register")
@@ -46,13 +43,6 @@ struct AuditorService {
             .filter(\.$user.$id == existing.requireID()).first() != nil {
             throw AppError(status: .conflict, message: "\(email) is on the register already; change that entry instead.", field: "email")
         }
-        var given: String?
-        if account == nil, let password = input.password, !password.isEmpty {
-            try PasswordPolicy.check(password, field: "password", email: email)
-            guard let passwords else { throw AppError.invalid("password", "Leave the password out: the auditor chooses it from the invitation.") }
-            given = try await passwords.hash(password)
-        }
-        let hash = given
         let auditor = AuditorModel()
         let now = Date()
         let link: String? = try await db.writeTransaction { db in
@@ -60,14 +50,12 @@ struct AuditorService {
             var account = account
             if account == nil {
                 let user = UserModel(organisationId: partnerId, email: email, name: name,
-                                     passwordHash: hash ?? UserModel.unusablePasswordHash(), role: .externalAuditor)
+                                     passwordHash: UserModel.unusablePasswordHash(), role: .externalAuditor)
                 try await user.create(on: db)
                 try await AuditLog.append(on: db, actor: admin.id, action: "user.create", entity: "user", entityId: user.id!.uuidString,
                                           detail: "\(email) as externalAuditor")
-                if hash == nil {
-                    link = try await InvitationService.issue(on: db, organisationId: partnerId, role: .externalAuditor, email: email, name: name,
-                                                             personId: nil, userId: user.id, invitedBy: admin.id, linkBase: linkBase, at: now).link
-                }
+                link = try await InvitationService.issue(on: db, organisationId: partnerId, role: .externalAuditor, email: email, name: name,
+                                                         personId: nil, userId: user.id, invitedBy: admin.id, linkBase: linkBase, at: now).link
                 account = user
             }
             auditor.$partner.id = partnerId
@@ -170,5 +158,5 @@ struct AuditorService {
 }
 
 extension Request {
-    var auditors: AuditorService { AuditorService(db: db, passwords: boundedPasswords) }
+    var auditors: AuditorService { AuditorService(db: db) }
 }

@@ -95,6 +95,9 @@ struct EnrollmentService {
         let details = try validateDetails(a, profile: profile)
         let password = a.password ?? ""
         if channel == .online { try PasswordPolicy.check(password, field: "password", email: details.email) }
+        if channel == .phone && !password.isEmpty {
+            throw AppError.invalid("password", "Staff do not choose the owner's password: leave it out, and the owner gets an invitation to choose it.")
+        }
         try await requireUnclaimed(details.wcbAccounts, except: nil)
         if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {
             throw AppError.invalid("email", "An account with \(details.email) exists already: sign in with it instead.")

@@ -35,14 +35,13 @@ struct AuditorRegisterPages: RouteCollection {
     struct Form: Content {
         var name: String?
         var email: String?
-        var password: String?
         var certificationNumber: String?
         var standing: String?
         var validUntil: String?
         var courses: [String: String]?
 
         var input: AuditorService.Input {
-            .init(name: name, email: email, password: password, certificationNumber: certificationNumber, standing: standing,
+            .init(name: name, email: email, certificationNumber: certificationNumber, standing: standing,
                   validUntil: validUntil, courses: courses)
         }
     }
@@ -61,9 +60,7 @@ struct AuditorRegisterPages: RouteCollection {
             req.showOnce(invitationLink: link, email: form.email?.trimmingCharacters(in: .whitespaces).lowercased(), name: form.name)
             return req.redirect(to: "/partner/auditors")
         }, orRender: { error in
-            var kept = form
-            kept.password = nil
-            return try await render(req, form: kept, error: error)
+            try await render(req, form: form, error: error)
         })
     }
 
