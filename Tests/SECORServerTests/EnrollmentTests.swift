@@ -111,4 +111,26 @@ final class EnrollmentTests: XCTestCase {
             XCTAssertEqual(accepted.json["user"]["role"].string, "employerOwner")
         }
     }
+
+    // Found by review: simultaneous approvals and a decline all took effect; one must.
+    func testSimultaneousDecisionsActOnce() async throws {
+        try await withApp { app in
+            let created = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: applicationBody())
+            let id = try XCTUnwrap(created.json["id"].string)
+            let admin = try await APIClient(app, as: "esc-admin@secor.test")
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        let body: [String: Any] = index % 3 == 0 ? ["decision": "decline", "reason": "Not an Alberta employer"] : ["decision": "approve"]
+                        return try await admin.send(.POST, "/api/v1/applications/\(id)/decision", json: body).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(statuses.filter { $0 == .noContent }.count, 1, "\(statuses)")
+            XCTAssertEqual(statuses.filter { $0 == .conflict }.count, 11, "\(statuses)")
+            let told = try await NotificationModel.query(on: app.db).filter(\.$title ~~ ["Application approved", "Application declined"]).count()
+            XCTAssertEqual(told, 1)
+        }
+    }
 }

@@ -171,6 +171,12 @@ struct EnrollmentService {
         let employer = ref.employer
         let name = ref.organisation.name
         try await db.writeTransaction { db in
+            // Compare-and-set: of two decisions at once (two admins, two clicks), one acts;
+            // the other sees the decided state and gets 409, and the owner is told once.
+            try await db.lockRow("employers", ref.id)
+            guard let current = try await EmployerModel.find(ref.id, on: db), current.status == EnrollmentStatus.pending.rawValue else {
+                throw AppError(status: .conflict, message: "This application was decided a moment ago.", field: "decision")
+            }
             employer.status = (approve ? EnrollmentStatus.approved : .declined).rawValue
             employer.declineReason = approve ? nil : why
             employer.decidedAt = Date()
