@@ -105,7 +105,7 @@ extension APIHandler {
         let u = account.user
         return .init(id: u.id!.uuidString, email: u.email, name: u.name, role: try role(u.role), isAssessor: u.isAssessor,
                      active: account.active, deactivatedAt: u.deactivatedAt, accessEndsOn: u.accessEndsOn,
-                     personId: account.personId?.uuidString, passwordSet: !u.passwordHash.hasPrefix("!"))
+                     personId: account.personId?.uuidString, passwordSet: u.hasPassword)
     }
 
     static func user(_ request: Request, _ user: UserModel) async throws -> Components.Schemas.User {

@@ -157,4 +157,13 @@ extension Data {
 extension Request {
     var boundedPasswords: BoundedPasswords { BoundedPasswords(hasher: password.async) }
     var accounts: AccountService { AccountService(db: db, passwords: boundedPasswords) }
+
+    /// Sign-in: every attempt is checked against the address's budget, only failures use it,
+    /// so an office of people signing in correctly from one address never runs out.
+    func signIn(email: String, password: String) async throws -> AccountService.SignInResult {
+        try await RateLimit.signIn.check(client: clientAddress, on: db, multiplier: application.secorConfig.rateLimitMultiplier)
+        let result = try await accounts.signIn(email: email, password: password, client: clientAddress)
+        if case .wrongCredentials = result { try await RateLimit.signIn.record(client: clientAddress, on: db) }
+        return result
+    }
 }

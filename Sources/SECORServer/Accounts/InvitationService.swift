@@ -43,8 +43,8 @@ struct InvitationService {
                 throw AppError.invalid("personId", "That person is not on your roster.")
             }
             if person.userId != nil { throw AppError(status: .conflict, message: "\(person.name) has an account already.", field: "personId") }
-            if let end = person.endDate, let last = try? CalendarDay(iso: end), last < CalendarDay(now) {
-                throw AppError.invalid("personId", "\(person.name) left on \(end): people who have left cannot be invited.")
+            if person.hasLeft(by: CalendarDay(now)) {
+                throw AppError.invalid("personId", "\(person.name) left on \(person.endDate ?? ""): people who have left cannot be invited.")
             }
             personId = id
             name = person.name
@@ -66,27 +66,28 @@ struct InvitationService {
                 throw AppError(status: .conflict, message: "An invitation for \(waiting.name) is waiting for \(email); withdraw it first or use another email.", field: "email")
             }
         }
-        // Replacing a pending invitation is withdrawing it: only by someone who may send its role.
-        for waiting in try await InvitationModel.query(on: db).filter(\.$organisationId == user.organisationId)
-            .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil).all()
-            where (personId != nil && waiting.personId == personId) || (!email.isEmpty && waiting.email == email) {
+        // The pending invitations this one replaces (the same person's, a lost phone; the same
+        // email's, a typo): replacing is withdrawing, so only by someone who may send their role.
+        let replaced = personId == nil && email.isEmpty ? [] : try await InvitationModel.query(on: db).filter(\.$organisationId == user.organisationId)
+            .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil)
+            .group(.or) { either in
+                if let personId { either.filter(\.$personId == personId) }
+                if !email.isEmpty { either.filter(\.$email == email) }
+            }.all()
+        for waiting in replaced {
             if let waitingRole = Role(rawValue: waiting.role) {
                 try Policy.authorize(user, .invite(organisationId: user.organisationId, role: waitingRole), what: "invitation")
             }
         }
-        let (personToReplace, inviteeName, inviteeEmail, now) = (personId, name, email.isEmpty ? nil : email, self.now)
+        let (inviteeName, inviteeEmail, inviteePerson, now) = (name, email.isEmpty ? nil : email, personId, self.now)
+        let replacedIds = replaced.compactMap(\.id)
         return try await db.writeTransaction { db in
-            // A new invitation for the same person replaces a pending one (a lost phone, a typo).
-            if let personToReplace {
-                try await InvitationModel.query(on: db).filter(\.$personId == personToReplace)
-                    .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()
-            }
-            if let address = inviteeEmail {
-                try await InvitationModel.query(on: db).filter(\.$email == address).filter(\.$organisationId == user.organisationId)
-                    .filter(\.$acceptedAt == nil).filter(\.$withdrawnAt == nil).set(\.$withdrawnAt, to: now).update()
+            if !replacedIds.isEmpty {
+                try await InvitationModel.query(on: db).filter(\.$id ~~ replacedIds).filter(\.$acceptedAt == nil)
+                    .set(\.$withdrawnAt, to: now).update()
             }
             return try await Self.issue(on: db, organisationId: user.organisationId, role: role, email: inviteeEmail,
-                                        name: inviteeName, personId: personToReplace, userId: nil, invitedBy: user.id, linkBase: linkBase, at: now)
+                                        name: inviteeName, personId: inviteePerson, userId: nil, invitedBy: user.id, linkBase: linkBase, at: now)
         }
     }
 
@@ -192,9 +193,8 @@ struct InvitationService {
             throw AppError(status: .conflict, message: "An invitation to SECOR is waiting for \(email) (someone else's): give another email.", field: "email")
         }
         // Someone who left the roster after being invited gets no account: it could not sign in.
-        if let personId = row.personId, let person = try await PersonModel.find(personId, on: db),
-           let end = person.endDate, let last = try? CalendarDay(iso: end), last < CalendarDay(now) {
-            throw AppError(status: .gone, message: "This invitation is for \(person.name), who left on \(end). Ask the company for a new invitation if that is wrong.")
+        if let personId = row.personId, let person = try await PersonModel.find(personId, on: db), person.hasLeft(by: CalendarDay(now)) {
+            throw AppError(status: .gone, message: "This invitation is for \(person.name), who left on \(person.endDate ?? ""). Ask the company for a new invitation if that is wrong.")
         }
         let hash = try await passwords.hash(password)
         let now = self.now

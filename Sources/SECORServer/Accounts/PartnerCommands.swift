@@ -49,7 +49,7 @@ enum PartnerCommands {
             for partner in partners {
                 let admins = try await UserModel.query(on: app.db).filter(\.$organisation.$id == partner.requireID())
                     .filter(\.$role == Role.partnerAdmin.rawValue).all()
-                    .map { $0.email + ($0.passwordHash.hasPrefix("!") ? " (password not set yet)" : "") + ($0.deactivatedAt != nil ? " (deactivated)" : "") }
+                    .map { $0.email + ($0.hasPassword ? "" : " (password not set yet)") + ($0.deactivatedAt != nil ? " (deactivated)" : "") }
                 context.console.print("\(partner.name)  profile \(partner.profileId ?? "-")  admins: \(admins.joined(separator: ", "))")
             }
         }
@@ -131,7 +131,7 @@ struct PartnerSetup {
               user.role == Role.partnerAdmin.rawValue else {
             throw CommandFailure("--email: \(email) is not a partner administrator's account (see secor partner list).")
         }
-        guard user.passwordHash.hasPrefix("!") else {
+        guard !user.hasPassword else {
             throw CommandFailure("\(email) has chosen a password already; a forgotten one is reset at /password-reset.")
         }
         let now = self.now

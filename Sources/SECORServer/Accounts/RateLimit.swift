@@ -45,9 +45,9 @@ enum RateLimit: String, CaseIterable, Sendable {
     func check(client: String, on db: Database, multiplier: Int = 1, now: Date = Date()) async throws {
         let since = now.addingTimeInterval(-budget.seconds)
         let allowed = budget.count * max(1, multiplier)
-        let recent = try await RateEventModel.query(on: db).filter(\.$action == rawValue).filter(\.$client == client)
-            .filter(\.$at > since).sort(\.$at, .descending).limit(allowed).all()
-        if recent.count >= allowed, let oldest = recent.last {
+        let recent = RateEventModel.query(on: db).filter(\.$action == rawValue).filter(\.$client == client).filter(\.$at > since)
+        // One count per call; the oldest event is read only to say when to come back.
+        if try await recent.count() >= allowed, let oldest = try await recent.sort(\.$at).first() {
             let retry = max(1, Int(oldest.at.addingTimeInterval(budget.seconds).timeIntervalSince(now).rounded(.up)))
             var error = AppError(status: .tooManyRequests,
                                  message: "Too many \(what) from your address. Try again in \(APIHandler.minutes(retry)).")
@@ -88,14 +88,5 @@ final class RateEventModel: Model, @unchecked Sendable {
 extension Request {
     func spend(_ limit: RateLimit) async throws {
         try await limit.spend(client: clientAddress, on: db, multiplier: application.secorConfig.rateLimitMultiplier)
-    }
-
-    /// Sign-in: every attempt is checked against the address's budget, only failures use it,
-    /// so an office of people signing in correctly from one address never runs out.
-    func signIn(email: String, password: String) async throws -> AccountService.SignInResult {
-        try await RateLimit.signIn.check(client: clientAddress, on: db, multiplier: application.secorConfig.rateLimitMultiplier)
-        let result = try await accounts.signIn(email: email, password: password, client: clientAddress)
-        if case .wrongCredentials = result { try await RateLimit.signIn.record(client: clientAddress, on: db) }
-        return result
     }
 }

@@ -54,4 +54,7 @@ extension UserModel {
     /// An account made before its owner chose a password (an invitation sets it): no
     /// bcrypt hash matches it, so nobody can sign in with it.
     static func unusablePasswordHash() -> String { "!unset-" + UUID().uuidString }
+
+    /// Whether the account's owner has chosen a password (see `unusablePasswordHash`).
+    var hasPassword: Bool { !passwordHash.hasPrefix("!") }
 }

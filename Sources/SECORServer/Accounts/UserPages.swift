@@ -137,16 +137,14 @@ struct UserPages: RouteCollection {
         if user.role.isEmployerSide {
             let pending = Set(invitations.filter { $0.state(at: now) == .pending }.compactMap(\.personId))
             people = try await PersonModel.query(on: req.db).filter(\.$employer.$id == user.organisationId).filter(\.$userId == nil)
-                .sort(\.$name).all().filter { person in
-                    person.endDate.flatMap { try? CalendarDay(iso: $0) }.map { $0 >= .today } ?? true
-                }
+                .sort(\.$name).all().filter { !$0.hasLeft(by: .today) }
             people.sort { (pending.contains($0.id!) ? 1 : 0, $0.name) < (pending.contains($1.id!) ? 1 : 0, $1.name) }
             invitedPeople = pending
         }
         let organisation = try await OrganisationModel.find(user.organisationId, on: req.db)?.name ?? ""
         let rows = accounts.map { account -> AccountRow in
             let role = account.role
-            let unset = account.user.passwordHash.hasPrefix("!")
+            let unset = !account.user.hasPassword
             return AccountRow(
                 id: account.user.id!.uuidString, name: account.user.name, email: account.user.email, role: account.user.role,
                 roleLabel: role?.label ?? account.user.role, isAssessor: account.user.isAssessor, active: account.active,

@@ -128,7 +128,7 @@ struct UserService {
         guard role == .employerOwner || role == .partnerAdmin else { return }
         let others = try await UserModel.query(on: db).filter(\.$organisation.$id == organisationId)
             .filter(\.$role == role.rawValue).filter(\.$id != userId).all()
-            .filter { $0.isActive(on: CalendarDay(now)) && !$0.passwordHash.hasPrefix("!") }
+            .filter { $0.isActive(on: CalendarDay(now)) && $0.hasPassword }
         if others.isEmpty {
             throw AppError(status: .conflict, message: "This is the last active \(role.label.lowercased()) account: give another account that role first.", field: "roles")
         }

@@ -52,3 +52,14 @@ struct VerifyLogFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { "audit log broken: \(message)" }
 }
+
+/// A data file named on the command line (a profile, a protocol): its name for error
+/// messages and its text, or one clear line saying why it cannot be read.
+enum CommandFile {
+    static func read(_ path: String) throws -> (name: String, text: String) {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CommandFailure("\(path): no such file.") }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw CommandFailure("\(path): cannot be read as UTF-8 text.") }
+        return (url.lastPathComponent, text)
+    }
+}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SECORCore
 
 /// A person on the employer's WCB account (E1): everyone counts, account or not.
 final class PersonModel: Model, @unchecked Sendable {
@@ -26,4 +27,12 @@ final class PersonModel: Model, @unchecked Sendable {
     @OptionalField(key: "end_date") var endDate: String?
 
     init() {}
+}
+
+extension PersonModel {
+    /// Whether the person's last day on the roster (`endDate`) is before `day`.
+    func hasLeft(by day: CalendarDay) -> Bool {
+        guard let end = endDate, let last = try? CalendarDay(iso: end) else { return false }
+        return last < day
+    }
 }

@@ -20,16 +20,12 @@ enum ProfileCommands {
         func run(using context: CommandContext, signature: Signature) async throws {
             let app = context.application
             try await app.migrateAndPrepare()
-            let url = URL(fileURLWithPath: signature.file)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw CommandFailure("\(signature.file): no such file.") }
-            guard let yaml = try? String(contentsOf: url, encoding: .utf8) else {
-                throw CommandFailure("\(signature.file): cannot be read as UTF-8 text.")
-            }
-            switch try await ProgramProfileService(db: app.db).importProfile(yaml: yaml, file: url.lastPathComponent, actor: nil) {
+            let (name, yaml) = try CommandFile.read(signature.file)
+            switch try await ProgramProfileService(db: app.db).importProfile(yaml: yaml, file: name, actor: nil) {
             case .imported(let id, let version):
-                context.console.print("Imported profile \(id) version \(version) from \(url.lastPathComponent). A running server picks it up within a minute.")
+                context.console.print("Imported profile \(id) version \(version) from \(name). A running server picks it up within a minute.")
             case .unchanged(let id, let version):
-                context.console.print("\(url.lastPathComponent) is already profile \(id) version \(version); nothing changed.")
+                context.console.print("\(name) is already profile \(id) version \(version); nothing changed.")
             }
         }
     }

@@ -21,15 +21,11 @@ enum ProtocolCommands {
         func run(using context: CommandContext, signature: Signature) async throws {
             let app = context.application
             try await app.migrateAndPrepare()
-            let url = URL(fileURLWithPath: signature.file)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw CommandFailure("\(signature.file): no such file.") }
-            guard let yaml = try? String(contentsOf: url, encoding: .utf8) else {
-                throw CommandFailure("\(signature.file): cannot be read as UTF-8 text.")
-            }
-            switch try await ProtocolService(db: app.db).importProtocol(yaml: yaml, file: url.lastPathComponent, actor: nil,
+            let (name, yaml) = try CommandFile.read(signature.file)
+            switch try await ProtocolService(db: app.db).importProtocol(yaml: yaml, file: name, actor: nil,
                                                                         partners: Set(app.programs.profiles.keys)) {
-            case .imported: context.console.print("Imported \(url.lastPathComponent).")
-            case .unchanged: context.console.print("\(url.lastPathComponent) is already imported with the same content; nothing changed.")
+            case .imported: context.console.print("Imported \(name).")
+            case .unchanged: context.console.print("\(name) is already imported with the same content; nothing changed.")
             }
         }
     }
