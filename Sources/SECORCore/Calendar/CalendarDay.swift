@@ -47,6 +47,13 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     }
 
     public var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// The instant of this day at `hour`:00 in Alberta.
+    public func date(atHour hour: Int) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.albertaTimeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour)) ?? Date(timeIntervalSince1970: 0)
+    }
     public var description: String { iso }
 
     /// "3 June 2026", for sentences a person reads.

@@ -43,6 +43,8 @@ struct BearerUserMiddleware: AsyncMiddleware {
 struct RequireSignInMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         guard request.auth.has(CurrentUser.self) else {
+            // The phone's outbox keeps its records and asks the person to sign in.
+            if request.wantsJSON { throw AppError.unauthorized }
             let back = request.url.path + (request.url.query.map { "?\($0)" } ?? "")
             return request.redirect(to: "/sign-in?next=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")")
         }
@@ -96,6 +98,9 @@ struct PageRequestKey: StorageKey { typealias Value = Bool }
 
 extension Request {
     var isPageRequest: Bool { storage[PageRequestKey.self] ?? false }
+
+    /// A page request from script (the outbox) that wants JSON answers, not pages or redirects.
+    var wantsJSON: Bool { headers[.accept].first?.hasPrefix("application/json") == true }
 
     /// The session's CSRF token, created on first use.
     func csrfToken() -> String {

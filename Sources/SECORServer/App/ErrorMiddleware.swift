@@ -11,12 +11,13 @@ struct SECORErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let (status, message, field, headers) = describe(error, request: request)
+            let problems = ((error as? AppError) ?? ((error as? ServerError)?.underlyingError as? AppError))?.problems ?? []
             if status == .internalServerError {
                 request.logger.report(error: error)
             }
             if wantsJSON(request) {
                 let response = Response(status: status, headers: headers)
-                try response.content.encode(ErrorBody(message: message, field: field))
+                try response.content.encode(ErrorBody(message: message, field: field, errors: problems.count > 1 ? problems : nil))
                 return response
             }
             let context = ErrorPageContext(layout: try? await request.layoutContext(title: "\(status.code) \(status.reasonPhrase)"),
@@ -30,6 +31,8 @@ struct SECORErrorMiddleware: AsyncMiddleware {
 
     private func wantsJSON(_ request: Request) -> Bool {
         let path = request.url.path
+        // The phone's outbox asks pages for JSON, so it can tell a refusal from a sign-in page.
+        if request.wantsJSON { return true }
         return path.hasPrefix("/api/") || path == "/health" || path == "/openapi.yaml"
     }
 

@@ -47,21 +47,27 @@ enum DemoRecords {
         let id = try organisation.requireID()
         guard try await FieldRecordModel.query(on: app.db).filter(\.$employer.$id == id).count() == 0 else { return }
         let ref = try await EmployerRef.load(id, on: app.db, programs: app.programs)
-        let service = FieldRecordService(db: app.db)
+        let service = FieldRecordService(db: app.db, filesRoot: app.filesRoot)
         let by = try CurrentUser(user)
+        let signatures = try await DemoSignatures(ref: ref, recorder: by, on: app)
         let today = CalendarDay.today
         let roofing = name.contains("Roofing")
         // The signed policy (Northern Rig's is signed by a manager who has since left: F2),
         // and an investigation with no root cause.
         let signer = roofing ? crew[0] : "Dale Whitmore"
         let signerId = try await PersonModel.query(on: app.db).filter(\.$employer.$id == id).filter(\.$name == signer).first()?.id
-        let policy = SafetyPolicyContent(version: roofing ? "2" : "3", signedOn: today.adding(days: -420).iso, signerPersonId: signerId?.uuidString, signerName: signer,
+        let policy = SafetyPolicyContent(version: roofing ? "2" : "3", signerPersonId: signerId?.uuidString, signerName: signer,
                                          text: "\(name) puts the health and safety of every worker first. We find and control hazards, train our people, and investigate every incident and near miss.")
-        _ = try await service.create(ref, .safetyPolicy(policy), when: .init(day: today.adding(days: -420), time: "09:00"), idempotencyKey: "demo-policy", by: by)
+        // The policy is the owner's to write (a supervisor records the rest at Northern Rig).
+        let owner = try await UserModel.query(on: app.db).filter(\.$organisation.$id == id).filter(\.$role == Role.employerOwner.rawValue).first()
+        let (written, _) = try await service.create(ref, RecordContent(policy), when: FieldRecordService.When(day: today.adding(days: -420), time: "09:00"),
+                                                    idempotencyKey: "demo-policy", by: try owner.map { try CurrentUser($0) } ?? by)
+        try await signatures.sign(written, role: .signer, on: today.adding(days: -420))
         let cut = IncidentContent(isNearMiss: false, site: roofing ? "Roof, north slope" : "Drayton Valley shop",
-                                  whatHappened: "Worker cut a hand on sheet metal while moving scrap.", immediateActions: "First aid; area cleaned up.",
+                                  whatHappened: "Worker cut a hand on sheet metal while moving scrap.", harm: .injury, actualSeverity: 1, potentialSeverity: 2,
+                                  immediateActions: "First aid; area cleaned up.",
                                   rootCauses: [], contributingFactors: ["Gloves not worn"], correctiveActions: "", findingsToldTo: [], findingsToldOn: nil)
-        _ = try await service.create(ref, .incident(cut), when: .init(day: today.adding(days: -75), time: "14:20"), idempotencyKey: "demo-incident", by: by)
+        _ = try await service.create(ref, RecordContent(cut), when: FieldRecordService.When(day: today.adding(days: -75), time: "14:20"), idempotencyKey: "demo-incident", by: by)
         // The hazard register, started before the evidence window and kept up since.
         let register: [HazardRegisterContent] = roofing ? [
             .init(hazard: "Fall from the roof edge", taskOrArea: "All roof work", likelihood: 3, severity: 5, controls: ["Guardrails on eaves", "Harness tied off above 3 m"]),
@@ -75,15 +81,16 @@ enum DemoRecords {
         ]
         for (i, entry) in register.enumerated() {
             let day = today.adding(days: i == register.count - 1 ? -150 : -400 + i)
-            _ = try await service.create(ref, .hazardRegister(entry), when: .init(day: day, time: "10:00"), idempotencyKey: "demo-register-\(i)", by: by)
+            _ = try await service.create(ref, RecordContent(entry), when: FieldRecordService.When(day: day, time: "10:00"), idempotencyKey: "demo-register-\(i)", by: by)
         }
         if roofing {
             // A near miss told to the crew, with its root cause: the clean example.
             let slip = IncidentContent(isNearMiss: true, site: "88 Elm St, Calgary", whatHappened: "Bundle of shingles slid off the roof jack and landed beside the bin.",
+                                       harm: IncidentHarm.none, potentialSeverity: 4,
                                        immediateActions: "Work stopped; area below taped off.", rootCauses: ["Roof jack bracket not nailed into a rafter"],
                                        contributingFactors: ["Frost on the deck"], correctiveActions: "Brackets checked at every set-up; added to the pre-start.",
                                        findingsToldTo: crew, findingsToldOn: today.adding(days: -118).iso)
-            _ = try await service.create(ref, .incident(slip), when: .init(day: today.adding(days: -120), time: "11:05"), idempotencyKey: "demo-nearmiss", by: by)
+            _ = try await service.create(ref, RecordContent(slip), when: FieldRecordService.When(day: today.adding(days: -120), time: "11:05"), idempotencyKey: "demo-nearmiss", by: by)
         }
         // An FLHA every week day or two, a toolbox talk every other Monday-ish.
         for (n, daysAgo) in stride(from: 360, through: 3, by: roofing ? -7 : -4).enumerated() {
@@ -103,19 +110,20 @@ enum DemoRecords {
             let content = FLHAContent(site: copied ? rigSites[n - 19].site : place.site, location: place.location,
                                       task: copied ? rigTasks[0].task : task.task, hazards: hazards,
                                       ppe: roofing ? ["hard hat", "harness", "gloves"] : ["FR coveralls", "hard hat", "H2S monitor"],
-                                      workers: crew.enumerated().map { WorkerSignOff(name: $0.element, signed: $0.offset < signed) },
-                                      supervisorReview: n % 5 == 0 ? "Reviewed on site; controls in place." : nil,
+                                      workers: crew.map { NamedPerson(name: $0) },
                                       notes: n % 7 == 0 ? "Wind from the north-west; muster point at the lease gate." : "")
-            _ = try await service.create(ref, .flha(content), when: .init(day: day, time: "07:\(String(format: "%02d", n % 50 + 10))"),
-                                         idempotencyKey: "demo-flha-\(n)", by: by)
+            let (flha, _) = try await service.create(ref, RecordContent(content), when: FieldRecordService.When(day: day, time: "07:\(String(format: "%02d", n % 50 + 10))"),
+                                                     idempotencyKey: "demo-flha-\(n)", by: by)
+            try await signatures.sign(flha, role: .worker, on: day, first: signed)
+            if n % 5 == 0 { try await signatures.review(flha, note: "Reviewed on site; controls in place.", on: day) }
             // A pre-start every other week; one defect is left open on purpose.
             if !roofing && n % 4 == 1 {
                 let broken = n == 57 || n % 20 == 1
                 let inspection = PreStartContent(equipment: "Truck \(n % 3 + 1)", site: place.site, items: [
-                    ChecklistItem(item: "Brakes", pass: true), ChecklistItem(item: "Lights and signals", pass: true),
-                    ChecklistItem(item: "Tires", pass: !broken, defect: broken ? "Sidewall cut on the left rear" : ""),
-                    ChecklistItem(item: "Fire extinguisher", pass: true)])
-                let (stored, _) = try await service.create(ref, .preStartInspection(inspection), when: .init(day: day, time: "06:30"),
+                    ChecklistItem(item: "Brakes", result: .pass), ChecklistItem(item: "Lights and signals", result: .pass),
+                    ChecklistItem(item: "Tires", result: broken ? .fail : .pass, defect: broken ? "Sidewall cut on the left rear" : ""),
+                    ChecklistItem(item: "Fire extinguisher", result: .pass)])
+                let (stored, _) = try await service.create(ref, RecordContent(inspection), when: FieldRecordService.When(day: day, time: "06:30"),
                                                            idempotencyKey: "demo-prestart-\(n)", by: by)
                 if broken && n != 57 {
                     try await verifyActions(openedBy: stored.record, on: day, fix: "Tire replaced at the shop; checked on the next pre-start.",
@@ -126,11 +134,11 @@ enum DemoRecords {
             if n % (roofing ? 4 : 8) == 2 {
                 let deficient = n % 3 == 0
                 let inspection = WorkplaceInspectionContent(area: roofing ? "Job site and trailer" : "Shop and yard", site: place.site, items: [
-                    ChecklistItem(item: "Housekeeping", pass: true), ChecklistItem(item: "First aid kit stocked", pass: !deficient,
-                                                                                  defect: deficient ? "Kit missing burn dressings" : ""),
-                    ChecklistItem(item: "Extinguishers inspected", pass: true), ChecklistItem(item: "Emergency numbers posted", pass: true)],
+                    ChecklistItem(item: "Housekeeping", result: .pass), ChecklistItem(item: "First aid kit stocked", result: deficient ? .fail : .pass,
+                                                                                        defect: deficient ? "Kit missing burn dressings" : ""),
+                    ChecklistItem(item: "Extinguishers inspected", result: .pass), ChecklistItem(item: "Emergency numbers posted", result: .na)],
                     notes: "Walked the site with the crew lead.")
-                let (stored, _) = try await service.create(ref, .workplaceInspection(inspection), when: .init(day: day, time: "15:30"),
+                let (stored, _) = try await service.create(ref, RecordContent(inspection), when: FieldRecordService.When(day: day, time: "15:30"),
                                                            idempotencyKey: "demo-inspection-\(n)", by: by)
                 if deficient {
                     try await verifyActions(openedBy: stored.record, on: day, fix: "Dressings restocked; kit checked.", ref: ref, service: service, by: by)
@@ -140,10 +148,11 @@ enum DemoRecords {
                 // Topics rotate; once, on purpose, a topic comes back within a month.
                 let topic = !roofing && n == 44 ? topics[(n / 4 - 1) % topics.count] : topics[(n / (roofing ? 2 : 4)) % topics.count]
                 let talk = ToolboxTalkContent(site: place.site, topic: topic,
-                                              attendees: crew.map { WorkerSignOff(name: $0, signed: true) },
+                                              attendees: crew.map { NamedPerson(name: $0) },
                                               notes: "Talked through \(topic.lowercased()) with the crew before the shift.")
-                _ = try await service.create(ref, .toolboxTalk(talk), when: .init(day: day, time: "06:45"),
-                                             idempotencyKey: "demo-talk-\(n)", by: by)
+                let (stored, _) = try await service.create(ref, RecordContent(talk), when: FieldRecordService.When(day: day, time: "06:45"),
+                                                           idempotencyKey: "demo-talk-\(n)", by: by)
+                try await signatures.sign(stored, role: .worker, on: day)
             }
         }
     }
@@ -154,10 +163,10 @@ enum DemoRecords {
         let actions = try await service.search(ref, .init(kind: .correctiveAction)).filter { $0.occurredOn == day.iso }
         for action in actions {
             let detail = try await service.detail(ref, action.id)
-            guard case .correctiveAction(var content) = detail.content, content.sourceRecordId == record.id?.uuidString else { continue }
+            guard var content = detail.content.as(CorrectiveActionContent.self), content.sourceRecordId == record.id?.uuidString else { continue }
             content.status = .verified
             content.verification = fix
-            _ = try await service.amend(ref, action.id, .correctiveAction(content), when: .init(day: day.adding(days: 2), time: "16:00"),
+            _ = try await service.amend(ref, action.id, RecordContent(content), when: FieldRecordService.When(day: day.adding(days: 2), time: "16:00"),
                                         reason: fix, by: by)
         }
     }

@@ -142,56 +142,60 @@ enum ScaleData {
                                                                  + (postgres ? ["search_words"] : []))
         var versions = BulkRows(table: "field_record_versions", columns: ["id", "record_id", "version", "content", "content_hash", "author_id",
                                                                          "reason", "occurred_on", "occurred_time", "created_at", "attachments"])
-        var signOffs = BulkRows(table: "record_signoffs", columns: ["id", "record_id", "version", "signer_name", "person_id", "signed_at", "content_hash"])
+        var signOffs = BulkRows(table: "record_signoffs", columns: ["id", "record_id", "version", "signer_name", "person_id", "signed_at", "content_hash",
+                                                                   "role", "method", "recorded_by"])
         var searchEntries: [(id: UUID, employer: UUID, text: String)] = []
-        let crew = people.prefix(4).map { WorkerSignOff(name: $0.name, personId: $0.id?.uuidString, signed: true) }
+        let crew = people.prefix(4).map { NamedPerson(name: $0.name, personId: $0.id?.uuidString) }
         let now = Date()
         // The same rows FieldRecordService.create writes (version 1, its hash and sign-offs).
         func add(_ content: RecordContent, on day: CalendarDay, at time: String) throws {
-            let recordId = UUID(), json = try content.json()
+            let recordId = UUID(), json = try content.jsonText()
             let hash = FieldRecordService.contentHash(when: .init(day: day, time: time), json: json, fileHashes: [])
             var values: [(any Encodable & Sendable)?] = [recordId, id, owner.id!, content.kind.rawValue, day.iso, time, content.site,
                                                          content.searchText, 1, nil as String?, now]
             if postgres { values.append(SearchIndex.body(content.searchText, employer: id)) }
             records.add(values)
             versions.add(UUID(), recordId, 1, json, hash, owner.id!, "", day.iso, time, now, nil as String?)
-            for signer in content.signers {
-                signOffs.add(UUID(), recordId, 1, signer.name, signer.personId.flatMap(UUID.init(uuidString:)), now, hash)
+            // Each person the record asks signs it; the generated crew signs as the owner recorded it (a tick).
+            for signer in SignOffRules.outstanding(content, signedPersonIds: []) {
+                let role: SignOffRole = content.descriptor.signOffRoles.contains(.signer) ? .signer : .worker
+                signOffs.add(UUID(), recordId, 1, signer.name, signer.personId.flatMap(UUID.init(uuidString:)), now, hash,
+                             role.rawValue, SignOffMethod.ticked.rawValue, owner.id!)
             }
             searchEntries.append((recordId, id, content.searchText))
         }
         let first = today.adding(years: -years)
-        try add(.safetyPolicy(SafetyPolicyContent(version: "1", signedOn: first.iso, signerPersonId: people[0].id?.uuidString, signerName: people[0].name,
-                                                  text: "\(name(index)) puts the health and safety of every worker first.")), on: first, at: "08:00")
-        try add(.hazardRegister(HazardRegisterContent(hazard: "H2S release", taskOrArea: "Wellhead work", likelihood: 2, severity: 5,
+        try add(RecordContent(SafetyPolicyContent(version: "1", signerPersonId: people[0].id?.uuidString, signerName: people[0].name,
+                                                  text: "\(name(index)) puts the health and safety of every worker first.", signedOn: first.iso)), on: first, at: "08:00")
+        try add(RecordContent(HazardRegisterContent(hazard: "H2S release", taskOrArea: "Wellhead work", likelihood: 2, severity: 5,
                                                       controls: ["Personal monitors", "Upwind approach"])), on: first, at: "08:30")
         let tasks = DemoRecords.rigTasks, sites = DemoRecords.rigSites, topics = DemoRecords.topics
         var day = first, n = 0
         while day < today {
             for k in 0..<flhasPerDay(index) {
                 let task = tasks[(n + k) % tasks.count], place = sites[(n + k) % sites.count]
-                try add(.flha(FLHAContent(site: place.site, location: place.location, task: task.task, hazards: task.hazards + [place.hazard],
-                                          ppe: ["FR coveralls", "hard hat", "H2S monitor"], workers: crew,
-                                          supervisorReview: n % 5 == 0 ? "Reviewed on site; controls in place." : nil, notes: "")),
+                try add(RecordContent(FLHAContent(site: place.site, location: place.location, task: task.task, hazards: task.hazards + [place.hazard],
+                                                  ppe: ["FR coveralls", "hard hat", "H2S monitor"], workers: crew, notes: "")),
                         on: day, at: String(format: "07:%02d", 10 + k * 10))
             }
             if n % 7 == 0 {
                 let topic = topics[(n / 7) % topics.count]
-                try add(.toolboxTalk(ToolboxTalkContent(site: sites[n % sites.count].site, topic: topic, attendees: crew,
+                try add(RecordContent(ToolboxTalkContent(site: sites[n % sites.count].site, topic: topic, attendees: crew,
                                                         notes: "Talked through \(topic.lowercased()) before the shift.")), on: day, at: "06:45")
             }
             if n % 7 == 3 {
-                try add(.preStartInspection(PreStartContent(equipment: "Truck \(n % 3 + 1)", site: sites[n % sites.count].site, items: [
-                    ChecklistItem(item: "Brakes", pass: true), ChecklistItem(item: "Lights and signals", pass: true), ChecklistItem(item: "Tires", pass: true)])),
+                try add(RecordContent(PreStartContent(equipment: "Truck \(n % 3 + 1)", site: sites[n % sites.count].site, items: [
+                    ChecklistItem(item: "Brakes", result: .pass), ChecklistItem(item: "Lights and signals", result: .pass), ChecklistItem(item: "Tires", result: .pass)])),
                         on: day, at: "06:30")
             }
             if n % 30 == 15 {
-                try add(.workplaceInspection(WorkplaceInspectionContent(area: "Shop and yard", site: sites[0].site, items: [
-                    ChecklistItem(item: "Housekeeping", pass: true), ChecklistItem(item: "First aid kit stocked", pass: true)],
+                try add(RecordContent(WorkplaceInspectionContent(area: "Shop and yard", site: sites[0].site, items: [
+                    ChecklistItem(item: "Housekeeping", result: .pass), ChecklistItem(item: "First aid kit stocked", result: .pass)],
                     notes: "Walked the yard with the supervisor.")), on: day, at: "15:30")
             }
             if n % 180 == 90 {
-                try add(.incident(IncidentContent(isNearMiss: true, site: sites[n % sites.count].site, whatHappened: "Pipe rolled off the rack toward the walkway.",
+                try add(RecordContent(IncidentContent(isNearMiss: true, site: sites[n % sites.count].site, whatHappened: "Pipe rolled off the rack toward the walkway.",
+                                                  harm: IncidentHarm.none, potentialSeverity: 3,
                                                   immediateActions: "Area taped off.", rootCauses: ["Rack stops missing"], contributingFactors: ["Uneven ground"],
                                                   correctiveActions: "Stops welded on every rack.", findingsToldTo: crew.map(\.name),
                                                   findingsToldOn: day.adding(days: 2).iso)), on: day, at: "11:00")

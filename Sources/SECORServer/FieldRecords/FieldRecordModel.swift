@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SECORCore
 
 /// One everyday record (FLHA, toolbox talk, ...). Its content lives in versions: an
 /// amendment adds a version and never changes an earlier one.
@@ -53,17 +54,39 @@ final class FieldRecordVersionModel: Model, @unchecked Sendable {
     init() {}
 }
 
-/// A sign-off binding the signer and the time to one version's content hash.
+/// A sign-off: one person, in one role, by one method, binding one version's hash.
+/// Made by the person it names (self), or drawn by them on the recorder's phone
+/// (attested); never carried to a later version.
 final class SignOffModel: Model, @unchecked Sendable {
     static let schema = "record_signoffs"
 
+    // managed
     @ID(key: .id) var id: UUID?
+    @Field(key: "signed_at") var signedAt: Date
+
+    // references
     @Parent(key: "record_id") var record: FieldRecordModel
+    @OptionalField(key: "person_id") var personId: UUID?
+    /// The signed-in user who made it: the signer (self), or the holder of the phone (attested).
+    @OptionalField(key: "recorded_by") var recordedBy: UUID?
+    /// The drawn signature (attested), a stored PNG.
+    @OptionalField(key: "signature_file_id") var signatureFileId: UUID?
+
+    // data
     @Field(key: "version") var version: Int
     @Field(key: "signer_name") var signerName: String
-    @OptionalField(key: "person_id") var personId: UUID?
-    @Field(key: "signed_at") var signedAt: Date
+    /// The version's content hash this sign-off binds.
     @Field(key: "content_hash") var contentHash: String
+    @Field(key: "role") var role: String
+    @Field(key: "method") var method: String
+    /// A reviewer's note.
+    @OptionalField(key: "note") var note: String?
+    /// SHA-256 over the version's hash, the person, role, method, time and the drawn
+    /// signature's own hash: what `secor check` recomputes.
+    @OptionalField(key: "seal") var seal: String?
 
     init() {}
+
+    var signOffRole: SignOffRole { SignOffRole(rawValue: role) ?? .worker }
+    var signOffMethod: SignOffMethod { SignOffMethod(rawValue: method) ?? .ticked }
 }

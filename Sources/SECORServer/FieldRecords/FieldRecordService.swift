@@ -6,110 +6,18 @@ import SECORCore
 import SQLKit
 import Vapor
 
-/// A record's content, by kind.
-enum RecordContent: Sendable, Equatable {
-    case flha(FLHAContent)
-    case toolboxTalk(ToolboxTalkContent)
-    case preStartInspection(PreStartContent)
-    case workplaceInspection(WorkplaceInspectionContent)
-    case hazardRegister(HazardRegisterContent)
-    case correctiveAction(CorrectiveActionContent)
-    case incident(IncidentContent)
-    case safetyPolicy(SafetyPolicyContent)
-
-    var kind: FieldRecordKind {
-        switch self {
-        case .flha: return .flha
-        case .toolboxTalk: return .toolboxTalk
-        case .preStartInspection: return .preStartInspection
-        case .workplaceInspection: return .workplaceInspection
-        case .hazardRegister: return .hazardRegister
-        case .correctiveAction: return .correctiveAction
-        case .incident: return .incident
-        case .safetyPolicy: return .safetyPolicy
+extension RecordContent {
+    /// The rules' check, every problem at once, as the error pages and the API show.
+    func checked() throws -> RecordContent {
+        do { return try validated() } catch let errors as RecordContentErrors {
+            throw AppError.invalid(errors.problems.map { ("content.\($0.field)", $0.message) })
         }
     }
 
-    var site: String {
-        switch self {
-        case .flha(let c): return c.site
-        case .toolboxTalk(let c): return c.site
-        case .preStartInspection(let c): return c.site
-        case .incident(let c): return c.site
-        case .workplaceInspection(let c): return c.site
-        case .correctiveAction, .safetyPolicy, .hazardRegister: return ""
-        }
-    }
+    func jsonText() throws -> String { String(decoding: try json(), as: UTF8.self) }
 
-    var searchText: String {
-        switch self {
-        case .flha(let c): return c.searchText
-        case .toolboxTalk(let c): return c.searchText
-        case .preStartInspection(let c): return c.searchText
-        case .workplaceInspection(let c): return c.searchText
-        case .hazardRegister(let c): return c.searchText
-        case .correctiveAction(let c): return c.searchText
-        case .incident(let c): return c.searchText
-        case .safetyPolicy(let c): return c.searchText
-        }
-    }
-
-    /// The people who signed this version.
-    var signers: [WorkerSignOff] {
-        switch self {
-        case .flha(let c): return c.workers.filter(\.signed)
-        case .toolboxTalk(let c): return c.attendees.filter(\.signed)
-        case .safetyPolicy(let c): return [WorkerSignOff(name: c.signerName, personId: c.signerPersonId, signed: true)]
-        case .preStartInspection, .workplaceInspection, .hazardRegister, .correctiveAction, .incident: return []
-        }
-    }
-
-    func validated() throws -> RecordContent {
-        do {
-            switch self {
-            case .flha(let c): return .flha(try c.validated())
-            case .toolboxTalk(let c): return .toolboxTalk(try c.validated())
-            case .preStartInspection(let c): return .preStartInspection(try c.validated())
-            case .workplaceInspection(let c): return .workplaceInspection(try c.validated())
-            case .hazardRegister(let c): return .hazardRegister(try c.validated())
-            case .correctiveAction(let c): return .correctiveAction(try c.validated())
-            case .incident(let c): return .incident(try c.validated())
-            case .safetyPolicy(let c): return .safetyPolicy(try c.validated())
-            }
-        } catch let error as RecordContentError {
-            throw AppError.invalid("content.\(error.field)", error.message)
-        }
-    }
-
-    func json() throws -> String {
-        let data: Data
-        switch self {
-        case .flha(let c): data = try JSONText.data(c)
-        case .toolboxTalk(let c): data = try JSONText.data(c)
-        case .preStartInspection(let c): data = try JSONText.data(c)
-        case .workplaceInspection(let c): data = try JSONText.data(c)
-        case .hazardRegister(let c): data = try JSONText.data(c)
-        case .correctiveAction(let c): data = try JSONText.data(c)
-        case .incident(let c): data = try JSONText.data(c)
-        case .safetyPolicy(let c): data = try JSONText.data(c)
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decode(kind: FieldRecordKind, json data: Data) throws -> RecordContent {
-        let decoder = JSONDecoder()
-        do {
-            switch kind {
-            case .flha: return .flha(try decoder.decode(FLHAContent.self, from: data))
-            case .toolboxTalk: return .toolboxTalk(try decoder.decode(ToolboxTalkContent.self, from: data))
-            case .preStartInspection: return .preStartInspection(try decoder.decode(PreStartContent.self, from: data))
-            case .workplaceInspection: return .workplaceInspection(try decoder.decode(WorkplaceInspectionContent.self, from: data))
-            case .hazardRegister: return .hazardRegister(try decoder.decode(HazardRegisterContent.self, from: data))
-            case .correctiveAction: return .correctiveAction(try decoder.decode(CorrectiveActionContent.self, from: data))
-            case .incident: return .incident(try decoder.decode(IncidentContent.self, from: data))
-            case .safetyPolicy: return .safetyPolicy(try decoder.decode(SafetyPolicyContent.self, from: data))
-            }
-        } catch let error as DecodingError {
+    static func read(kind: FieldRecordKind, json text: String) throws -> RecordContent {
+        do { return try decode(kind: kind, json: Data(text.utf8)) } catch let error as DecodingError {
             throw AppError.invalid("content" + (SECORErrorMiddleware.field(error).map { ".\($0)" } ?? ""),
                                    "The \(kind.title.lowercased()) is not complete: \(SECORErrorMiddleware.describe(error))")
         }
@@ -122,6 +30,14 @@ struct RecordDetail: Sendable {
     var versions: [FieldRecordVersionModel]
     var signOffs: [SignOffModel]
     var content: RecordContent
+
+    /// Sign-offs of the newest version: earlier ones bind earlier versions only.
+    var currentSignOffs: [SignOffModel] { signOffs.filter { $0.version == record.currentVersion } }
+
+    /// Who the newest version names and has not signed it yet.
+    var waitingFor: [NamedPerson] {
+        SignOffRules.outstanding(content, signedPersonIds: Set(currentSignOffs.filter { $0.signOffRole != .reviewer }.compactMap { $0.personId?.uuidString }))
+    }
 }
 
 /// Everyday records: create (once per idempotency key), amend (keeping every version),
@@ -151,11 +67,11 @@ struct FieldRecordService {
     /// returns the stored record instead (`created` false): a retry stores nothing twice.
     func create(_ ref: EmployerRef, _ raw: RecordContent, when: When, idempotencyKey: String?, attachments: Attachments = .none,
                 by user: CurrentUser) async throws -> (RecordDetail, created: Bool) {
-        try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
+        try await mayAuthor(raw.descriptor, ref, user)
         let key = idempotencyKey?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if let key, key.count > 100 { throw AppError.invalid("idempotencyKey", "An idempotency key has at most 100 characters.") }
         if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
-        let content = try raw.validated()
+        let content = try await resolve(raw, ref, by: user).checked()
         let files = try await prepare(attachments, ref, by: user)
         let record = FieldRecordModel()
         record.$employer.id = ref.id
@@ -174,6 +90,7 @@ struct FieldRecordService {
                 try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: content.kind.rawValue,
                                           entityId: record.id!.uuidString, detail: "\(when.day.iso) \(content.site)")
                 try await openCorrectiveActions(for: record, content, when: when, by: user, on: db)
+                try await SignOffService.askToSign(record, content, author: user.id, on: db)
             }
         } catch where key != nil {
             // Two sends of the same key at once: the unique key let one in; return it.
@@ -187,16 +104,17 @@ struct FieldRecordService {
     /// silently changed).
     func amend(_ ref: EmployerRef, _ id: UUID?, _ raw: RecordContent, when: When, reason: String?, attachments: Attachments = .none,
                by user: CurrentUser) async throws -> RecordDetail {
-        try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
+        try await mayAuthor(raw.descriptor, ref, user)
         let current = try await detail(ref, id)
         guard raw.kind == current.content.kind else { throw AppError.invalid("kind", "An amendment keeps the record's kind.") }
         let why = try Validate.text(reason, "reason", "The reason for the amendment", max: 500)
-        let content = try raw.validated()
+        let content = try await resolve(raw, ref, by: user).checked()
         // An amendment keeps the earlier version's files unless it brings its own.
-        var files = try await prepare(attachments, ref, by: user)
-        if files.isEmpty, let previous = current.versions.last {
-            files = try await StoredFileModel.query(on: db).filter(\.$id ~~ previous.attachmentIds).all().map { .stored($0) }
+        var prepared = try await prepare(attachments, ref, by: user)
+        if prepared.isEmpty, let previous = current.versions.last {
+            prepared = try await StoredFileModel.query(on: db).filter(\.$id ~~ previous.attachmentIds).all().map { .stored($0) }
         }
+        let files = prepared
         let record = current.record
         try await db.writeTransaction { db in
             record.currentVersion += 1
@@ -208,8 +126,46 @@ struct FieldRecordService {
             try await addVersion(record, content, when: when, reason: why, files: files, by: user, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "record.amend", entity: content.kind.rawValue,
                                       entityId: record.id!.uuidString, detail: "version \(record.currentVersion): \(why)")
+            try await SignOffService.askToSign(record, content, author: user.id, on: db)
         }
         return try await detail(ref, id)
+    }
+
+    /// Who may write a kind: the crew, or (the safety policy) only the owner or a senior
+    /// manager — the owner's account, or an account linked to a senior person on the roster.
+    func mayAuthor(_ descriptor: RecordKindDescriptor, _ ref: EmployerRef, _ user: CurrentUser) async throws {
+        try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
+        guard descriptor.authors == .seniorManagement, user.role != .employerOwner else { return }
+        let own = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).filter(\.$userId == user.id).first()
+        guard let category = own.flatMap({ PersonCategory(rawValue: $0.category) }), SignOffRules.seniorCategories.contains(category) else {
+            throw AppError(status: .forbidden, message: "The \(descriptor.title.lowercased()) is written and amended by the owner or a senior manager.")
+        }
+    }
+
+    /// The people a record names, tied to the roster: a picked person must be this
+    /// employer's (their name is the roster's); a typed name that is someone's on the roster
+    /// becomes that person, so they can sign. The policy's signer is a senior person.
+    func resolve(_ content: RecordContent, _ ref: EmployerRef, by user: CurrentUser) async throws -> RecordContent {
+        let roster = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).all()
+        var problems: [(field: String, message: String)] = []
+        let resolved = content.value.resolvingPeople { person, field in
+            if let raw = person.personId?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+                guard let id = UUID(uuidString: raw), let found = roster.first(where: { $0.id == id }) else {
+                    problems.append(("content.\(field).personId", "\(person.name.isEmpty ? "That person" : person.name) is not on this employer's roster."))
+                    return person
+                }
+                return NamedPerson(name: found.name, personId: raw)
+            }
+            let typed = person.name.trimmingCharacters(in: .whitespaces).lowercased()
+            let same = roster.filter { $0.name.lowercased() == typed }
+            return same.count == 1 ? NamedPerson(name: same[0].name, personId: same[0].id!.uuidString) : NamedPerson(name: person.name)
+        }
+        if let signer = resolved.designatedSigner, let found = roster.first(where: { $0.id?.uuidString == signer.personId }),
+           !(PersonCategory(rawValue: found.category).map(SignOffRules.seniorCategories.contains) ?? false) {
+            problems.append(("content.signerPersonId", "The policy is signed by the owner or a senior manager; \(found.name) is a \(found.category)."))
+        }
+        if !problems.isEmpty { throw AppError.invalid(problems) }
+        return RecordContent(resolved)
     }
 
     /// Each pre-start defect and workplace deficiency opens a corrective action
@@ -218,11 +174,11 @@ struct FieldRecordService {
     private func openCorrectiveActions(for record: FieldRecordModel, _ content: RecordContent, when: When,
                                        by user: CurrentUser, on db: Database) async throws {
         let subject: String, failed: [ChecklistItem], site: String
-        switch content {
-        case .preStartInspection(let c): (subject, failed, site) = (c.equipment, c.defects, c.site)
-        case .workplaceInspection(let c): (subject, failed, site) = (c.area, c.deficiencies, c.site)
-        default: return
-        }
+        if let c = content.as(PreStartContent.self) {
+            (subject, failed, site) = (c.equipment, c.defects, c.site)
+        } else if let c = content.as(WorkplaceInspectionContent.self) {
+            (subject, failed, site) = (c.area, c.deficiencies, c.site)
+        } else { return }
         for defect in failed {
             let action = CorrectiveActionContent(sourceRecordId: record.id!.uuidString, sourceItem: defect.item,
                                                  description: "\(subject): fix \(defect.item.lowercased()) — \(defect.defect)",
@@ -238,7 +194,7 @@ struct FieldRecordService {
             model.currentVersion = 1
             model.idempotencyKey = record.idempotencyKey.map { "\($0)-defect-\(defect.item)".prefix(100).description }
             try await model.create(on: db)
-            try await addVersion(model, .correctiveAction(action), when: when, reason: "", by: user, on: db)
+            try await addVersion(model, RecordContent(action), when: when, reason: "", by: user, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: "correctiveAction",
                                       entityId: model.id!.uuidString, detail: "opened by pre-start \(record.id!.uuidString)")
         }
@@ -296,10 +252,10 @@ struct FieldRecordService {
                 fileIds.append(try model.requireID())
             }
         }
-        let (version, signOffs) = try Self.newVersion(of: record, content, when: when, reason: reason, fileIds: fileIds,
-                                                      fileHashes: files.map(\.sha256), author: user.id)
+        // An amendment is a new version with no sign-offs: signatures stay on the version they signed.
+        let version = try Self.newVersion(of: record, content, when: when, reason: reason, fileIds: fileIds,
+                                          fileHashes: files.map(\.sha256), author: user.id)
         try await version.create(on: db)
-        for signOff in signOffs { try await signOff.create(on: db) }
         try await SearchIndex.update(record, on: db)
     }
 
@@ -308,11 +264,10 @@ struct FieldRecordService {
         SHA256.hash(data: Data("\(when.day.iso) \(when.time)\n\(json)\n\(fileHashes.joined(separator: ","))".utf8)).hex
     }
 
-    /// The version row and its sign-offs for `record.currentVersion`, not yet stored; each
-    /// sign-off binds the version's hash.
+    /// The version row for `record.currentVersion`, not yet stored.
     static func newVersion(of record: FieldRecordModel, _ content: RecordContent, when: When, reason: String, fileIds: [UUID] = [],
-                           fileHashes: [String] = [], author: UUID, at now: Date = Date()) throws -> (FieldRecordVersionModel, [SignOffModel]) {
-        let json = try content.json()
+                           fileHashes: [String] = [], author: UUID) throws -> FieldRecordVersionModel {
+        let json = try content.jsonText()
         let hash = contentHash(when: when, json: json, fileHashes: fileHashes)
         let version = FieldRecordVersionModel()
         version.id = UUID()
@@ -325,18 +280,7 @@ struct FieldRecordService {
         version.occurredOn = when.day.iso
         version.occurredTime = when.time
         version.attachments = fileIds.isEmpty ? nil : fileIds.map(\.uuidString).joined(separator: ",")
-        let signOffs = try content.signers.map { signer in
-            let signOff = SignOffModel()
-            signOff.id = UUID()
-            signOff.$record.id = try record.requireID()
-            signOff.version = record.currentVersion
-            signOff.signerName = signer.name
-            signOff.personId = signer.personId.flatMap(UUID.init(uuidString:))
-            signOff.signedAt = now
-            signOff.contentHash = hash
-            return signOff
-        }
-        return (version, signOffs)
+        return version
     }
 
     func detail(_ ref: EmployerRef, _ id: UUID?) async throws -> RecordDetail {
@@ -346,7 +290,7 @@ struct FieldRecordService {
         let signOffs = try await SignOffModel.query(on: db).filter(\.$record.$id == id).sort(\.$version).all()
         guard let kind = FieldRecordKind(rawValue: record.kind), let latest = versions.last else { throw AppError.notFound("record") }
         return RecordDetail(record: record, versions: versions, signOffs: signOffs,
-                            content: try RecordContent.decode(kind: kind, json: Data(latest.content.utf8)))
+                            content: try RecordContent.read(kind: kind, json: latest.content))
     }
 
     private func existing(_ ref: EmployerRef, key: String) async throws -> RecordDetail? {
@@ -422,9 +366,54 @@ struct FieldRecordService {
         return try await db.sql.raw(sql).all().compactMap { row in
             guard let record = Self.record(row, employer: ref.id), let kind = FieldRecordKind(rawValue: record.kind),
                   let json = try? row.decode(column: "content", as: String.self),
-                  let content = try? RecordContent.decode(kind: kind, json: Data(json.utf8)) else { return nil }
+                  let content = try? RecordContent.read(kind: kind, json: json) else { return nil }
             return (record, content)
         }
+    }
+}
+
+extension FieldRecordService {
+    struct PickLists: Sendable {
+        /// Field → values recorded before, most used first.
+        var lists: [String: [String]]
+        /// A hazard → the control most recently recorded with it.
+        var hazardControls: [String: String]
+    }
+
+    /// What the employer has recorded in the last half year, for the forms' pick lists.
+    func pickLists(_ ref: EmployerRef, limit: Int = 40) async throws -> PickLists {
+        let recent = try await all(ref, from: CalendarDay.today.adding(months: -6))
+        var counts: [String: [String: Int]] = [:]
+        var controls: [String: String] = [:]
+        for (record, content) in recent.sorted(by: { $0.0.occurredOn < $1.0.occurredOn }) {
+            _ = record
+            for (field, values) in content.value.pickValues {
+                for value in values where !value.isEmpty { counts[field, default: [:]][value, default: 0] += 1 }
+            }
+            for pair in content.as(FLHAContent.self)?.hazards ?? [] { controls[pair.hazard] = pair.control }
+        }
+        let lists = counts.mapValues { values in
+            Array(values.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(limit).map(\.key))
+        }
+        return PickLists(lists: lists, hazardControls: controls)
+    }
+
+    /// The sign-offs of each record's newest version, for the readiness detectors: one query.
+    func currentSignOffs(_ ref: EmployerRef) async throws -> [UUID: [SignOffFact]] {
+        let rows = try await db.sql.raw("""
+            SELECT s.record_id, s.person_id, s.role, s.signed_at FROM record_signoffs s
+            JOIN field_records r ON r.id = s.record_id AND s.version = r.current_version
+            WHERE r.employer_id = \(bind: ref.id)
+            """).all()
+        var facts: [UUID: [SignOffFact]] = [:]
+        for row in rows {
+            guard let record = try? row.decode(column: "record_id", as: UUID.self),
+                  let signedAt = try? row.decode(column: "signed_at", as: Date.self) else { continue }
+            let person = (try? row.decode(column: "person_id", as: UUID?.self)) ?? nil
+            let role = SignOffRole(rawValue: (try? row.decode(column: "role", as: String.self)) ?? "") ?? .worker
+            facts[record, default: []].append(SignOffFact(personId: person?.uuidString, role: role, day: CalendarDay(signedAt)))
+        }
+        return facts
     }
 }
 

@@ -26,31 +26,16 @@ struct ReadinessService {
         let employer = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
         var entries: [FileEntry] = []
         var evidence = AuditFileEvidence()
+        let signOffs = try await service.currentSignOffs(ref)
         for (record, content) in records {
             guard let occurred = try? CalendarDay(iso: record.occurredOn) else { continue }
-            let id = record.id!.uuidString
             entries.append(FileEntry(kinds: content.kind.evidenceKinds, day: occurred))
-            switch content {
-            case .flha(let c): evidence.flhas.append(c.evidence(id: id, day: occurred))
-            case .toolboxTalk(let c): evidence.toolboxTalks.append(ToolboxTalkEvidence(id: id, day: occurred, topic: c.topic))
-            case .incident(let c):
-                evidence.incidents.append(IncidentEvidence(id: id, day: occurred, isNearMiss: c.isNearMiss))
-                // Every report carries its investigation, which needs a root cause.
-                evidence.investigations.append(InvestigationEvidence(id: id, day: occurred, rootCauses: c.rootCauses))
-            case .safetyPolicy(let c):
-                evidence.policies.append(PolicyEvidence(id: id, version: c.version, signedOn: c.signedOn.flatMap { try? CalendarDay(iso: $0) },
-                                                        signerPersonId: c.signerPersonId, signerName: c.signerName))
-            case .workplaceInspection, .hazardRegister:
-                break  // coverage only: F2 names no deduction of their own
-            case .preStartInspection, .correctiveAction:
-                break  // paired below: each defect with the corrective action it opened
-            }
+            // Each kind adds what its detectors read; pre-starts pair below with their actions.
+            content.value.addEvidence(to: &evidence, id: record.id!.uuidString, day: occurred, signOffs: signOffs[record.id!] ?? [])
         }
-        let actions = records.compactMap { record, content -> CorrectiveActionContent? in
-            if case .correctiveAction(let action) = content { return action } else { return nil }
-        }
+        let actions = records.compactMap { $0.1.as(CorrectiveActionContent.self) }
         for (record, content) in records {
-            guard case .preStartInspection(let inspection) = content, let day = try? CalendarDay(iso: record.occurredOn) else { continue }
+            guard let inspection = content.as(PreStartContent.self), let day = try? CalendarDay(iso: record.occurredOn) else { continue }
             let id = record.id!.uuidString
             for defect in inspection.defects {
                 let action = actions.first { $0.sourceRecordId == id && $0.sourceItem == defect.item }

@@ -80,7 +80,10 @@ struct FileStore {
 }
 
 extension Request {
-    var files: FileStore {
-        FileStore(db: db, root: (application.secorConfig.dataDirectory as NSString).appendingPathComponent("files"))
-    }
+    var files: FileStore { FileStore(db: db, root: application.filesRoot) }
+}
+
+extension Application {
+    /// The file store's folder, under the data directory.
+    var filesRoot: String { (secorConfig.dataDirectory as NSString).appendingPathComponent("files") }
 }

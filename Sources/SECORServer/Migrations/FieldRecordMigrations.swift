@@ -70,3 +70,32 @@ struct CreateFieldRecords: AsyncMigration {
         try await db.schema("field_records").delete()
     }
 }
+
+/// Sign-offs made by the person who signs (issue 16): role, method, who recorded it, the
+/// drawn signature, a reviewer's note and the seal. Earlier sign-offs were ticks made by
+/// whoever held the phone; they stay, marked `ticked`, never shown as signatures.
+struct AddPersonalSignOffs: AsyncMigration {
+    var name: String { "2026-12-01-add-personal-signoffs" }
+
+    func prepare(on db: Database) async throws {
+        // SQLite alters one column per statement.
+        try await db.schema("record_signoffs").field("role", .string, .required, .sql(.default("worker"))).update()
+        try await db.schema("record_signoffs").field("method", .string, .required, .sql(.default("ticked"))).update()
+        try await db.schema("record_signoffs").field("recorded_by", .uuid).update()
+        try await db.schema("record_signoffs").field("signature_file_id", .uuid).update()
+        try await db.schema("record_signoffs").field("note", .string).update()
+        try await db.schema("record_signoffs").field("seal", .string).update()
+        try await db.sql.raw("""
+            UPDATE record_signoffs SET role = 'signer'
+            WHERE record_id IN (SELECT id FROM field_records WHERE kind = 'safetyPolicy')
+            """).run()
+        try await db.sql.create(index: "record_signoffs_record").on("record_signoffs").column("record_id").column("version").run()
+    }
+
+    func revert(on db: Database) async throws {
+        try await db.sql.drop(index: "record_signoffs_record").run()
+        for field in ["seal", "note", "signature_file_id", "recorded_by", "method", "role"] {
+            try await db.schema("record_signoffs").deleteField(.string(field)).update()
+        }
+    }
+}

@@ -29,6 +29,7 @@ enum Migrations {
         AddCertificateCancelReason(),
         AddScaleIndexes(),
         AddAccountLifecycle(),
+        AddPersonalSignOffs(),
     ]
 }
 

@@ -6,10 +6,16 @@ import Vapor
 struct FormError: Encodable {
     var message: String
     var field: String?
+    /// Each wrong field's message by field name, for forms that show them beside their fields.
+    var byField: [String: String]
+    var count: Int
 
     init(_ error: AppError) {
         message = error.message
         field = error.field
+        byField = Dictionary(error.problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+        if let field = error.field, byField[field] == nil { byField[field] = error.message }
+        count = max(1, byField.count)
     }
 }
 
@@ -19,7 +25,8 @@ extension Request {
                     orRender page: (FormError) async throws -> View) async throws -> Response {
         do {
             return try await action()
-        } catch let error as AppError where (400..<500).contains(Int(error.status.code)) && error.status != .notFound && error.status != .forbidden {
+        } catch let error as AppError where (400..<500).contains(Int(error.status.code)) && error.status != .notFound && error.status != .forbidden
+                    && !wantsJSON {
             let response = try await page(FormError(error)).encodeResponse(for: self)
             response.status = error.status
             return response

@@ -7,11 +7,20 @@ struct AppError: AbortError, Sendable {
     var message: String
     var field: String?
     var headers: HTTPHeaders = [:]
+    /// Every field that is wrong, when there are several (a phone form shows each beside its field).
+    var problems: [FieldProblem] = []
 
     var reason: String { message }
 
     static func invalid(_ field: String, _ message: String) -> AppError {
-        AppError(status: .badRequest, message: message, field: field)
+        AppError(status: .badRequest, message: message, field: field, problems: [FieldProblem(field: field, message: message)])
+    }
+
+    /// Several fields at once; the first names `field`, the message lists them all.
+    static func invalid(_ problems: [(field: String, message: String)]) -> AppError {
+        let all = problems.map { FieldProblem(field: $0.field, message: $0.message) }
+        let message = all.count == 1 ? all[0].message : "\(all.count) things to fix: " + all.map(\.message).joined(separator: " ")
+        return AppError(status: .badRequest, message: message, field: all.first?.field, problems: all)
     }
 
     static let unauthorized = AppError(status: .unauthorized, message: "Sign in first: no valid session or token was given.")
@@ -23,4 +32,11 @@ struct AppError: AbortError, Sendable {
 struct ErrorBody: Content {
     var message: String
     var field: String?
+    /// Every wrong field, when the request had several.
+    var errors: [FieldProblem]?
+}
+
+struct FieldProblem: Content, Equatable {
+    var field: String
+    var message: String
 }
