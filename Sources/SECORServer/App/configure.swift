@@ -81,6 +81,7 @@ func routes(_ app: Application, resources: Resources) throws {
     try pages.register(collection: ApplicationPages())
     try pages.register(collection: InvitationPages())
     try pages.register(collection: PasswordResetPages())
+    try pages.register(collection: OutboxPages())
     try app.register(collection: CalendarPages.Public())
     let signedIn = pages.grouped(RequireSignInMiddleware())
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),

@@ -21,6 +21,12 @@ struct PostedRecordForm: Decodable {
         init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
     }
 
+    /// "r12" → ("r", 12): rows in the order the page drew them, added rows after.
+    static func order(_ key: String) -> (String, Int, String) {
+        let letters = String(key.prefix { !$0.isNumber })
+        return (letters, Int(key.dropFirst(letters.count)) ?? .max, key)
+    }
+
     /// A form nothing was typed into yet.
     static var blank: PostedRecordForm { PostedRecordForm() }
     private init() {}
@@ -36,8 +42,9 @@ struct PostedRecordForm: Decodable {
             if let value = try? c.decode(String.self, forKey: key) {
                 form.values[key.stringValue] = value
             } else if let rows = try? c.decode([String: [String: String]].self, forKey: key) {
-                // Rows arrive keyed "0", "1", ... (and gaps where a checkbox row was not ticked).
-                form.rows[key.stringValue] = rows.sorted { (Int($0.key) ?? .max, $0.key) < (Int($1.key) ?? .max, $1.key) }.map(\.value)
+                // Rows arrive keyed "r0", "r1", ... (a letter first, so every decoder reads them as
+                // names, not array indexes), with gaps where a checkbox row was not ticked.
+                form.rows[key.stringValue] = rows.sorted { Self.order($0.key) < Self.order($1.key) }.map(\.value)
             } else if let rows = try? c.decode([[String: String]].self, forKey: key) {
                 form.rows[key.stringValue] = rows
             }
@@ -78,5 +85,12 @@ struct RecordFormView: Encodable {
             }
         }
         self.rows = rows
+        // A row's error the page cannot show at its row (no such row or field there) shows at its list.
+        for (field, message) in errors.sorted(by: { $0.key < $1.key }) {
+            guard let bracket = field.firstIndex(of: "[") else { continue }
+            let list = String(field[..<bracket])
+            let shown = rows[list]?.contains { row in row.fields.values.contains { $0.error == message } } ?? false
+            if !shown && f[list]?.error == nil { f[list] = Field(value: f[list]?.value ?? "", error: message) }
+        }
     }
 }

@@ -31,6 +31,18 @@ extension RecordPages {
         var lines: [String]
         var signOffs: [SignOffView]
         var isCurrent: Bool
+        var hasAttachments: Bool { !attachments.isEmpty }
+        var hasSignOffs: Bool { !signOffs.isEmpty }
+
+        enum CodingKeys: String, CodingKey { case attachments, version, when, author, reason, hash, lines, signOffs, isCurrent, hasAttachments, hasSignOffs }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(attachments, forKey: .attachments); try c.encode(version, forKey: .version); try c.encode(when, forKey: .when)
+            try c.encode(author, forKey: .author); try c.encode(reason, forKey: .reason); try c.encode(hash, forKey: .hash)
+            try c.encode(lines, forKey: .lines); try c.encode(signOffs, forKey: .signOffs); try c.encode(isCurrent, forKey: .isCurrent)
+            try c.encode(hasAttachments, forKey: .hasAttachments); try c.encode(hasSignOffs, forKey: .hasSignOffs)
+        }
     }
 
     /// A way for the person looking to sign the newest version.
@@ -51,7 +63,9 @@ extension RecordPages {
         var version: Int
         /// Who the newest version still waits for, by name; and those the phone's holder may hand it to.
         var waitingFor: [String]
+        var stillWaiting: Bool
         var handOver: [RosterPerson]
+        var canHandOver: Bool
         var mySigning: [SignChoice]
         var canReview: Bool
         var signed: Bool
@@ -122,7 +136,8 @@ extension RecordPages {
             layout: req.layoutContext(title: detail.content.kind.title), employerId: ref.id.uuidString,
             recordId: detail.record.id!.uuidString, title: detail.content.kind.title, versions: views.reversed(),
             current: views.last!, amended: views.count > 1, canAmend: canRecord, version: detail.record.currentVersion,
-            waitingFor: waiting.map { $0.name.isEmpty ? "the signer" : $0.name }, handOver: handOver, mySigning: mine, canReview: canReview,
+            waitingFor: waiting.map { $0.name.isEmpty ? "the signer" : $0.name }, stillWaiting: !waiting.isEmpty,
+            handOver: handOver, canHandOver: !handOver.isEmpty, mySigning: mine, canReview: canReview,
             signed: req.query[String.self, at: "signed"] != nil, error: error))
     }
 

@@ -89,11 +89,9 @@ struct AddPersonalSignOffs: AsyncMigration {
             UPDATE record_signoffs SET role = 'signer'
             WHERE record_id IN (SELECT id FROM field_records WHERE kind = 'safetyPolicy')
             """).run()
-        try await db.sql.create(index: "record_signoffs_record").on("record_signoffs").column("record_id").column("version").run()
     }
 
     func revert(on db: Database) async throws {
-        try await db.sql.drop(index: "record_signoffs_record").run()
         for field in ["seal", "note", "signature_file_id", "recorded_by", "method", "role"] {
             try await db.schema("record_signoffs").deleteField(.string(field)).update()
         }

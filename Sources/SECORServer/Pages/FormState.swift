@@ -8,6 +8,8 @@ struct FormError: Encodable {
     var field: String?
     /// Each wrong field's message by field name, for forms that show them beside their fields.
     var byField: [String: String]
+    /// Every message, in the order the rules found them.
+    var messages: [String]
     var count: Int
 
     init(_ error: AppError) {
@@ -15,7 +17,8 @@ struct FormError: Encodable {
         field = error.field
         byField = Dictionary(error.problems.map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
         if let field = error.field, byField[field] == nil { byField[field] = error.message }
-        count = max(1, byField.count)
+        messages = error.problems.isEmpty ? [error.message] : error.problems.map(\.message)
+        count = messages.count
     }
 }
 

@@ -56,6 +56,10 @@ struct HomePages: RouteCollection {
         var allEmployers: String?
         /// "at" the own organisation, or "certified by" the partner for an external auditor.
         var affiliation: String
+        /// The crew's day: what to start, what to sign, what to fix.
+        var crew: CrewWork?
+        /// The program's rules are for owners and partner staff, not for the crew's home.
+        var showProgram: Bool
     }
 
     static let partnerHomeEmployers = 10
@@ -70,6 +74,11 @@ struct HomePages: RouteCollection {
         case .employerOwner, .supervisor, .worker: kind = "employer"
         }
         let employers = try await req.employers.visibleEmployers(for: user)
+        var crew: CrewWork?
+        if kind == "employer", let own = employers.first(where: { $0.id == user.organisationId }), own.enrollment == "approved",
+           let ref = try? await req.employerRef(own.id, .recordFieldWork) {
+            crew = try await CrewWork.load(ref, for: user, on: req.db)
+        }
         let context = Context(layout: try await req.layoutContext(title: "Home"), kind: kind, name: user.name,
                               role: user.role.label, organisation: profile.organisation.name,
                               organisationId: user.organisationId.uuidString,
@@ -77,7 +86,8 @@ struct HomePages: RouteCollection {
                               employers: kind == "partner" ? Array(employers.prefix(Self.partnerHomeEmployers)) : employers,
                               isAssessor: user.isAssessor, noEmployers: employers.isEmpty,
                               allEmployers: kind == "partner" && employers.count > Self.partnerHomeEmployers ? "All \(employers.count.formatted()) employers" : nil,
-                              affiliation: user.role == .externalAuditor ? "certified by" : "at")
+                              affiliation: user.role == .externalAuditor ? "certified by" : "at",
+                              crew: crew, showProgram: user.role != .worker && user.role != .supervisor)
         return try await req.view.render("home", context)
     }
 }

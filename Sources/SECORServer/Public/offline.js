@@ -1,29 +1,73 @@
-// Offline capture for field forms (F3: crews record in the bush with no signal).
-// A form marked data-offline that is submitted with no network is kept in this
-// phone's outbox and sent when the network is back. Every record carries an
-// idempotency key, so a record sent twice is stored once.
+// Field capture that never loses a record (F3: crews record in the bush with no signal).
+//
+// Every record form (form[data-offline]) is checked on the phone, then put in this phone's
+// outbox and sent from there, online or not. An item leaves the outbox only when the server
+// answers with that item's idempotency key (it is stored, once). A refusal keeps the item,
+// marked with the server's reason, to be fixed in its form; an ended session keeps the
+// queue and asks the person to sign in; no network keeps it until there is one.
 (function () {
   var KEY = 'secor-outbox';
   function load() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); show(); }
+  function update(key, change) { save(load().map(function (i) { if (i.key === key) { change(i); } return i; })); }
+  function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
   function newKey() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
       : 'k' + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
+  var state = { signedOut: false };
+
+  // ---- the outbox line on every page, and the outbox page ----
   function show() {
-    var box = document.getElementById('outbox');
-    if (!box) return;
     var items = load();
-    box.hidden = items.length === 0;
-    box.textContent = items.length === 0 ? '' : items.length + (items.length === 1 ? ' record is' : ' records are') +
-      ' waiting on this phone; ' + (navigator.onLine ? 'sending now.' : 'they are sent when the network is back.');
+    var waiting = items.filter(function (i) { return !i.refused; }).length;
+    var refused = items.length - waiting;
+    document.querySelectorAll('#outbox').forEach(function (box) {
+      box.hidden = items.length === 0;
+      box.textContent = '';
+      if (items.length === 0) return;
+      var text = waiting + (waiting === 1 ? ' record is' : ' records are') + ' on this phone, not yet sent; ';
+      text += state.signedOut ? 'sign in to send them.' : (navigator.onLine ? 'sending now.' : 'they are sent when the network is back.');
+      if (refused) { text += ' ' + refused + ' refused by the server: fix ' + (refused === 1 ? 'it' : 'them') + '.'; }
+      box.appendChild(document.createTextNode(text + ' '));
+      var link = document.createElement('a');
+      link.href = state.signedOut ? '/sign-in?next=%2Foutbox' : '/outbox';
+      link.textContent = state.signedOut ? 'Sign in' : 'Open the outbox';
+      box.appendChild(link);
+    });
+    var list = document.querySelector('[data-outbox-list]');
+    if (!list) return;
+    list.textContent = '';
+    document.querySelectorAll('[data-outbox-empty]').forEach(function (e) { e.hidden = items.length > 0; });
+    items.forEach(function (item) {
+      var li = document.createElement('li');
+      li.className = item.refused ? 'refused' : '';
+      var title = document.createElement('strong');
+      title.textContent = (item.title || 'Record') + ' · ' + (field(item, 'occurredOn') || '') + ' ' + (field(item, 'occurredTime') || '');
+      li.appendChild(title);
+      var status = document.createElement('p');
+      status.textContent = item.refused ? 'Refused: ' + item.refused.message : (state.signedOut ? 'Waiting: sign in to send it.' : 'Waiting to be sent.');
+      li.appendChild(status);
+      if (item.refused) {
+        var fix = document.createElement('a');
+        fix.className = 'button';
+        fix.href = item.action + (item.action.indexOf('?') < 0 ? '?' : '&') + 'outbox=' + encodeURIComponent(item.key);
+        fix.textContent = 'Open it and fix it';
+        li.appendChild(fix);
+      }
+      list.appendChild(li);
+    });
   }
-  // A record with photos goes as the form would have sent it (multipart); without, as fields.
-  function body(item) {
-    if (!item.files || item.files.length === 0) { return new URLSearchParams(item.fields); }
+  function field(item, name) {
+    var pair = (item.fields || []).filter(function (p) { return p[0] === name; })[0];
+    return pair ? pair[1] : '';
+  }
+
+  // ---- sending ----
+  function body(item, csrf) {
     var data = new FormData();
-    item.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
-    item.files.forEach(function (file) { data.append(file.field, toBlob(file.dataURL), file.name); });
+    item.fields.forEach(function (pair) { data.append(pair[0], pair[0] === '_csrf' ? csrf : pair[1]); });
+    (item.files || []).forEach(function (file) { data.append(file.field, toBlob(file.dataURL), file.name); });
     return data;
   }
   function toBlob(dataURL) {
@@ -34,22 +78,68 @@
     for (var i = 0; i < bytes.length; i++) { array[i] = bytes.charCodeAt(i); }
     return new Blob([array], { type: type });
   }
-  // Photos wait in the outbox too. The phone's storage is small (a few MB), so a photo is
-  // scaled to at most 1600 px as a JPEG; a PDF waits as it is, up to 1.5 MB.
-  var MAX_SIDE = 1600, MAX_PDF = 1.5 * 1024 * 1024;
+  function session() {
+    return fetch('/session/state', { credentials: 'same-origin', headers: { Accept: 'application/json' }, cache: 'no-store' })
+      .then(function (r) { return r.json(); });
+  }
+  var sending = false;
+  // Sends every waiting item, one at a time; `after(item, answer)` hears about each.
+  function flush(after) {
+    if (sending || !navigator.onLine) return Promise.resolve();
+    var waiting = load().filter(function (i) { return !i.refused; });
+    if (waiting.length === 0) return Promise.resolve();
+    sending = true;
+    return session().then(function (s) {
+      state.signedOut = !s.signedIn;
+      show();
+      if (!s.signedIn) return;
+      var chain = Promise.resolve();
+      waiting.forEach(function (item) { chain = chain.then(function () { return send(item, s.csrf, after); }); });
+      return chain;
+    }).catch(function () {}).then(function () { sending = false; show(); });
+  }
+  function send(item, csrf, after) {
+    if (state.signedOut) return Promise.resolve();
+    return fetch(item.action, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' }, body: body(item, csrf) })
+      .then(function (response) {
+        var json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0;
+        return (json ? response.json() : Promise.resolve(null)).then(function (answer) {
+          if (response.ok && answer && answer.idempotencyKey === item.key) {
+            remove(item.key);                       // acknowledged: this exact item is stored
+            if (after) after(item, { stored: answer });
+          } else if (response.status === 401 || (response.status === 403 && answer && answer.field === '_csrf')) {
+            state.signedOut = true;                 // the session ended: keep everything
+            if (after) after(item, { signedOut: true });
+          } else if (response.status >= 400 && response.status < 500 && answer) {
+            var refused = { status: response.status, message: answer.message, errors: answer.errors || (answer.field ? [{ field: answer.field, message: answer.message }] : []) };
+            update(item.key, function (i) { i.refused = refused; });
+            if (after) after(item, { refused: refused });
+          } else if (after) {
+            after(item, { later: true });           // 5xx or an answer that is not ours: keep it, try later
+          }
+        });
+      })
+      .catch(function () { if (after) after(item, { later: true }); });
+  }
+
+  // ---- the record forms ----
+  var MAX_SIDE = 1600, MAX_BYTES = 10 * 1024 * 1024, MAX_KEPT_PDF = 1.5 * 1024 * 1024;
   function readFile(file) {
     return new Promise(function (resolve) {
       var reader = new FileReader();
-      reader.onerror = function () { resolve(null); };
+      reader.onerror = function () { resolve({ error: 'could not be read' }); };
       if (file.type === 'application/pdf') {
-        if (file.size > MAX_PDF) { resolve(null); return; }
+        if (file.size > MAX_BYTES) { resolve({ error: 'is ' + Math.round(file.size / 1048576) + ' MB; a PDF can be at most 10 MB' }); return; }
+        if (file.size > MAX_KEPT_PDF) { resolve({ error: 'is too large to keep on this phone (at most 1.5 MB); attach it later (Amend)' }); return; }
         reader.onload = function () { resolve({ name: file.name, dataURL: reader.result }); };
         reader.readAsDataURL(file);
         return;
       }
+      if (!/^image\/(png|jpeg)$/.test(file.type)) { resolve({ error: 'is not a photo (PNG or JPEG) or a PDF' }); return; }
+      // Photos are made smaller here: at most 1600 px, as JPEG, so even a 13 MB photo sends.
       reader.onload = function () {
         var image = new Image();
-        image.onerror = function () { resolve(null); };
+        image.onerror = function () { resolve({ error: 'is not a photo this phone can read' }); };
         image.onload = function () {
           var scale = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
           var canvas = document.createElement('canvas');
@@ -63,62 +153,299 @@
       reader.readAsDataURL(file);
     });
   }
-  var sending = false;
-  function flush() {
-    if (sending || !navigator.onLine) return;
-    var items = load();
-    if (items.length === 0) return;
-    sending = true;
-    var item = items[0];
-    fetch(item.action, { method: 'POST', credentials: 'same-origin', body: body(item) })
-      .then(function (response) {
-        // Stored (or already stored under its key), or refused for good: out of the outbox.
-        if (response.status < 500) { save(load().filter(function (other) { return other.key !== item.key; })); }
-        if (response.status >= 400 && response.status < 500) { item.refused = response.status; }
-      })
-      .catch(function () {})
-      .then(function () { sending = false; if (navigator.onLine && load().length) { setTimeout(flush, 200); } });
+
+  // The rules' field names ("content.hazards[1].control") to the form's ("hazards[1][control]").
+  // The rules' field names ("content.hazards[1].control") to the form's inputs: the n-th row
+  // of that list, the input whose name ends in [control].
+  function inputFor(form, name) {
+    var plain = name.replace(/^content\./, '');
+    var row = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(plain);
+    if (row) {
+      var list = form.querySelector('[data-rows="' + row[1] + '"]');
+      var rows = list ? list.querySelectorAll('[data-row]') : [];
+      var found = rows[Number(row[2])];
+      return found ? found.querySelector('[name$="[' + row[3] + ']"]') : null;
+    }
+    return form.querySelector('[name="' + plain + '"]');
   }
-  document.addEventListener('DOMContentLoaded', function () {
-    // A page opened from the phone's cache must not reuse the key of an earlier record.
-    document.querySelectorAll('form[data-offline] input[name=idempotencyKey]').forEach(function (input) { input.value = newKey(); });
-    document.querySelectorAll('form[data-offline]').forEach(function (form) {
-      form.addEventListener('submit', function (event) {
-        if (navigator.onLine) return;
-        event.preventDefault();
-        var fields = [];
-        var uploads = [];
-        new FormData(form).forEach(function (value, name) {
-          if (typeof value !== 'string') { if (value.size) { uploads.push({ field: name, file: value }); } return; }
-          fields.push([name, value]);
-        });
-        var key = form.querySelector('input[name=idempotencyKey]').value;
-        Promise.all(uploads.map(function (u) {
-          return readFile(u.file).then(function (read) { return read && { field: u.field, name: read.name, dataURL: read.dataURL }; });
-        })).then(function (files) {
-          var kept = files.filter(Boolean);
-          var item = { action: form.action, fields: fields, key: key, files: kept };
-          try { save(load().concat([item])); }
-          catch (full) {
-            // No room on the phone for the photos: keep the record itself, say so.
-            item.files = []; kept = [];
-            save(load().concat([item]));
-          }
-          if (kept.length < uploads.length) {
-            alert('No network, and not every file fits on this phone: the record is kept with ' + kept.length + ' of ' +
-                  uploads.length + ' files. Add the rest when you are back online (Amend).');
-          }
-          form.reset();
-          form.querySelector('input[name=idempotencyKey]').value = newKey();
-        });
-        window.scrollTo(0, 0);
+  function clearErrors(form) {
+    form.querySelectorAll('.field-error.js').forEach(function (e) { e.remove(); });
+    form.querySelectorAll('[aria-invalid]').forEach(function (e) { e.removeAttribute('aria-invalid'); });
+    var summary = document.getElementById('js-errors');
+    if (summary) summary.remove();
+  }
+  function showErrors(form, errors, heading) {
+    clearErrors(form);
+    var summary = document.createElement('div');
+    summary.id = 'js-errors';
+    summary.className = 'error';
+    summary.setAttribute('role', 'alert');
+    summary.tabIndex = -1;
+    var p = document.createElement('p');
+    p.textContent = heading || (errors.length === 1 ? 'One thing to fix before it is recorded:' : errors.length + ' things to fix before it is recorded:');
+    summary.appendChild(p);
+    var ul = document.createElement('ul');
+    errors.forEach(function (e) {
+      var li = document.createElement('li');
+      li.textContent = e.message;
+      ul.appendChild(li);
+      var input = e.input || inputFor(form, e.field || '');
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        var note = document.createElement('p');
+        note.className = 'field-error js';
+        note.textContent = e.message;
+        var place = input.closest('[data-row]') || input.closest('.choice') || input;
+        place.insertAdjacentElement('afterend', note);
+      }
+    });
+    summary.appendChild(ul);
+    form.parentNode.insertBefore(summary, form);
+    summary.focus();
+    summary.scrollIntoView({ block: 'start' });
+  }
+
+  // What the server would refuse, found on the phone: required fields, a hazard without its
+  // control, an item with no result, a failed item with no defect.
+  function problems(form) {
+    var found = [];
+    form.querySelectorAll('[required]').forEach(function (input) {
+      if (input.type === 'radio') {
+        if (!form.querySelector('[name="' + input.name + '"]:checked') && !found.some(function (f) { return f.name === input.name; })) {
+          found.push({ name: input.name, input: input, message: labelOf(input) + ' is required.' });
+        }
+      } else if (!input.value.trim()) {
+        found.push({ input: input, message: labelOf(input) + ' is required.' });
+      }
+    });
+    form.querySelectorAll('[data-rows="hazards"] [data-row]').forEach(function (row) {
+      var inputs = row.querySelectorAll('input[type=text]');
+      if (inputs.length < 2) return;
+      var hazard = inputs[0].value.trim(), control = inputs[1].value.trim();
+      if (hazard && !control) found.push({ input: inputs[1], message: 'Say how "' + hazard + '" is controlled.' });
+      if (!hazard && control) found.push({ input: inputs[0], message: 'Name the hazard that "' + control + '" controls.' });
+    });
+    var hazardRows = form.querySelector('[data-rows="hazards"]');
+    if (hazardRows && !Array.prototype.some.call(hazardRows.querySelectorAll('[data-hazard]'), function (i) { return i.value.trim(); })) {
+      found.push({ input: hazardRows.querySelector('[data-hazard]'), message: 'List at least one hazard with its control.' });
+    }
+    form.querySelectorAll('[data-rows="items"] [data-row]').forEach(function (row) {
+      var item = row.querySelector('input[type=text]');
+      if (!item || !item.value.trim()) return;
+      var chosen = row.querySelector('input[type=radio]:checked');
+      if (!chosen) found.push({ input: row.querySelector('input[type=radio]'), message: 'Choose pass, fail or N/A for "' + item.value.trim() + '".' });
+      var defect = row.querySelector('[data-defect]');
+      if (chosen && chosen.value === 'fail' && defect && !defect.value.trim()) {
+        found.push({ input: defect, message: '"' + item.value.trim() + '" failed: describe what is wrong.' });
+      }
+    });
+    var people = form.querySelector('fieldset.people');
+    if (people && people.querySelector('legend .req')) {
+      var ticked = people.querySelector('input[type=checkbox]:checked');
+      var typed = Array.prototype.some.call(people.querySelectorAll('input[type=text]'), function (i) { return i.value.trim(); });
+      if (!ticked && !typed) found.push({ input: people.querySelector('input'), message: 'Tick who was there.' });
+    }
+    return found;
+  }
+  function labelOf(input) {
+    var label = input.id && document.querySelector('label[for="' + input.id + '"]');
+    var text = label ? label.textContent : (input.closest('fieldset') && input.closest('fieldset').querySelector('legend')
+      ? input.closest('fieldset').querySelector('legend').textContent : input.getAttribute('aria-label') || input.name);
+    return text.replace(/\*/g, '').replace(/\(.*\)/g, '').trim();
+  }
+
+  // Rows: an empty row always waits at the end of a list; ✕ removes a row.
+  function enhanceRows(form) {
+    form.querySelectorAll('[data-rows]').forEach(function (list) {
+      var template = list.querySelector('template');
+      if (!template) return;
+      var next = 1000;
+      function addRow() {
+        var html = template.innerHTML.replace(/__/g, list.dataset.rows.slice(-1) === 'x' ? String(next++) : String(next++));
+        var holder = document.createElement('div');
+        holder.innerHTML = html;
+        var row = holder.firstElementChild;
+        var rows = list.querySelectorAll('[data-row]');
+        var last = rows[rows.length - 1];
+        if (last) { last.insertAdjacentElement('afterend', row); } else { template.insertAdjacentElement('afterend', row); }
+        return row;
+      }
+      list.addEventListener('input', function (event) {
+        var rows = list.querySelectorAll('[data-row]');
+        var last = rows[rows.length - 1];
+        if (last && last.contains(event.target) && event.target.value) addRow();
       });
+      list.addEventListener('click', function (event) {
+        var button = event.target.closest('[data-remove]');
+        if (!button) return;
+        var row = button.closest('[data-row]');
+        if (list.querySelectorAll('[data-row]').length > 1) { row.remove(); } else { row.querySelectorAll('input').forEach(function (i) { if (i.type === 'radio') { i.checked = false; } else { i.value = ''; } }); }
+      });
+      // Picking a hazard recorded before fills the control recorded with it.
+      if (list.dataset.controls) {
+        var controls = {};
+        try { controls = JSON.parse(list.dataset.controls); } catch (e) {}
+        list.addEventListener('change', function (event) {
+          if (!event.target.hasAttribute('data-hazard')) return;
+          var control = event.target.nextElementSibling;
+          var known = controls[event.target.value.trim()];
+          if (known && control && !control.value) { control.value = known; }
+        });
+      }
+      list.addEventListener('change', function (event) {
+        if (event.target.type !== 'radio') return;
+        var defect = event.target.closest('[data-row]') && event.target.closest('[data-row]').querySelector('[data-defect]');
+        if (defect) { defect.hidden = event.target.value !== 'fail'; if (!defect.hidden) defect.focus(); }
+      });
+      list.querySelectorAll('[data-row]').forEach(function (row) {
+        var defect = row.querySelector('[data-defect]');
+        var chosen = row.querySelector('input[type=radio]:checked');
+        if (defect && !defect.value) defect.hidden = !(chosen && chosen.value === 'fail');
+      });
+    });
+  }
+
+  function enhancePhotos(form) {
+    var input = form.querySelector('[data-photos]');
+    var thumbs = form.querySelector('[data-thumbs]');
+    var error = form.querySelector('[data-photo-error]');
+    if (!input) return;
+    input.addEventListener('change', function () {
+      if (thumbs) thumbs.textContent = '';
+      if (error) error.hidden = true;
+      Array.prototype.forEach.call(input.files, function (file) {
+        if (file.type === 'application/pdf' && file.size > MAX_BYTES && error) {
+          error.textContent = '"' + file.name + '" is ' + Math.round(file.size / 1048576) + ' MB; a PDF can be at most 10 MB. Everything typed is kept.';
+          error.hidden = false;
+        }
+        if (thumbs && /^image\//.test(file.type)) {
+          var img = document.createElement('img');
+          img.alt = file.name;
+          img.src = URL.createObjectURL(file);
+          thumbs.appendChild(img);
+        }
+      });
+    });
+  }
+
+  // A refused item opens in its form: its fields back in place, the server's reasons beside them.
+  function restore(form) {
+    var match = /[?&]outbox=([^&]+)/.exec(location.search);
+    if (!match) return;
+    var key = decodeURIComponent(match[1]);
+    var item = load().filter(function (i) { return i.key === key; })[0];
+    if (!item) return;
+    form.dataset.replaces = key;
+    item.fields.forEach(function (pair) {
+      var name = pair[0], value = pair[1];
+      if (name === '_csrf' || name === 'idempotencyKey') return;
+      var inputs = form.querySelectorAll('[name="' + name + '"]');
+      if (inputs.length === 0) {
+        // A row the page did not draw: add it through its list's template.
+        var list = form.querySelector('[data-rows="' + name.split('[')[0] + '"]');
+        var template = list && list.querySelector('template');
+        if (template) {
+          var index = (/\[([^\]]+)\]/.exec(name) || [])[1];
+          var holder = document.createElement('div');
+          holder.innerHTML = template.innerHTML.replace(/__/g, index);
+          var rows = list.querySelectorAll('[data-row]');
+          (rows[rows.length - 1] || template).insertAdjacentElement('afterend', holder.firstElementChild);
+          inputs = form.querySelectorAll('[name="' + name + '"]');
+        }
+      }
+      inputs.forEach(function (input) {
+        if (input.type === 'checkbox' || input.type === 'radio') { input.checked = input.value === value || (input.type === 'checkbox' && value === 'on'); }
+        else { input.value = value; }
+      });
+    });
+    if (item.refused) showErrors(form, item.refused.errors.length ? item.refused.errors : [{ message: item.refused.message }],
+      'The server refused this record: ' + item.refused.message);
+  }
+
+  function enhanceForm(form) {
+    form.querySelectorAll('input[name=idempotencyKey]').forEach(function (input) { input.value = newKey(); });
+    enhanceRows(form);
+    enhancePhotos(form);
+    restore(form);
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var found = problems(form);
+      if (found.length) { showErrors(form, found); return; }
+      clearErrors(form);
+      var fields = [], uploads = [];
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value !== 'string') { if (value.size) { uploads.push({ field: name, file: value }); } return; }
+        fields.push([name, value]);
+      });
+      var button = form.querySelector('button[type=submit]');
+      if (button) button.disabled = true;
+      Promise.all(uploads.map(function (u) { return readFile(u.file).then(function (read) { read.field = u.field; read.original = u.file.name; return read; }); }))
+        .then(function (files) {
+          var bad = files.filter(function (f) { return f.error; });
+          if (bad.some(function (f) { return / at most 10 MB|is not a photo/.test(f.error); })) {
+            if (button) button.disabled = false;
+            showErrors(form, bad.map(function (f) { return { input: form.querySelector('[data-photos]'), message: '"' + f.original + '" ' + f.error + '. Everything typed is kept.' }; }));
+            return;
+          }
+          var kept = files.filter(function (f) { return !f.error; }).map(function (f) { return { field: f.field, name: f.name, dataURL: f.dataURL }; });
+          var key = form.querySelector('input[name=idempotencyKey]').value;
+          var item = { key: key, action: form.action.split('?')[0], title: (document.querySelector('h1') || {}).textContent, fields: fields, files: kept, queuedAt: Date.now() };
+          var items = load().filter(function (i) { return i.key !== form.dataset.replaces; });
+          try { save(items.concat([item])); } catch (full) {
+            item.files = [];
+            save(items.concat([item]));
+            alert('This phone has no room for the photos: the record is kept without them. Add them when you are back online (Amend).');
+          }
+          if (bad.length) alert(bad.map(function (f) { return '"' + f.original + '" ' + f.error + '.'; }).join('\n'));
+          if (!navigator.onLine) { afterQueued(form, button, 'No network: the record is kept on this phone and sent when the network is back.'); return; }
+          flush(function (sent, answer) {
+            if (sent.key !== key) return;
+            if (answer.stored) { location.href = answer.stored.href; }
+            else if (answer.refused) {
+              if (button) button.disabled = false;
+              form.dataset.replaces = key;
+              showErrors(form, answer.refused.errors.length ? answer.refused.errors : [{ message: answer.refused.message }], answer.refused.message);
+            } else if (answer.signedOut) { afterQueued(form, button, 'Your session has ended: the record is kept on this phone. Sign in and it is sent.'); }
+            else { afterQueued(form, button, 'The server did not answer: the record is kept on this phone and sent again shortly.'); }
+          });
+        });
+    });
+  }
+  function afterQueued(form, button, message) {
+    form.reset();
+    form.querySelectorAll('.thumbs').forEach(function (t) { t.textContent = ''; });
+    form.querySelector('input[name=idempotencyKey]').value = newKey();
+    delete form.dataset.replaces;
+    if (button) button.disabled = false;
+    var note = document.getElementById('queued') || document.createElement('p');
+    note.id = 'queued';
+    note.className = 'ok';
+    note.setAttribute('role', 'status');
+    note.textContent = message;
+    form.parentNode.insertBefore(note, form);
+    window.scrollTo(0, 0);
+    show();
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('form[data-offline]').forEach(enhanceForm);
+    // The menu on a phone: one line, opened by its button.
+    var toggle = document.querySelector('[data-menu-toggle]');
+    if (toggle) toggle.addEventListener('click', function () {
+      var nav = document.getElementById(toggle.getAttribute('aria-controls'));
+      var open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', String(open));
+      nav.classList.toggle('open', open);
+    });
+    // Signing out forgets what this phone keeps of the pages (not the outbox: it is the crew's work).
+    document.querySelectorAll('form[action="/sign-out"]').forEach(function (f) {
+      f.addEventListener('submit', function () { if (window.caches) caches.keys().then(function (k) { k.forEach(function (n) { caches.delete(n); }); }); });
     });
     show();
     flush();
   });
-  window.addEventListener('online', flush);
+  window.addEventListener('online', function () { flush(); });
   window.addEventListener('offline', show);
-  setInterval(flush, 5000);
+  setInterval(function () { flush(); }, 15000);
   if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/sw.js').catch(function () {}); }
 })();
