@@ -136,32 +136,125 @@ final class ReadinessTests: XCTestCase {
 }
 
 final class RecordContentTests: XCTestCase {
+    /// The fields a content's problems name, in order.
+    func fields(_ body: () throws -> Void) -> [String] {
+        do { try body(); return [] } catch { return (error as? RecordContentErrors)?.problems.map(\.field) ?? ["not RecordContentErrors"] }
+    }
+
     func testHazardRegisterRiskBands() throws {
         func rating(_ l: Int, _ s: Int) -> String { HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: l, severity: s, controls: ["c"]).riskRating }
         XCTAssertEqual([rating(1, 4), rating(1, 5), rating(3, 3), rating(2, 5), rating(4, 4), rating(3, 5), rating(5, 5)],
                        ["low", "medium", "medium", "high", "high", "high", "critical"])
-        XCTAssertThrowsError(try HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: 0, severity: 3, controls: ["c"]).validated())
-        XCTAssertThrowsError(try HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: 3, severity: 3, controls: [" "]).validated()) {
-            XCTAssertEqual(($0 as? RecordContentError)?.field, "controls")
-        }
+        XCTAssertEqual(fields { _ = try HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: 0, severity: 3, controls: ["c"]).validated() }, ["likelihood"])
+        XCTAssertEqual(fields { _ = try HazardRegisterContent(hazard: "h", taskOrArea: "t", likelihood: 3, severity: 3, controls: [" "]).validated() }, ["controls"])
     }
 
-    func testAFailedItemNeedsItsDefectOrDeficiency() throws {
-        XCTAssertThrowsError(try PreStartContent(equipment: "Truck", site: "", items: [.init(item: "Brakes", pass: false)]).validated()) {
-            XCTAssertEqual(($0 as? RecordContentError)?.field, "items[0].defect")
-        }
-        let inspection = try WorkplaceInspectionContent(area: "Shop", site: "Yard", items: [.init(item: "Exits clear", pass: false, defect: "Pallets at the door"),
-                                                                                       .init(item: "", pass: true)]).validated()
+    func testAFailedItemNeedsItsDefectAndEveryItemAResult() throws {
+        XCTAssertEqual(fields { _ = try PreStartContent(equipment: "Truck", site: "", items: [.init(item: "Brakes", result: .fail)]).validated() },
+                       ["items[0].defect"])
+        // Nothing is chosen for the inspector: an item without a result is refused, not passed.
+        XCTAssertEqual(fields { _ = try PreStartContent(equipment: "Truck", site: "", items: [.init(item: "Brakes", result: nil)]).validated() },
+                       ["items[0].result"])
+        let inspection = try WorkplaceInspectionContent(area: "Shop", site: "Yard", items: [.init(item: "Exits clear", result: .fail, defect: "Pallets at the door"),
+                                                                                       .init(item: "Guards", result: .na), .init(item: "", result: .pass)]).validated()
         XCTAssertEqual(inspection.deficiencies.map(\.defect), ["Pallets at the door"])
-        XCTAssertEqual(inspection.items.count, 1)
+        XCTAssertEqual(inspection.items.count, 2)
     }
 
-    func testFLHANeedsHazardsWithControlsAndWorkers() {
-        let base = FLHAContent(site: "Pad 1", location: "Wellhead", task: "Valve", hazards: [.init(hazard: "Pressure", control: "")], ppe: [], workers: [.init(name: "A", signed: true)])
-        XCTAssertThrowsError(try base.validated()) { XCTAssertEqual(($0 as? RecordContentError)?.field, "hazards[0].control") }
-        var noWorkers = base
-        noWorkers.hazards = [.init(hazard: "Pressure", control: "Bleed")]
-        noWorkers.workers = []
-        XCTAssertThrowsError(try noWorkers.validated()) { XCTAssertEqual(($0 as? RecordContentError)?.field, "workers[0].name") }
+    func testEveryProblemOfAnEmptyFLHAIsNamedAtOnce() {
+        // One round trip tells the crew everything that is missing.
+        let empty = FLHAContent(form: RecordForm())
+        XCTAssertEqual(fields { _ = try empty.validated() }, ["site", "location", "task", "hazards[0].hazard", "workers[0].name"])
+        let base = FLHAContent(site: "Pad 1", location: "Wellhead", task: "Valve", hazards: [.init(hazard: "Pressure", control: "")], workers: [.init(name: "A")])
+        XCTAssertEqual(fields { _ = try base.validated() }, ["hazards[0].control"])
+    }
+
+    func testListsAreBoundedAndControlCharactersRefused() {
+        let many = FLHAContent(site: "Pad", location: "Bay", task: "Lift", hazards: (0..<31).map { .init(hazard: "H\($0)", control: "C") },
+                               workers: (0..<51).map { .init(name: "Worker \($0)") })
+        XCTAssertEqual(fields { _ = try many.validated() }, ["hazards", "workers"])
+        let nul = FLHAContent(site: "Pad\u{0}1", location: "Bay", task: "Lift", hazards: [.init(hazard: "H", control: "C")], workers: [.init(name: "A")])
+        XCTAssertEqual(fields { _ = try nul.validated() }, ["site"])
+    }
+
+    func testOldRecordsStillRead() throws {
+        // Stored before December 2026: pass as a Bool, workers with ticks, a typed review.
+        let flha = try JSONDecoder().decode(FLHAContent.self, from: Data(#"{"site":"Pad","location":"Bay","task":"Lift","hazards":[],"ppe":[],"workers":[{"name":"A","signed":true}],"supervisorReview":"OK","notes":""}"#.utf8))
+        XCTAssertEqual(flha.workers, [NamedPerson(name: "A")])
+        XCTAssertEqual(flha.supervisorReview, "OK")
+        let item = try JSONDecoder().decode(ChecklistItem.self, from: Data(#"{"item":"Tires","pass":false,"defect":"Cut"}"#.utf8))
+        XCTAssertEqual(item.result, .fail)
+    }
+
+    func testEveryKindIsDescribedOnceAndRoundTripsItsForm() throws {
+        XCTAssertEqual(Set(RecordKinds.all.map(\.kind.rawValue)).count, RecordKinds.all.count)
+        for descriptor in RecordKinds.all {
+            XCTAssertEqual(FieldRecordKind(rawValue: descriptor.kind.rawValue), descriptor.kind)
+            XCTAssertTrue(descriptor.contentType == type(of: descriptor.content(form: RecordForm()).value), descriptor.title)
+            let blank = descriptor.blankForm
+            XCTAssertEqual(descriptor.content(form: blank).form, blank, descriptor.title)
+            let json = try descriptor.content(form: blank).json()
+            XCTAssertEqual(try descriptor.decode(json).kind, descriptor.kind)
+        }
+        XCTAssertNil(FieldRecordKind(rawValue: "timesheet"))
+    }
+}
+
+final class SignOffRuleTests: XCTestCase {
+    let day = CalendarDay(2026, 3, 15)
+    func person(_ id: String, _ category: PersonCategory = .worker, start: CalendarDay = CalendarDay(2020, 1, 1), end: CalendarDay? = nil) -> Person {
+        Person(id: id, name: id.capitalized, category: category, startDate: start, endDate: end)
+    }
+    var flha: RecordContent {
+        RecordContent(FLHAContent(site: "Pad", location: "Bay", task: "Lift", hazards: [.init(hazard: "H", control: "C")],
+                                  workers: [.init(name: "Ann", personId: "ann"), .init(name: "Visitor")]))
+    }
+
+    func testOnlyPeopleOnTheRosterOnTheDayOfTheWorkSign() {
+        // Rule A7: the signer was on the roster on the day of the work — boundaries at both ends.
+        XCTAssertNil(SignOffRules.refusal(person: person("ann", start: day), role: .worker, method: .self, content: flha, day: day))
+        XCTAssertNil(SignOffRules.refusal(person: person("ann", end: day), role: .worker, method: .self, content: flha, day: day))
+        XCTAssertEqual(SignOffRules.refusal(person: person("ann", start: day.adding(days: 1)), role: .worker, method: .self, content: flha, day: day)?.field, "personId")
+        XCTAssertEqual(SignOffRules.refusal(person: person("ann", end: day.adding(days: -1)), role: .worker, method: .attested, content: flha, day: day)?.field, "personId")
+        // A leap day is a day like any other.
+        let leap = CalendarDay(2028, 2, 29)
+        XCTAssertNil(SignOffRules.refusal(person: person("ann", end: leap), role: .worker, method: .self, content: flha, day: leap))
+    }
+
+    func testAWorkerSignsOnlyWhatNamesThem() {
+        // Rule A7: a sign-off names the person who was there.
+        XCTAssertEqual(SignOffRules.refusal(person: person("bob"), role: .worker, method: .self, content: flha, day: day)?.field, "personId")
+        XCTAssertEqual(SignOffRules.refusal(person: person("ann"), role: .worker, method: .ticked, content: flha, day: day)?.field, "method")
+    }
+
+    func testAReviewIsByASupervisorManagerOrOwner() {
+        XCTAssertNil(SignOffRules.refusal(person: person("sue", .supervisor), role: .reviewer, method: .self, content: flha, day: day))
+        XCTAssertNil(SignOffRules.refusal(person: person("own", .owner), role: .reviewer, method: .self, content: flha, day: day))
+        XCTAssertEqual(SignOffRules.refusal(person: person("ann"), role: .reviewer, method: .self, content: flha, day: day)?.field, "personId")
+    }
+
+    func testThePolicyIsSignedByItsSignerOnTheirOwnAccount() {
+        let policy = RecordContent(SafetyPolicyContent(version: "1", signerPersonId: "own", signerName: "Own", text: "We work safely."))
+        XCTAssertNil(SignOffRules.refusal(person: person("own", .owner), role: .signer, method: .self, content: policy, day: day))
+        XCTAssertEqual(SignOffRules.refusal(person: person("own", .owner), role: .signer, method: .attested, content: policy, day: day)?.field, "method")
+        XCTAssertEqual(SignOffRules.refusal(person: person("mgr", .manager), role: .signer, method: .self, content: policy, day: day)?.field, "personId")
+        XCTAssertEqual(SignOffRules.refusal(person: person("own", .owner), role: .worker, method: .self, content: policy, day: day)?.field, "role")
+        XCTAssertEqual(SafetyPolicyContent.descriptor.authors, .seniorManagement)
+    }
+
+    func testWhoStillHasToSign() {
+        XCTAssertEqual(SignOffRules.outstanding(flha, signedPersonIds: []).map(\.personId), ["ann"])  // a typed name cannot sign
+        XCTAssertEqual(SignOffRules.outstanding(flha, signedPersonIds: ["ann"]), [])
+    }
+
+    func testTheFLHADetectorJudgesTheNewestVersionsSignOffs() {
+        // Rule F2: a worker present who did not sign the newest version counts as unsigned.
+        var file = AuditFileEvidence()
+        let content = FLHAContent(site: "Pad", location: "Bay", task: "Lift", hazards: [.init(hazard: "H", control: "C")],
+                                  workers: [.init(name: "Ann", personId: "ann"), .init(name: "Bob", personId: "bob")])
+        content.addEvidence(to: &file, id: "r", day: day, signOffs: [.init(personId: "ann", role: .worker, day: day),
+                                                                     .init(personId: "sue", role: .reviewer, day: day)])
+        XCTAssertEqual(file.flhas.first?.workersPresent, 2)
+        XCTAssertEqual(file.flhas.first?.workerSignOffs, 1)
     }
 }

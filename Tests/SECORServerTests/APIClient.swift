@@ -41,6 +41,7 @@ extension Optional where Wrapped == Any {
     subscript(key: String) -> Any? { (self as? [String: Any])?[key] }
     var array: [Any] { (self as? [Any]) ?? [] }
     var string: String? { self as? String }
+    var dictionary: [String: Any] { (self as? [String: Any]) ?? [:] }
 }
 
 let applicantPassword = "a long applicant password"

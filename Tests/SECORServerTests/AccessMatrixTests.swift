@@ -36,7 +36,7 @@ final class AccessMatrixTests: XCTestCase {
         "kind": "flha", "occurredOn": CalendarDay.today.iso, "occurredTime": "07:15",
         "flha": ["site": "Pad 14-22", "location": "Wellhead 2", "task": "Change out choke valve",
                  "hazards": [["hazard": "Trapped pressure", "control": "Bleed down"]], "ppe": ["FR coveralls"],
-                 "workers": [["name": "Worker 1", "signed": true]], "notes": ""] as [String: Any]]
+                 "workers": [["name": "Worker 1"]], "notes": ""] as [String: Any]]
     static let person: [String: Any] = ["name": "New Hand", "category": "worker", "fullTime": true, "familiarWithOperation": false,
                                         "jobRole": "Operator", "startDate": CalendarDay.today.iso]
     static let auditor: [String: Any] = ["name": "Pat Auditor", "email": "pat{unique}@auditors.test",
@@ -97,6 +97,9 @@ final class AccessMatrixTests: XCTestCase {
         Row(operation: "getRecord", method: .GET, path: "/api/v1/employers/{employer}/records/{record}", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "amendRecord", method: .POST, path: "/api/v1/employers/{employer}/records/{record}/amendments",
             body: flha.merging(["reason": "Typo"]) { $1 }, own: "AAAFFNU", other: "NNNNNNU"),
+        // Signing needs a person on the roster named on the record: the crew reaches the rule (400), partner staff do not.
+        Row(operation: "signRecord", method: .POST, path: "/api/v1/employers/{employer}/records/{record}/signoffs",
+            body: ["role": "worker", "method": "self"], own: "AAAFFNU", other: "NNNNNNU"),
         Row(operation: "getReadiness", method: .GET, path: "/api/v1/employers/{employer}/readiness", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "getCycle", method: .GET, path: "/api/v1/employers/{employer}/cycle", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "registerAudit", method: .POST, path: "/api/v1/employers/{employer}/audits",

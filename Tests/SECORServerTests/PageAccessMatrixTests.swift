@@ -85,6 +85,11 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .GET, route: "/employers/:employerId/records/:recordId", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records/:recordId/amend", own: "AAAFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/records/:recordId/amend", own: "AAAFFNS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/employers/:employerId/records/:recordId/signoffs", own: "AAAFFNS", other: "NNNNNNS", form: ["role": "worker", "method": "self"]),
+        Row(method: .GET, route: "/employers/:employerId/records/:recordId/sign-here", own: "AAAFFNS", other: "NNNNNNS", query: "?person={person}"),
+        // The phone's outbox page and its session check hold nothing of the server's: open to anyone.
+        Row(method: .GET, route: "/outbox", own: "AAAAAAA"),
+        Row(method: .GET, route: "/session/state", own: "AAAAAAA"),
         Row(method: .GET, route: "/employers/:employerId/readiness", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/audits/new", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/audits/new", own: "AFFFFNS", other: "NNNNNNS"),

@@ -79,6 +79,7 @@ struct RecordPages: RouteCollection {
     func new(req: Request) async throws -> View {
         let ref = try await req.employerRef(.recordFieldWork)
         let kind = try Self.kind(req)
+        try await req.records.mayAuthor(kind.descriptor, ref, req.requireUser())
         let now = Date()
         let clock = DateFormatter()
         clock.timeZone = CalendarDay.albertaTimeZone
@@ -94,6 +95,7 @@ struct RecordPages: RouteCollection {
         let user = try req.requireUser()
         let ref = try await req.employerRef(.recordFieldWork)
         let kind = try Self.kind(req)
+        try await req.records.mayAuthor(kind.descriptor, ref, user)
         let posted = try req.content.decode(PostedRecordForm.self)
         let uploads = try req.content.decode(Uploads.self)
         return try await req.submitForm({
@@ -119,6 +121,7 @@ struct RecordPages: RouteCollection {
     func amendForm(req: Request) async throws -> View {
         let ref = try await req.employerRef(.recordFieldWork)
         let detail = try await req.records.detail(ref, req.parameters.get("recordId", as: UUID.self))
+        try await req.records.mayAuthor(detail.content.descriptor, ref, req.requireUser())
         var posted = PostedRecordForm.blank
         posted.form = detail.content.form
         posted.occurredOn = detail.record.occurredOn
