@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 @testable import SECORCore
 @testable import SECORServer
 import XCTest
@@ -126,6 +127,11 @@ final class SignOffTests: XCTestCase {
             XCTAssertEqual(admin.status, .forbidden)
             let prairie = try await APIClient(app, as: "owner2@secor.test").send(.POST, path, json: ["role": "worker", "method": "self"])
             XCTAssertEqual(prairie.status, .notFound)
+            // `secor check` recomputes every seal: a sign-off moved to another person is found.
+            do { let r = try await IntegrityCheck.signedEvidence(app.db); XCTAssertEqual(r, []) }
+            try await (app.db as! SQLDatabase).raw("UPDATE record_signoffs SET person_id = \(bind: UUID(uuidString: riley)!) WHERE id = \(bind: UUID(uuidString: attested.json["id"].string!)!)").run()
+            let found = try await IntegrityCheck.signedEvidence(app.db)
+            XCTAssertEqual(found, ["Chris Belanger's sign-off on record \(id) version 1 no longer matches its seal"])
         }
     }
 

@@ -1,10 +1,12 @@
 import Fluent
 import Crypto
 import Foundation
+import SECORCore
 import SQLKit
 
 /// `secor check`, after a crash or a restore: the database's own integrity check, the
-/// audit log's hash chain, and every stored file present with the hash it is stored by.
+/// audit log's hash chain, every stored file present with the hash it is stored by, every
+/// record version with the hash of its content, and every sign-off with its seal.
 enum IntegrityCheck {
     struct Report: Sendable {
         var problems: [String]
@@ -57,7 +59,30 @@ enum IntegrityCheck {
             }
             if SHA256.hash(data: data).hex != file.sha256 { problems.append("File \(file.originalName) no longer matches its SHA-256") }
         }
+        problems += try await signedEvidence(db)
         let records = try await FieldRecordModel.query(on: db).count()
         return Report(problems: problems, notes: notes, auditLogEntries: log.entries, files: fileCount, records: records)
+    }
+
+    /// A version's hash recomputed from its day, content and files; a sign-off bound to the
+    /// hash of the version it names, its seal recomputed from its own row.
+    static func signedEvidence(_ db: Database) async throws -> [String] {
+        var problems: [String] = []
+        let files = Dictionary(try await StoredFileModel.query(on: db).all().map { ($0.id!, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        var versionHashes: [String: String] = [:]
+        for version in try await FieldRecordVersionModel.query(on: db).all() {
+            let hash = FieldRecordService.contentHash(when: .init(day: (try? CalendarDay(iso: version.occurredOn)) ?? CalendarDay(1, 1, 1), time: version.occurredTime),
+                                                      json: version.content, fileHashes: version.attachmentIds.map { files[$0] ?? "" })
+            if hash != version.contentHash { problems.append("Record \(version.$record.id) version \(version.version) no longer matches its content hash") }
+            versionHashes["\(version.$record.id)/\(version.version)"] = version.contentHash
+        }
+        for signOff in try await SignOffModel.query(on: db).all() {
+            let signer = "\(signOff.signerName)'s sign-off on record \(signOff.$record.id) version \(signOff.version)"
+            if versionHashes["\(signOff.$record.id)/\(signOff.version)"] != signOff.contentHash { problems.append("\(signer) binds another content than its version") }
+            if let seal = signOff.seal, seal != SignOffService.seal(signOff, signatureSHA256: signOff.signatureFileId.map { files[$0] ?? "" }) {
+                problems.append("\(signer) no longer matches its seal")
+            }
+        }
+        return problems
     }
 }
