@@ -58,7 +58,11 @@ def main() -> int:
                 failures.append(f"{email}: at {driver.current_url}, missing {missing}")
             else:
                 print(f"ok  {email}")
-            # Sign out through the page's own form.
+            # Sign out through the page's own form; on a phone it is under the "Menu" button.
+            toggle = driver.find_elements(By.CSS_SELECTOR, "[data-menu-toggle]")
+            if toggle and toggle[0].is_displayed():
+                toggle[0].click()
+                wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").is_displayed())
             driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
             wait.until(EC.url_contains("/sign-in"))
             if "/sign-in" not in driver.current_url:

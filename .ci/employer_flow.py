@@ -53,8 +53,9 @@ try:
 
     # 3. The owner is told, and adds 8 people.
     sign_in(EMAIL, PASSWORD)
+    flow.menu()  # on a phone the bell is under "Menu"
     check("Notifications 1" in body() or "Notifications\n1" in body(), "the employer is told (1 unread notification)")
-    company = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Company"][0]
+    company = flow.nav_link("Company").get_attribute("href")
     people = f"{company}/people"
     for i in range(8):
         driver.get(people)

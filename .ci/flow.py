@@ -55,6 +55,24 @@ class Flow:
         self.fill("password", password)
         self.submit("/sign-in")
 
+    def menu(self):
+        """On a phone the navigation is folded under a "Menu" button: taps it open (nothing
+        to do where the navigation shows, or when it is open already)."""
+        toggles = self.driver.find_elements(By.CSS_SELECTOR, "[data-menu-toggle]")
+        if toggles and toggles[0].is_displayed() and toggles[0].get_attribute("aria-expanded") != "true":
+            toggles[0].click()
+            self.wait.until(lambda d: d.find_element(By.ID, toggles[0].get_attribute("aria-controls")).is_displayed())
+
+    def nav_link(self, label):
+        """The navigation link with this text, shown or folded under "Menu" (its textContent)."""
+        links = [a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.get_attribute("textContent").strip() == label]
+        return links[0] if links else None
+
+    def sign_out(self):
+        """Signs out with the page's own button (under "Menu" on a phone)."""
+        self.menu()
+        self.submit("/sign-out")
+
     def body(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
 

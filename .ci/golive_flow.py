@@ -93,13 +93,13 @@ def status_of(url):
 
 
 def company_link(f=None):
-    f = f or flow
-    return [a.get_attribute("href") for a in f.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Company"][0]
+    return (f or flow).nav_link("Company").get_attribute("href")  # under "Menu" on a phone
 
 
 def error_text(f=None):
-    errors = (f or flow).driver.find_elements(By.ID, "form-error")
-    return errors[0].text if errors else ""
+    """The form's refusal: the server's (#form-error), or the phone's own check of a record form (#js-errors)."""
+    d = (f or flow).driver
+    return " ".join(e.text for e in d.find_elements(By.ID, "form-error") + d.find_elements(By.ID, "js-errors"))
 
 
 def add_person(people, name, category, job_role, familiar=False, is_me=False):
@@ -235,7 +235,8 @@ try:
 
     # 7. The owner invites the supervisor by email and the worker by QR code.
     driver.get(company)
-    click_and_wait([a for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Accounts"][0])
+    flow.menu()  # a phone: the navigation is under "Menu"
+    click_and_wait(flow.nav_link("Accounts"))
     check(driver.current_url == f"{BASE}/users", "the owner's Accounts link opens /users")
     options = [o.text for o in Select(driver.find_element(By.ID, "personId")).options]
     check(not any(o.startswith(OWNER) for o in options), f"the owner, linked to the roster, is not offered an invitation ({options})")
@@ -277,13 +278,23 @@ try:
 
     phone.driver.get(f"{company}/records/new/flha")
     fits_phone("the FLHA form", f=phone)
-    for field, value in (("site", "Pad 9-30-059-12W5"), ("location", "Tank farm"), ("task", TASK), ("h0", "Slippery ground"),
-                         ("c0", "Sand the walkway and keep three points of contact"), ("w0", WORKER)):
+    for field, value in (("site", "Pad 9-30-059-12W5"), ("location", "Tank farm"), ("task", TASK)):
         phone.fill(field, value)
-    phone.driver.execute_script("document.getElementById('s0').click()")
+    row = phone.driver.find_element(By.CSS_SELECTOR, "[data-rows='hazards'] [data-row]")
+    row.find_element(By.CSS_SELECTOR, "[data-hazard]").send_keys("Slippery ground")
+    row.find_element(By.CSS_SELECTOR, "[data-hazard] + input").send_keys("Sand the walkway and keep three points of contact")
+    chips = [c for c in phone.driver.find_elements(By.CSS_SELECTOR, "label.chip") if c.get_attribute("textContent").strip() == WORKER]
+    check(len(chips) == 1, "the FLHA form offers the worker, on the roster, to tick as present", on=phone)
+    phone.driver.execute_script("arguments[0].click()", chips[0].find_element(By.TAG_NAME, "input"))
     phone.click_and_wait(phone.driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]"))
     check(error_text(phone) == "" and "/records/" in phone.driver.current_url and "/new/" not in phone.driver.current_url,
           "the worker records an FLHA online", on=phone)
+    signs = [b for b in phone.driver.find_elements(By.CSS_SELECTOR, "section.sign button")
+             if b.text == "Sign: I was told these hazards and controls"]
+    check(len(signs) == 1 and f"Still to sign: {WORKER}" in phone.body(), "the FLHA waits for the worker's signature; he may sign it", on=phone)
+    phone.click_and_wait(signs[0])
+    check("Everyone it names has signed version 1." in phone.body() and f"{WORKER} (" in phone.body()
+          and "signed on their own account" in phone.body(), "the worker signs it on his own account", on=phone)
     phone.driver.get(f"{company}/records?q={UNIQUE}")
     found = phone.driver.find_elements(By.CSS_SELECTOR, "ul.plain li")
     check(len(found) == 1 and "Field-level hazard assessment" in found[0].text and TASK in found[0].text, f"the FLHA is on the employer's records ({len(found)} found)", on=phone)
@@ -306,6 +317,7 @@ try:
     submit(f"{company}/assessor".replace(BASE, ""))
     check(error_text() == "" and OWNER in body() and "not qualified" not in body() and "qualified" in body(),
           "the owner designates himself the assessor; qualified")
+    flow.menu()  # who is signed in, and as what, shows under "Menu" on a phone
     check("Owner and assessor" in body(), "the owner's account is the assessor's (linked by \"This person is me\")")
 
     driver.get(f"{company}/audits/new")

@@ -48,16 +48,22 @@ try:
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
     wait.until(lambda d: d.current_url.endswith("/home"))
-    company = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Company"][0]
+    # On a phone the nav is inside the collapsed "Menu": read the links' text, not what shows.
+    company = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")
+               if a.get_attribute("textContent").strip() == "Company"][0]
 
     driver.get(f"{company}/records/new/flha")
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
     driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
     wait.until(lambda d: d.execute_script("return navigator.onLine") is False)
-    for field, value in (("site", "Pad 3-17"), ("location", "Separator"), ("task", TASK), ("h0", "Hot surfaces"),
-                         ("c0", "Gloves and wait to cool"), ("w0", "Jordan Tremblay")):
+    for field, value in (("site", "Pad 3-17"), ("location", "Separator"), ("task", TASK)):
         driver.find_element(By.ID, field).send_keys(value)
-    driver.execute_script("document.getElementById('s0').click()")
+    row = driver.find_element(By.CSS_SELECTOR, "[data-rows='hazards'] [data-row]")
+    row.find_element(By.CSS_SELECTOR, "[data-hazard]").send_keys("Hot surfaces")
+    row.find_element(By.CSS_SELECTOR, "[data-hazard] + input").send_keys("Gloves and wait to cool")
+    # Workers present: the roster's chips; Jordan Tremblay signs afterwards, once online.
+    chip = [c for c in driver.find_elements(By.CSS_SELECTOR, "label.chip") if c.get_attribute("textContent").strip() == "Jordan Tremblay"][0]
+    driver.execute_script("arguments[0].click()", chip.find_element(By.TAG_NAME, "input"))
     photo = os.path.join(tempfile.mkdtemp(), "separator.png")
     with open(photo, "wb") as f:  # a 1x1 PNG: the photo a worker took of the separator
         f.write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))
@@ -65,8 +71,9 @@ try:
     button = driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]")
     driver.execute_script("arguments[0].scrollIntoView()", button)
     button.click()
-    wait.until(lambda d: "waiting on this phone" in d.find_element(By.ID, "outbox").text)
-    check(True, "offline: the FLHA waits in the phone's outbox")
+    wait.until(lambda d: "on this phone, not yet sent" in d.find_element(By.ID, "outbox").text)
+    queued = driver.execute_script("return JSON.parse(localStorage.getItem('secor-outbox') || '[]')")
+    check(len(queued) == 1 and len(queued[0]["files"]) == 1, "offline: the FLHA waits in the phone's outbox, with its photo")
 
     driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
     wait.until(lambda d: d.execute_script("return JSON.parse(localStorage.getItem('secor-outbox') || '[]').length") == 0)
@@ -74,7 +81,16 @@ try:
     check(matches(company) == 1, "the server holds exactly one copy")
     driver.find_element(By.CSS_SELECTOR, "ul.plain li a").click()
     wait.until(lambda d: "/records/" in d.current_url)
-    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "a") if a.text.endswith(".jpg")]
-    check(links == ["separator.jpg"], f"the photo taken offline arrived with it ({links})")
+    # A photo shows as its picture (alt: its name); any other file as a link with its name.
+    images = driver.find_elements(By.CSS_SELECTOR, "main .thumbs img")
+    names = [i.get_attribute("alt") for i in images] + [a.text for a in driver.find_elements(By.CSS_SELECTOR, "main a") if a.text.endswith(".jpg")]
+    for image in images:  # loading="lazy": on screen first
+        driver.execute_script("arguments[0].scrollIntoView()", image)
+    try:
+        wait.until(lambda d: all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i) for i in images))
+    except Exception:
+        pass
+    loaded = bool(images) and all(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i) for i in images)
+    check(names == ["separator.jpg"] and loaded, f"the photo taken offline arrived with it ({names}, shown: {loaded})")
 finally:
     driver.quit()

@@ -6,13 +6,15 @@ import Vapor
 /// fields (`RecordKindDescriptor.content(form:)`), so no kind needs code here.
 struct PostedRecordForm: Decodable {
     /// Fields every record form has, read by the page itself.
-    static let common: Set<String> = ["_csrf", "idempotencyKey", "occurredOn", "occurredTime", "reason", "photos"]
+    static let common: Set<String> = ["_csrf", "idempotencyKey", "occurredOn", "occurredTime", "reason", "photos", "signAsMe", "version"]
 
     var form = RecordForm()
     var occurredOn: String?
     var occurredTime: String?
     var reason: String?
     var idempotencyKey: String?
+    /// "Record and sign": the author, named on it, signs it at once from their own account.
+    var signAsMe = false
 
     struct Key: CodingKey {
         var stringValue: String
@@ -38,6 +40,7 @@ struct PostedRecordForm: Decodable {
         occurredTime = text("occurredTime")
         reason = text("reason")
         idempotencyKey = text("idempotencyKey")
+        signAsMe = text("signAsMe") == "worker"
         for key in c.allKeys where !Self.common.contains(key.stringValue) && !key.stringValue.hasPrefix("photos") {
             if let value = try? c.decode(String.self, forKey: key) {
                 form.values[key.stringValue] = value

@@ -57,6 +57,8 @@ struct RecordPages: RouteCollection {
         var fields: String
         var error: FormError?
         var amending: Bool
+        /// A second button, "Record and sign", for an author on the roster.
+        var canSignAsMe: Bool
         var idempotencyKey: String
         var version: Int?
     }
@@ -100,8 +102,15 @@ struct RecordPages: RouteCollection {
         let uploads = try req.content.decode(Uploads.self)
         return try await req.submitForm({
             let when = try FieldRecordService.when(day: posted.occurredOn, time: posted.occurredTime)
-            let (detail, created) = try await req.records.create(ref, kind.descriptor.content(form: posted.form), when: when,
+            var (detail, created) = try await req.records.create(ref, kind.descriptor.content(form: posted.form), when: when,
                                                                  idempotencyKey: posted.idempotencyKey, attachments: uploads.attachments, by: user)
+            if posted.signAsMe && created {
+                // The record is stored whatever the signature's fate: a refusal (not named on it)
+                // leaves the author in "still to sign" on the record's page, where it says why.
+                if (try? await req.signOffs.sign(ref, recordId: detail.record.id, .init(role: .worker, method: .self, version: detail.record.currentVersion), by: user)) != nil {
+                    detail = try await req.records.detail(ref, detail.record.id)
+                }
+            }
             return try await Self.stored(req, ref, detail, key: posted.idempotencyKey, status: created ? .created : .ok)
         }, orRender: { error in try await render(req, ref, kind: kind, posted: posted, error: error, recordId: nil) })
     }
@@ -151,7 +160,11 @@ struct RecordPages: RouteCollection {
         let descriptor = kind.descriptor
         // The posted form, read back through the kind: every field present, rows as the rules see them.
         let content = descriptor.content(form: posted.form)
-        let named = Set(content.namedPeople.compactMap(\.personId) + [content.value.designatedSigner?.personId].compactMap { $0 })
+        var named = Set(content.namedPeople.compactMap(\.personId) + [content.value.designatedSigner?.personId].compactMap { $0 })
+        let me = try await PersonModel.query(on: req.db).filter(\.$employer.$id == ref.id).filter(\.$userId == req.requireUser().id).first()
+        // A new record starts with its author ticked as present: they are there.
+        let fresh = recordId == nil && error == nil && posted.form == descriptor.blankForm
+        if fresh, let me = me?.id?.uuidString, descriptor.signOffRoles.contains(.worker) { named.insert(me) }
         let day = (try? CalendarDay(iso: posted.occurredOn ?? "")) ?? .today
         let roster = try await req.people.list(ref).compactMap { model -> RosterPerson? in
             guard let person = model.person, person.startDate <= day, person.endDate.map({ day <= $0 }) ?? true else { return nil }
@@ -177,6 +190,7 @@ struct RecordPages: RouteCollection {
             action: recordId.map { "\(base)/\($0.uuidString)/amend" } ?? "\(base)/new/\(kind.rawValue)",
             occurredOn: posted.occurredOn ?? "", occurredTime: posted.occurredTime ?? "", reason: posted.reason ?? "",
             fields: String(buffer: fields), error: error, amending: recordId != nil,
+            canSignAsMe: recordId == nil && me != nil && descriptor.signOffRoles.contains(.worker),
             idempotencyKey: posted.idempotencyKey ?? UUID().uuidString, version: version))
     }
 

@@ -373,11 +373,14 @@
       if (found.length) { showErrors(form, found); return; }
       clearErrors(form);
       var fields = [], uploads = [];
-      new FormData(form).forEach(function (value, name) {
+      // The button pressed is part of what was asked ("Record and sign").
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+      data.forEach(function (value, name) {
         if (typeof value !== 'string') { if (value.size) { uploads.push({ field: name, file: value }); } return; }
         fields.push([name, value]);
       });
-      var button = form.querySelector('button[type=submit]');
+      var button = event.submitter || form.querySelector('button[type=submit]');
       if (button) button.disabled = true;
       Promise.all(uploads.map(function (u) { return readFile(u.file).then(function (read) { read.field = u.field; read.original = u.file.name; return read; }); }))
         .then(function (files) {
