@@ -76,10 +76,13 @@ final class Browser {
     }
 
     @discardableResult
-    func post(_ path: String, form: [String: String], csrf: Bool = true) async throws -> XCTHTTPResponse {
+    func post(_ path: String, form: [String: String], csrf: Bool = true, accept: String? = nil) async throws -> XCTHTTPResponse {
         var fields = form
         if csrf { fields["_csrf"] = try await csrfToken() }
-        return try await send(.POST, path) { req in try req.content.encode(fields, as: .urlEncodedForm) }
+        return try await send(.POST, path) { req in
+            try req.content.encode(fields, as: .urlEncodedForm)
+            if let accept { req.headers.replaceOrAdd(name: .accept, value: accept) }
+        }
     }
 
     /// Reads the CSRF token from the sign-in page's form, as a browser would have it.
