@@ -62,4 +62,26 @@ final class OutboxProtocolTests: XCTestCase {
             XCTAssertEqual(after, 1)
         }
     }
+
+    // Two people amend the same version: the second is told, not silently written over the first.
+    func testAnAmendmentFromAnOlderVersionIsRefused() async throws {
+        try await withApp { app in
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let browser = Browser(app)
+            _ = try await browser.signIn("supervisor@secor.test")
+            let form = ["occurredOn": CalendarDay.today.iso, "occurredTime": "07:10", "site": "Pad 14-22", "location": "Wellhead 2",
+                        "task": "Change out choke valve", "hazards[r0][hazard]": "Trapped pressure", "hazards[r0][control]": "Bleed down",
+                        "workers[x0][name]": "Riley Nguyen", "idempotencyKey": "k-amend"]
+            let created = try await browser.post("/employers/\(employer)/records/new/flha", form: form, accept: "application/json")
+            let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(buffer: created.body)) as? [String: Any])?["recordId"] as? String)
+            let amend = "/employers/\(employer)/records/\(id)/amend"
+            let first = try await browser.post(amend, form: form.merging(["version": "1", "reason": "Location was Wellhead 3", "location": "Wellhead 3"]) { $1 })
+            XCTAssertEqual(first.status, .seeOther)
+            let second = try await browser.post(amend, form: form.merging(["version": "1", "reason": "Added notes", "notes": "Wind NW"]) { $1 })
+            XCTAssertEqual(second.status, .conflict)
+            XCTAssertTrue(second.body.string.contains("amended by someone else"))
+            let versions = try await FieldRecordVersionModel.query(on: app.db).count()
+            XCTAssertEqual(versions, 2)
+        }
+    }
 }

@@ -47,10 +47,14 @@ public struct RecordKindDescriptor: Sendable {
     public let formPartial: String
     /// The crew home's button for starting one, if the crew starts it from there.
     public let startLabel: String?
+    /// Whoever records it is usually among the people it names (an FLHA, a toolbox talk):
+    /// a new one starts with its author ticked, who may record and sign in one step.
+    public let namesItsAuthor: Bool
     public let contentType: any RecordKindContent.Type
 
     public init(kind: FieldRecordKind, title: String, evidenceKinds: [EvidenceKind], authors: RecordAuthors = .crew,
-                signOffRoles: [SignOffRole], formPartial: String, startLabel: String? = nil, contentType: any RecordKindContent.Type) {
+                signOffRoles: [SignOffRole], formPartial: String, startLabel: String? = nil, namesItsAuthor: Bool = false,
+                contentType: any RecordKindContent.Type) {
         self.kind = kind
         self.title = title
         self.evidenceKinds = evidenceKinds
@@ -58,6 +62,7 @@ public struct RecordKindDescriptor: Sendable {
         self.signOffRoles = signOffRoles
         self.formPartial = formPartial
         self.startLabel = startLabel
+        self.namesItsAuthor = namesItsAuthor
         self.contentType = contentType
     }
 

@@ -102,8 +102,10 @@ struct FieldRecordService {
 
     /// Adds a version; the earlier ones stay as they were (S4 in spirit: nothing is
     /// silently changed).
+    /// `expectedVersion`: the version the person amended (the form's); another amendment
+    /// made since answers 409 instead of being overwritten by a form that never saw it.
     func amend(_ ref: EmployerRef, _ id: UUID?, _ raw: RecordContent, when: When, reason: String?, attachments: Attachments = .none,
-               by user: CurrentUser) async throws -> RecordDetail {
+               expectedVersion: Int? = nil, by user: CurrentUser) async throws -> RecordDetail {
         try await mayAuthor(raw.descriptor, ref, user)
         let current = try await detail(ref, id)
         guard raw.kind == current.content.kind else { throw AppError.invalid("kind", "An amendment keeps the record's kind.") }
@@ -116,7 +118,13 @@ struct FieldRecordService {
         }
         let files = prepared
         let record = current.record
+        let read = expectedVersion ?? record.currentVersion
         try await db.writeTransaction { db in
+            // Compare-and-set: still the version the amendment was made from.
+            try await db.lockRow("field_records", record.requireID())
+            guard let now = try await FieldRecordModel.find(record.id, on: db), now.currentVersion == read else {
+                throw AppError(status: .conflict, message: "The record was amended by someone else since you opened it; open it again to see version \(record.currentVersion) and amend that.", field: "version")
+            }
             record.currentVersion += 1
             record.occurredOn = when.day.iso
             record.occurredTime = when.time

@@ -15,6 +15,8 @@ struct PostedRecordForm: Decodable {
     var idempotencyKey: String?
     /// "Record and sign": the author, named on it, signs it at once from their own account.
     var signAsMe = false
+    /// The version an amendment was made from.
+    var version: Int?
 
     struct Key: CodingKey {
         var stringValue: String
@@ -41,6 +43,7 @@ struct PostedRecordForm: Decodable {
         reason = text("reason")
         idempotencyKey = text("idempotencyKey")
         signAsMe = text("signAsMe") == "worker"
+        version = text("version").flatMap { Int($0) }
         for key in c.allKeys where !Self.common.contains(key.stringValue) && !key.stringValue.hasPrefix("photos") {
             if let value = try? c.decode(String.self, forKey: key) {
                 form.values[key.stringValue] = value

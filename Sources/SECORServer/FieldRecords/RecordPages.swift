@@ -150,7 +150,7 @@ struct RecordPages: RouteCollection {
         return try await req.submitForm({
             let when = try FieldRecordService.when(day: posted.occurredOn, time: posted.occurredTime)
             let detail = try await req.records.amend(ref, id, kind.descriptor.content(form: posted.form), when: when, reason: posted.reason,
-                                                     attachments: uploads.attachments, by: user)
+                                                     attachments: uploads.attachments, expectedVersion: posted.version, by: user)
             return try await Self.stored(req, ref, detail, key: nil, status: .ok)
         }, orRender: { error in try await render(req, ref, kind: kind, posted: posted, error: error, recordId: id, version: current.record.currentVersion) })
     }
@@ -164,7 +164,7 @@ struct RecordPages: RouteCollection {
         let me = try await PersonModel.query(on: req.db).filter(\.$employer.$id == ref.id).filter(\.$userId == req.requireUser().id).first()
         // A new record starts with its author ticked as present: they are there.
         let fresh = recordId == nil && error == nil && posted.form == descriptor.blankForm
-        if fresh, let me = me?.id?.uuidString, descriptor.signOffRoles.contains(.worker) { named.insert(me) }
+        if fresh, let me = me?.id?.uuidString, descriptor.namesItsAuthor { named.insert(me) }
         let day = (try? CalendarDay(iso: posted.occurredOn ?? "")) ?? .today
         let roster = try await req.people.list(ref).compactMap { model -> RosterPerson? in
             guard let person = model.person, person.startDate <= day, person.endDate.map({ day <= $0 }) ?? true else { return nil }
@@ -190,7 +190,7 @@ struct RecordPages: RouteCollection {
             action: recordId.map { "\(base)/\($0.uuidString)/amend" } ?? "\(base)/new/\(kind.rawValue)",
             occurredOn: posted.occurredOn ?? "", occurredTime: posted.occurredTime ?? "", reason: posted.reason ?? "",
             fields: String(buffer: fields), error: error, amending: recordId != nil,
-            canSignAsMe: recordId == nil && me != nil && descriptor.signOffRoles.contains(.worker),
+            canSignAsMe: recordId == nil && me != nil && descriptor.namesItsAuthor,
             idempotencyKey: posted.idempotencyKey ?? UUID().uuidString, version: version))
     }
 

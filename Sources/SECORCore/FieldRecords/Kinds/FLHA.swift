@@ -9,7 +9,7 @@ extension FieldRecordKind {
 public struct FLHAContent: RecordKindContent, Equatable {
     public static let descriptor = RecordKindDescriptor(
         kind: .flha, title: "Field-level hazard assessment", evidenceKinds: [.flha], signOffRoles: [.worker, .reviewer],
-        formPartial: "records/flha", startLabel: "Start an FLHA", contentType: FLHAContent.self)
+        formPartial: "records/flha", startLabel: "Start an FLHA", namesItsAuthor: true, contentType: FLHAContent.self)
 
     public var site: String
     public var location: String

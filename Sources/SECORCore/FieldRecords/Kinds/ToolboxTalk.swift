@@ -9,7 +9,7 @@ extension FieldRecordKind {
 public struct ToolboxTalkContent: RecordKindContent, Equatable {
     public static let descriptor = RecordKindDescriptor(
         kind: .toolboxTalk, title: "Toolbox talk", evidenceKinds: [.toolboxTalk], signOffRoles: [.worker],
-        formPartial: "records/toolbox-talk", startLabel: "Toolbox talk", contentType: ToolboxTalkContent.self)
+        formPartial: "records/toolbox-talk", startLabel: "Toolbox talk", namesItsAuthor: true, contentType: ToolboxTalkContent.self)
 
     public var site: String
     public var topic: String
