@@ -285,16 +285,23 @@ try:
     row.find_element(By.CSS_SELECTOR, "[data-hazard] + input").send_keys("Sand the walkway and keep three points of contact")
     chips = [c for c in phone.driver.find_elements(By.CSS_SELECTOR, "label.chip") if c.get_attribute("textContent").strip() == WORKER]
     check(len(chips) == 1, "the FLHA form offers the worker, on the roster, to tick as present", on=phone)
-    phone.driver.execute_script("arguments[0].click()", chips[0].find_element(By.TAG_NAME, "input"))
-    phone.click_and_wait(phone.driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]"))
+    box = chips[0].find_element(By.TAG_NAME, "input")
+    if not box.is_selected():  # a new FLHA may start with its author ticked
+        phone.driver.execute_script("arguments[0].click()", box)
+    # "Record and sign" where the form offers it; else Record, then Sign on the record's page.
+    buttons = phone.driver.find_elements(By.CSS_SELECTOR, "form[data-offline] button[type=submit]")
+    at_once = [b for b in buttons if b.get_attribute("name") == "signAsMe"]
+    phone.click_and_wait((at_once or buttons)[0])
     check(error_text(phone) == "" and "/records/" in phone.driver.current_url and "/new/" not in phone.driver.current_url,
           "the worker records an FLHA online", on=phone)
-    signs = [b for b in phone.driver.find_elements(By.CSS_SELECTOR, "section.sign button")
-             if b.text == "Sign: I was told these hazards and controls"]
-    check(len(signs) == 1 and f"Still to sign: {WORKER}" in phone.body(), "the FLHA waits for the worker's signature; he may sign it", on=phone)
-    phone.click_and_wait(signs[0])
+    if not at_once:
+        signs = [b for b in phone.driver.find_elements(By.CSS_SELECTOR, "section.sign button")
+                 if b.text == "Sign: I was told these hazards and controls"]
+        check(len(signs) == 1 and f"Still to sign: {WORKER}" in phone.body(), "the FLHA waits for the worker's signature; he may sign it", on=phone)
+        phone.click_and_wait(signs[0])
     check("Everyone it names has signed version 1." in phone.body() and f"{WORKER} (" in phone.body()
-          and "signed on their own account" in phone.body(), "the worker signs it on his own account", on=phone)
+          and "signed on their own account" in phone.body(),
+          f"the worker signs it on his own account ({'Record and sign' if at_once else 'Record, then Sign'})", on=phone)
     phone.driver.get(f"{company}/records?q={UNIQUE}")
     found = phone.driver.find_elements(By.CSS_SELECTOR, "ul.plain li")
     check(len(found) == 1 and "Field-level hazard assessment" in found[0].text and TASK in found[0].text, f"the FLHA is on the employer's records ({len(found)} found)", on=phone)

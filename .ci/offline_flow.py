@@ -61,14 +61,15 @@ try:
     row = driver.find_element(By.CSS_SELECTOR, "[data-rows='hazards'] [data-row]")
     row.find_element(By.CSS_SELECTOR, "[data-hazard]").send_keys("Hot surfaces")
     row.find_element(By.CSS_SELECTOR, "[data-hazard] + input").send_keys("Gloves and wait to cool")
-    # Workers present: the roster's chips; Jordan Tremblay signs afterwards, once online.
+    # Workers present: the roster's chips (a new FLHA may start with its author, Jordan Tremblay, ticked).
     chip = [c for c in driver.find_elements(By.CSS_SELECTOR, "label.chip") if c.get_attribute("textContent").strip() == "Jordan Tremblay"][0]
-    driver.execute_script("arguments[0].click()", chip.find_element(By.TAG_NAME, "input"))
+    if not chip.find_element(By.TAG_NAME, "input").is_selected():
+        driver.execute_script("arguments[0].click()", chip.find_element(By.TAG_NAME, "input"))
     photo = os.path.join(tempfile.mkdtemp(), "separator.png")
     with open(photo, "wb") as f:  # a 1x1 PNG: the photo a worker took of the separator
         f.write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))
     driver.find_element(By.ID, "photos").send_keys(photo)
-    button = driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]")
+    button = driver.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]")  # "Record and sign" where offered
     driver.execute_script("arguments[0].scrollIntoView()", button)
     button.click()
     wait.until(lambda d: "on this phone, not yet sent" in d.find_element(By.ID, "outbox").text)

@@ -26,9 +26,12 @@
       box.hidden = items.length === 0;
       box.textContent = '';
       if (items.length === 0) return;
-      var text = waiting + (waiting === 1 ? ' record is' : ' records are') + ' on this phone, not yet sent; ';
-      text += state.signedOut ? 'sign in to send them.' : (navigator.onLine ? 'sending now.' : 'they are sent when the network is back.');
-      if (refused) { text += ' ' + refused + ' refused by the server: fix ' + (refused === 1 ? 'it' : 'them') + '.'; }
+      var text = '';
+      if (waiting) {
+        text = waiting + (waiting === 1 ? ' record is' : ' records are') + ' on this phone, not yet sent; ' +
+          (state.signedOut ? 'sign in to send them.' : (navigator.onLine ? 'sending now.' : 'they are sent when the network is back.'));
+      }
+      if (refused) { text += (text ? ' ' : '') + refused + (refused === 1 ? ' record' : ' records') + ' on this phone the server refused: fix ' + (refused === 1 ? 'it.' : 'them.'); }
       box.appendChild(document.createTextNode(text + ' '));
       var link = document.createElement('a');
       link.href = state.signedOut ? '/sign-in?next=%2Foutbox' : '/outbox';
@@ -89,14 +92,22 @@
     var waiting = load().filter(function (i) { return !i.refused; });
     if (waiting.length === 0) return Promise.resolve();
     sending = true;
+    var heard = {};
+    function tell(item, answer) { heard[item.key] = true; if (after) after(item, answer); }
     return session().then(function (s) {
       state.signedOut = !s.signedIn;
       show();
-      if (!s.signedIn) return;
+      // Signed out: nothing is sent, everything stays, and whoever waits is told to sign in.
+      if (!s.signedIn) { waiting.forEach(function (item) { tell(item, { signedOut: true }); }); return; }
       var chain = Promise.resolve();
-      waiting.forEach(function (item) { chain = chain.then(function () { return send(item, s.csrf, after); }); });
+      waiting.forEach(function (item) { chain = chain.then(function () { return send(item, s.csrf, tell); }); });
       return chain;
-    }).catch(function () {}).then(function () { sending = false; show(); });
+    }).catch(function () {}).then(function () {
+      sending = false;
+      // No answer at all (the network went mid-way): whoever still waits hears "later".
+      waiting.forEach(function (item) { if (!heard[item.key] && after) after(item, { later: true }); });
+      show();
+    });
   }
   function send(item, csrf, after) {
     if (state.signedOut) return Promise.resolve();
@@ -336,6 +347,8 @@
     var item = load().filter(function (i) { return i.key === key; })[0];
     if (!item) return;
     form.dataset.replaces = key;
+    // The item holds the whole form as it was sent: what it did not tick is not ticked.
+    form.querySelectorAll('input[type=checkbox], input[type=radio]').forEach(function (input) { input.checked = false; });
     item.fields.forEach(function (pair) {
       var name = pair[0], value = pair[1];
       if (name === '_csrf' || name === 'idempotencyKey') return;
@@ -358,8 +371,10 @@
         else { input.value = value; }
       });
     });
-    if (item.refused) showErrors(form, item.refused.errors.length ? item.refused.errors : [{ message: item.refused.message }],
-      'The server refused this record: ' + item.refused.message);
+    if (item.refused) {
+      var named = item.refused.errors.length ? item.refused.errors : [{ message: item.refused.message }];
+      showErrors(form, named, named.length > 1 ? 'The server refused this record; ' + named.length + ' things to fix:' : 'The server refused this record:');
+    }
   }
 
   function enhanceForm(form) {
@@ -407,7 +422,8 @@
             else if (answer.refused) {
               if (button) button.disabled = false;
               form.dataset.replaces = key;
-              showErrors(form, answer.refused.errors.length ? answer.refused.errors : [{ message: answer.refused.message }], answer.refused.message);
+              var named = answer.refused.errors.length ? answer.refused.errors : [{ message: answer.refused.message }];
+              showErrors(form, named, named.length > 1 ? null : 'The server refused this record:');
             } else if (answer.signedOut) { afterQueued(form, button, 'Your session has ended: the record is kept on this phone. Sign in and it is sent.'); }
             else { afterQueued(form, button, 'The server did not answer: the record is kept on this phone and sent again shortly.'); }
           });

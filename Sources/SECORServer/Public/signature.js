@@ -15,7 +15,10 @@
       var box = canvas.getBoundingClientRect();
       return { x: (event.clientX - box.left) * canvas.width / box.width, y: (event.clientY - box.top) * canvas.height / box.height };
     }
-    canvas.addEventListener('pointerdown', function (event) { last = point(event); canvas.setPointerCapture(event.pointerId); event.preventDefault(); });
+    var error = form.querySelector('[data-pad-error]');
+    canvas.addEventListener('pointerdown', function (event) {
+      last = point(event); canvas.setPointerCapture(event.pointerId); error.hidden = true; event.preventDefault();
+    });
     canvas.addEventListener('pointermove', function (event) {
       if (!last) return;
       var p = point(event);
@@ -25,9 +28,8 @@
       event.preventDefault();
     });
     ['pointerup', 'pointercancel', 'pointerleave'].forEach(function (name) { canvas.addEventListener(name, function () { last = null; }); });
-    form.querySelector('[data-pad-clear]').addEventListener('click', function () { ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = 0; });
+    form.querySelector('[data-pad-clear]').addEventListener('click', function () { ctx.clearRect(0, 0, canvas.width, canvas.height); drawn = 0; error.hidden = true; });
     form.addEventListener('submit', function (event) {
-      var error = form.querySelector('[data-pad-error]');
       // A dot or a slip is not a signature.
       if (drawn < 60) { event.preventDefault(); error.hidden = false; return; }
       error.hidden = true;
