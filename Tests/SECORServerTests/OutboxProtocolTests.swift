@@ -75,9 +75,9 @@ final class OutboxProtocolTests: XCTestCase {
             let created = try await browser.post("/employers/\(employer)/records/new/flha", form: form, accept: "application/json")
             let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(buffer: created.body)) as? [String: Any])?["recordId"] as? String)
             let amend = "/employers/\(employer)/records/\(id)/amend"
-            let first = try await browser.post(amend, form: form.merging(["version": "1", "reason": "Location was Wellhead 3", "location": "Wellhead 3"]) { $1 })
+            let first = try await browser.post(amend, form: form.merging(["recordVersion": "1", "reason": "Location was Wellhead 3", "location": "Wellhead 3"]) { $1 })
             XCTAssertEqual(first.status, .seeOther)
-            let second = try await browser.post(amend, form: form.merging(["version": "1", "reason": "Added notes", "notes": "Wind NW"]) { $1 })
+            let second = try await browser.post(amend, form: form.merging(["recordVersion": "1", "reason": "Added notes", "notes": "Wind NW"]) { $1 })
             XCTAssertEqual(second.status, .conflict)
             XCTAssertTrue(second.body.string.contains("amended by someone else"))
             let versions = try await FieldRecordVersionModel.query(on: app.db).count()

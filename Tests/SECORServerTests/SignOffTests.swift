@@ -34,14 +34,18 @@ final class SignOffTests: XCTestCase {
             let path = "/api/v1/employers/\(employer)/records/\(id)/signoffs"
             // Riley and Sam are told to sign; Jordan wrote it and is not told.
             let riley = try await UserModel.query(on: app.db).filter(\.$email == "worker@secor.test").first()!
-            let told = try await NotificationModel.query(on: app.db).filter(\.$user.$id == riley.id!).all().map(\.title)
-            XCTAssertTrue(told.contains { $0.hasPrefix("Sign the field-level hazard assessment") }, "\(told)")
+            let told = try await NotificationModel.query(on: app.db).filter(\.$user.$id == riley.id!).filter(\.$readAt == nil).all()
+            XCTAssertTrue(told.contains { $0.title.hasPrefix("Sign the field-level hazard assessment") }, "\(told.map(\.title))")
             for email in ["supervisor@secor.test", "worker@secor.test", "owner@secor.test"] {
                 let signed = try await APIClient(app, as: email).send(.POST, path, json: ["role": "worker", "method": "self", "version": 1])
                 XCTAssertEqual(signed.status, .created, email)
                 XCTAssertEqual(signed.json["method"].string, "self")
                 XCTAssertEqual(signed.json["version"] as? Int, 1)
             }
+            // Signing reads the notice that asked for it.
+            let stillUnread = try await NotificationModel.query(on: app.db).filter(\.$user.$id == riley.id!).filter(\.$readAt == nil)
+                .filter(\.$link == "/employers/\(employer)/records/\(id)").count()
+            XCTAssertEqual(stillUnread, 0)
             let twice = try await supervisor.send(.POST, path, json: ["role": "worker", "method": "self"])
             XCTAssertEqual(twice.status, .conflict)
             let record = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records/\(id)").json.dictionary
@@ -105,6 +109,27 @@ final class SignOffTests: XCTestCase {
             XCTAssertEqual(undrawn.json["field"].string, "signature")
             let notPNG = try await supervisor.send(.POST, path, json: ["role": "worker", "method": "attested", "personId": chris, "signaturePng": "aGVsbG8="])
             XCTAssertEqual(notPNG.json["field"].string, "signature")
+            // A review is never drawn on someone else's phone: a worker cannot forge the supervisor's.
+            let jordanId = try await person("Jordan Tremblay", app)
+            let forged = try await APIClient(app, as: "worker@secor.test").send(.POST, path, json: [
+                "role": "reviewer", "method": "attested", "personId": jordanId, "note": "Looks fine", "signaturePng": Self.png])
+            XCTAssertEqual(forged.status, .forbidden)
+            XCTAssertEqual(forged.json["field"].string, "method")
+            let forgedByAuthor = try await supervisor.send(.POST, path, json: [
+                "role": "reviewer", "method": "attested", "personId": try await person("Sam Okafor", app), "note": "Fine", "signaturePng": Self.png])
+            XCTAssertEqual(forgedByAuthor.json["field"].string, "method")
+            // Nor does anyone but the record's author hand their phone over.
+            let notAuthor = try await APIClient(app, as: "owner@secor.test").send(.POST, path, json: [
+                "role": "worker", "method": "attested", "personId": chris, "signaturePng": Self.png])
+            XCTAssertEqual(notAuthor.status, .forbidden)
+            // Naming someone by roster id who had left, or had not started, is refused when the record is made.
+            let daleId = try await person("Dale Whitmore", app)
+            var namesDale = flha(["Riley Nguyen"])
+            var content = namesDale["flha"] as! [String: Any]
+            content["workers"] = [["name": "Dale", "personId": daleId]]
+            namesDale["flha"] = content
+            let leftNamed = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records", json: namesDale)
+            XCTAssertEqual(leftNamed.json["field"].string, "content.workers[0].personId")
             // A ticked sign-off cannot be made any more.
             let ticked = try await supervisor.send(.POST, path, json: ["role": "worker", "method": "ticked", "personId": chris])
             XCTAssertEqual(ticked.status, .badRequest)
@@ -161,7 +186,8 @@ final class SignOffTests: XCTestCase {
             // Its signer signs it from his own account; nobody signs it on his behalf.
             let onBehalf = try await APIClient(app, as: "supervisor@secor.test").send(.POST, "/api/v1/employers/\(employer)/records/\(id)/signoffs",
                                                                                      json: ["role": "signer", "method": "attested", "personId": sam, "signaturePng": Self.png])
-            XCTAssertEqual(onBehalf.status, .badRequest)
+            XCTAssertEqual(onBehalf.status, .forbidden)
+            XCTAssertEqual(onBehalf.json["field"].string, "method")
             let signed = try await owner.send(.POST, "/api/v1/employers/\(employer)/records/\(id)/signoffs", json: ["role": "signer", "method": "self"])
             XCTAssertEqual(signed.status, .created)
             XCTAssertEqual(signed.json["role"].string, "signer")

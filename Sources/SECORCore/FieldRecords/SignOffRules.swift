@@ -55,6 +55,10 @@ public enum SignOffRules {
     public static func refusal(person: Person, role: SignOffRole, method: SignOffMethod, content: RecordContent,
                                day: CalendarDay) -> RecordContentError? {
         if method == .ticked { return .init(field: "method", message: "A sign-off is made by the signer, on their phone or on the author's.") }
+        // A review and the policy's signature are made on the signer's own account, never handed over.
+        if method == .attested && role != .worker {
+            return .init(field: "method", message: "A \(role == .reviewer ? "review" : "signer's signature") is made on the signer's own account, not on someone else's phone.")
+        }
         guard content.descriptor.signOffRoles.contains(role) else {
             return .init(field: "role", message: "A \(content.kind.title.lowercased()) is not signed as \(role.rawValue).")
         }

@@ -71,7 +71,7 @@ struct FieldRecordService {
         let key = idempotencyKey?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if let key, key.count > 100 { throw AppError.invalid("idempotencyKey", "An idempotency key has at most 100 characters.") }
         if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
-        let content = try await resolve(raw, ref, by: user).checked()
+        let content = try await resolve(raw, ref, on: when.day, by: user).checked()
         let files = try await prepare(attachments, ref, by: user)
         let record = FieldRecordModel()
         record.$employer.id = ref.id
@@ -110,7 +110,7 @@ struct FieldRecordService {
         let current = try await detail(ref, id)
         guard raw.kind == current.content.kind else { throw AppError.invalid("kind", "An amendment keeps the record's kind.") }
         let why = try Validate.text(reason, "reason", "The reason for the amendment", max: 500)
-        let content = try await resolve(raw, ref, by: user).checked()
+        let content = try await resolve(raw, ref, on: when.day, by: user).checked()
         // An amendment keeps the earlier version's files unless it brings its own.
         var prepared = try await prepare(attachments, ref, by: user)
         if prepared.isEmpty, let previous = current.versions.last {
@@ -153,19 +153,25 @@ struct FieldRecordService {
     /// The people a record names, tied to the roster: a picked person must be this
     /// employer's (their name is the roster's); a typed name that is someone's on the roster
     /// becomes that person, so they can sign. The policy's signer is a senior person.
-    func resolve(_ content: RecordContent, _ ref: EmployerRef, by user: CurrentUser) async throws -> RecordContent {
+    func resolve(_ content: RecordContent, _ ref: EmployerRef, on day: CalendarDay, by user: CurrentUser) async throws -> RecordContent {
         let roster = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).all()
         var problems: [(field: String, message: String)] = []
         let resolved = content.value.resolvingPeople { person, field in
             if let raw = person.personId?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+                let field = field == "signer" ? "signerPersonId" : "\(field).personId"
                 guard let id = UUID(uuidString: raw), let found = roster.first(where: { $0.id == id }) else {
-                    problems.append(("content.\(field).personId", "\(person.name.isEmpty ? "That person" : person.name) is not on this employer's roster."))
+                    problems.append(("content.\(field)", "\(person.name.isEmpty ? "That person" : person.name) is not on this employer's roster."))
                     return person
+                }
+                // Rule A7: only someone on the roster that day can be there, and sign.
+                if let facts = found.person, !(facts.startDate <= day && facts.endDate.map({ day <= $0 }) ?? true) {
+                    problems.append(("content.\(field)", "\(found.name) was not on the roster on \(day.readable), the day of the work."))
                 }
                 return NamedPerson(name: found.name, personId: raw)
             }
+            // A typed name is the roster's person only if that one was on the roster that day.
             let typed = person.name.trimmingCharacters(in: .whitespaces).lowercased()
-            let same = roster.filter { $0.name.lowercased() == typed }
+            let same = roster.filter { $0.name.lowercased() == typed && ($0.person.map { $0.startDate <= day && $0.endDate.map({ day <= $0 }) ?? true } ?? false) }
             return same.count == 1 ? NamedPerson(name: same[0].name, personId: same[0].id!.uuidString) : NamedPerson(name: person.name)
         }
         if let signer = resolved.designatedSigner, let found = roster.first(where: { $0.id?.uuidString == signer.personId }),
@@ -200,7 +206,9 @@ struct FieldRecordService {
             model.site = site
             model.searchText = action.searchText
             model.currentVersion = 1
-            model.idempotencyKey = record.idempotencyKey.map { "\($0)-defect-\(defect.item)".prefix(100).description }
+            // No key of its own: a retried inspection is found by its key before anything is
+            // opened, and a derived key collided for two failed items of one name.
+            model.idempotencyKey = nil
             try await model.create(on: db)
             try await addVersion(model, RecordContent(action), when: when, reason: "", by: user, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: "correctiveAction",

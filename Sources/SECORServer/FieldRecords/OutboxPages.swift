@@ -19,13 +19,15 @@ struct OutboxPages: RouteCollection {
 
     struct State: Content {
         var signedIn: Bool
+        /// Who: the outbox sends only what this person queued.
+        var userId: String?
         /// A fresh form token for what the outbox sends (a page kept on the phone holds an old one).
         var csrf: String?
     }
 
     func state(req: Request) async throws -> Response {
-        let signedIn = req.auth.has(CurrentUser.self)
-        let response = try await State(signedIn: signedIn, csrf: signedIn ? req.csrfToken() : nil).encodeResponse(for: req)
+        let user = req.auth.get(CurrentUser.self)
+        let response = try await State(signedIn: user != nil, userId: user?.id.uuidString, csrf: user != nil ? req.csrfToken() : nil).encodeResponse(for: req)
         response.headers.cacheControl = .init(noStore: true)
         return response
     }

@@ -6,7 +6,7 @@ import Vapor
 /// fields (`RecordKindDescriptor.content(form:)`), so no kind needs code here.
 struct PostedRecordForm: Decodable {
     /// Fields every record form has, read by the page itself.
-    static let common: Set<String> = ["_csrf", "idempotencyKey", "occurredOn", "occurredTime", "reason", "photos", "signAsMe", "version"]
+    static let common: Set<String> = ["_csrf", "idempotencyKey", "occurredOn", "occurredTime", "reason", "photos", "signAsMe", "recordVersion"]
 
     var form = RecordForm()
     var occurredOn: String?
@@ -43,7 +43,7 @@ struct PostedRecordForm: Decodable {
         reason = text("reason")
         idempotencyKey = text("idempotencyKey")
         signAsMe = text("signAsMe") == "worker"
-        version = text("version").flatMap { Int($0) }
+        version = text("recordVersion").flatMap { Int($0) }
         for key in c.allKeys where !Self.common.contains(key.stringValue) && !key.stringValue.hasPrefix("photos") {
             if let value = try? c.decode(String.self, forKey: key) {
                 form.values[key.stringValue] = value

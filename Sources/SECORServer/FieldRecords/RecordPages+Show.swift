@@ -112,6 +112,10 @@ extension RecordPages {
         }
         // What the person looking may sign: their own part, a review, or a hand-over of the phone.
         let canRecord = Policy.decide(user, .employer(ref.scope, .recordFieldWork)) == .allow
+        let mayAuthor = (try? await req.records.mayAuthor(detail.content.descriptor, ref, user)) != nil
+        let canAmend = canRecord && mayAuthor
+        // A signature is drawn on the phone of whoever wrote the newest version.
+        let isAuthor = detail.versions.last?.authorId == user.id
         let me = roster.first { $0.userId == user.id }
         let day = (try? CalendarDay(iso: detail.record.occurredOn)) ?? .today
         let signedRoles = detail.currentSignOffs.filter { $0.personId == me?.id }.map(\.role)
@@ -127,7 +131,7 @@ extension RecordPages {
             SignOffRules.refusal(person: $0, role: .reviewer, method: .self, content: detail.content, day: day) == nil
         } == true
         let waiting = detail.waitingFor
-        let handOver = canRecord ? waiting.compactMap { wanted -> RosterPerson? in
+        let handOver = canRecord && isAuthor ? waiting.compactMap { wanted -> RosterPerson? in
             guard let id = wanted.personId, id != me?.id?.uuidString, detail.content.descriptor.signOffRoles.contains(.worker),
                   detail.content.namedPeople.contains(where: { $0.personId == id }) else { return nil }
             return RosterPerson(id: id, name: wanted.name, role: "", senior: false, present: true)
@@ -135,7 +139,7 @@ extension RecordPages {
         return try await req.view.render("records/show", DetailContext(
             layout: req.layoutContext(title: detail.content.kind.title), employerId: ref.id.uuidString,
             recordId: detail.record.id!.uuidString, title: detail.content.kind.title, versions: views.reversed(),
-            current: views.last!, amended: views.count > 1, canAmend: canRecord, version: detail.record.currentVersion,
+            current: views.last!, amended: views.count > 1, canAmend: canAmend, version: detail.record.currentVersion,
             waitingFor: waiting.map { $0.name.isEmpty ? "the signer" : $0.name }, stillWaiting: !waiting.isEmpty,
             handOver: handOver, canHandOver: !handOver.isEmpty, mySigning: mine, canReview: canReview,
             signed: req.query[String.self, at: "signed"] != nil, error: error))

@@ -151,7 +151,8 @@ struct RecordPages: RouteCollection {
             let when = try FieldRecordService.when(day: posted.occurredOn, time: posted.occurredTime)
             let detail = try await req.records.amend(ref, id, kind.descriptor.content(form: posted.form), when: when, reason: posted.reason,
                                                      attachments: uploads.attachments, expectedVersion: posted.version, by: user)
-            return try await Self.stored(req, ref, detail, key: nil, status: .ok)
+            // The outbox sends amendments too; the version it was made from keeps a retry from amending twice.
+            return try await Self.stored(req, ref, detail, key: posted.idempotencyKey, status: .ok)
         }, orRender: { error in try await render(req, ref, kind: kind, posted: posted, error: error, recordId: id, version: current.record.currentVersion) })
     }
 
@@ -192,6 +193,15 @@ struct RecordPages: RouteCollection {
             fields: String(buffer: fields), error: error, amending: recordId != nil,
             canSignAsMe: recordId == nil && me != nil && descriptor.namesItsAuthor,
             idempotencyKey: posted.idempotencyKey ?? UUID().uuidString, version: version))
+    }
+
+    /// The kinds this user may write (the policy only for the owner or a senior manager).
+    func writable(_ req: Request, _ ref: EmployerRef, _ user: CurrentUser) async throws -> [RecordKindDescriptor] {
+        var kinds: [RecordKindDescriptor] = []
+        for descriptor in RecordKinds.all {
+            if (try? await req.records.mayAuthor(descriptor, ref, user)) != nil { kinds.append(descriptor) }
+        }
+        return kinds
     }
 
     static func kind(_ req: Request) throws -> FieldRecordKind {
@@ -255,7 +265,7 @@ struct RecordPages: RouteCollection {
         return try await req.view.render("records/list", ListContext(
             layout: req.layoutContext(title: "Records"), employerId: ref.id.uuidString, rows: rows, noRows: rows.isEmpty, q: q,
             kinds: kinds, from: from?.iso ?? "", to: to?.iso ?? "", site: site,
-            start: RecordKinds.all.map { SelectOption(value: $0.kind.rawValue, label: $0.title, selected: false) },
+            start: try await writable(req, ref, user).map { SelectOption(value: $0.kind.rawValue, label: $0.title, selected: false) },
             canRecord: Policy.decide(user, .employer(ref.scope, .recordFieldWork)) == .allow,
             pager: Pager(path: "/employers/\(ref.id.uuidString)/records",
                          filters: [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)],

@@ -36,13 +36,18 @@ struct SignOffService {
         switch signing.method {
         case .self:
             guard let own else {
-                throw AppError(status: .forbidden, message: "Your account is not linked to a person on this employer's roster; ask the owner to link it (People).", field: "personId")
+                let how = user.role == .employerOwner ? "link it on your own roster entry (People: This person is me)" : "ask the owner to link it (People)"
+                throw AppError(status: .forbidden, message: "Your account is not linked to a person on this employer's roster; \(how).", field: "personId")
             }
             if let asked = signing.personId, asked != own.id {
                 throw AppError(status: .forbidden, message: "You sign only for yourself. To record someone else's signature, hand them your phone to sign (attested).", field: "personId")
             }
             personModel = own
         case .attested:
+            // The phone handed over is the one the newest version was written on.
+            guard detail.versions.last?.authorId == user.id else {
+                throw AppError(status: .forbidden, message: "A signature is drawn on the phone of whoever wrote this version of the record.", field: "method")
+            }
             guard let asked = signing.personId else { throw AppError.invalid("personId", "Say whose signature is drawn.") }
             if asked == own?.id { throw AppError.invalid("method", "You sign your own records yourself (method self), not as attested.") }
             guard let found = try await PersonModel.query(on: db).filter(\.$id == asked).filter(\.$employer.$id == ref.id).first() else {
@@ -109,6 +114,11 @@ struct SignOffService {
             }
             signOff.seal = Self.seal(signOff, signatureSHA256: signature?.sha256)
             try await signOff.create(on: db)
+            // The notice that asked this person to sign is done with.
+            if let signer = personModel.userId {
+                try await NotificationModel.query(on: db).filter(\.$user.$id == signer).filter(\.$readAt == nil)
+                    .filter(\.$link == "/employers/\(ref.id.uuidString)/records/\(now.id!.uuidString)").set(\.$readAt, to: Date()).update()
+            }
             try await AuditLog.append(on: db, actor: user.id, action: "record.sign", entity: now.kind, entityId: now.id!.uuidString,
                                       detail: "\(signOff.method) \(signOff.role) \(personName), version \(expectedVersion) \(signOff.contentHash)")
         }
@@ -131,6 +141,9 @@ struct SignOffService {
         let place = content.site.isEmpty ? "" : " at \(content.site)"
         let link = "/employers/\(record.$employer.id.uuidString)/records/\(record.id!.uuidString)"
         for userId in Set(people.compactMap(\.userId)) where userId != author {
+            // One notice per record: an amendment's replaces the one before.
+            try await NotificationModel.query(on: db).filter(\.$user.$id == userId).filter(\.$readAt == nil).filter(\.$link == link)
+                .set(\.$readAt, to: Date()).update()
             try await NotificationModel(userId: userId, title: "Sign the \(content.kind.title.lowercased()) of \(day)",
                                         body: "Version \(record.currentVersion) of the \(content.kind.title.lowercased())\(place) names you. Read it and sign it on your phone.",
                                         link: link).create(on: db)

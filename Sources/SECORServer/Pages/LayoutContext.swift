@@ -11,6 +11,8 @@ struct LayoutContext: Encodable {
     }
 
     struct SignedIn: Encodable {
+        /// The user's id: the phone's outbox sends what each person queued only as them.
+        var id: String
         var name: String
         var role: String
         var organisation: String
@@ -31,7 +33,7 @@ extension Request {
         var unread = 0
         if let user = auth.get(CurrentUser.self) {
             let organisation = try await OrganisationModel.find(user.organisationId, on: db)
-            signedIn = .init(name: user.name, role: user.role.label + (user.isAssessor ? " and assessor" : ""),
+            signedIn = .init(id: user.id.uuidString, name: user.name, role: user.role.label + (user.isAssessor ? " and assessor" : ""),
                              organisation: (user.role == .externalAuditor ? "certified by " : "") + (organisation?.name ?? ""))
             items = Self.navigation(for: user)
             unread = try await NotificationModel.query(on: db).filter(\.$user.$id == user.id).filter(\.$readAt == nil).count()

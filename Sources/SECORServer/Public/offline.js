@@ -15,13 +15,17 @@
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
       : 'k' + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
-  var state = { signedOut: false };
+  var state = { signedOut: false, user: null };
+  // Each item is sent only as the person who queued it: on a shared phone, whoever signs in
+  // next does not send (or sign) someone else's records.
+  function mine(item) { return !item.user || !state.user || item.user === state.user; }
 
   // ---- the outbox line on every page, and the outbox page ----
   function show() {
     var items = load();
-    var waiting = items.filter(function (i) { return !i.refused; }).length;
-    var refused = items.length - waiting;
+    var others = items.filter(function (i) { return !mine(i); });
+    var waiting = items.filter(function (i) { return !i.refused && mine(i); }).length;
+    var refused = items.filter(function (i) { return i.refused && mine(i); }).length;
     document.querySelectorAll('#outbox').forEach(function (box) {
       box.hidden = items.length === 0;
       box.textContent = '';
@@ -30,6 +34,10 @@
       if (waiting) {
         text = waiting + (waiting === 1 ? ' record is' : ' records are') + ' on this phone, not yet sent; ' +
           (state.signedOut ? 'sign in to send them.' : (navigator.onLine ? 'sending now.' : 'they are sent when the network is back.'));
+      }
+      if (others.length) {
+        var names = others.map(function (i) { return i.userName || 'someone else'; }).filter(function (n, k, all) { return all.indexOf(n) === k; });
+        text += (text ? ' ' : '') + others.length + (others.length === 1 ? ' record waits' : ' records wait') + ' for ' + names.join(', ') + ' to sign in on this phone.';
       }
       if (refused) { text += (text ? ' ' : '') + refused + (refused === 1 ? ' record' : ' records') + ' on this phone the server refused: fix ' + (refused === 1 ? 'it.' : 'them.'); }
       box.appendChild(document.createTextNode(text + ' '));
@@ -49,14 +57,23 @@
       title.textContent = (item.title || 'Record') + ' · ' + (field(item, 'occurredOn') || '') + ' ' + (field(item, 'occurredTime') || '');
       li.appendChild(title);
       var status = document.createElement('p');
-      status.textContent = item.refused ? 'Refused: ' + item.refused.message : (state.signedOut ? 'Waiting: sign in to send it.' : 'Waiting to be sent.');
+      status.textContent = !mine(item) ? 'Waiting for ' + (item.userName || 'the person who made it') + ' to sign in on this phone.'
+        : item.refused ? 'Refused: ' + item.refused.message : (state.signedOut ? 'Waiting: sign in to send it.' : 'Waiting to be sent.');
       li.appendChild(status);
-      if (item.refused) {
+      if (item.refused && mine(item)) {
         var fix = document.createElement('a');
         fix.className = 'button';
         fix.href = item.action + (item.action.indexOf('?') < 0 ? '?' : '&') + 'outbox=' + encodeURIComponent(item.key);
         fix.textContent = 'Open it and fix it';
         li.appendChild(fix);
+        var discard = document.createElement('button');
+        discard.type = 'button';
+        discard.className = 'secondary';
+        discard.textContent = 'Discard it';
+        discard.addEventListener('click', function () {
+          if (confirm('Discard this record from the phone? It was never stored on the server.')) remove(item.key);
+        });
+        li.appendChild(discard);
       }
       list.appendChild(li);
     });
@@ -96,11 +113,14 @@
     function tell(item, answer) { heard[item.key] = true; if (after) after(item, answer); }
     return session().then(function (s) {
       state.signedOut = !s.signedIn;
+      state.user = s.userId || null;
+      waiting = waiting.filter(mine);
       show();
       // Signed out: nothing is sent, everything stays, and whoever waits is told to sign in.
       if (!s.signedIn) { waiting.forEach(function (item) { tell(item, { signedOut: true }); }); return; }
       var chain = Promise.resolve();
-      waiting.forEach(function (item) { chain = chain.then(function () { return send(item, s.csrf, tell); }); });
+      // One damaged item (edited by hand, half written) does not hold back the rest.
+      waiting.forEach(function (item) { chain = chain.then(function () { return send(item, s.csrf, tell); }).catch(function () {}); });
       return chain;
     }).catch(function () {}).then(function () {
       sending = false;
@@ -111,6 +131,12 @@
   }
   function send(item, csrf, after) {
     if (state.signedOut) return Promise.resolve();
+    if (!Array.isArray(item.fields) || typeof item.action !== 'string' || item.action.charAt(0) !== '/' && item.action.indexOf(location.origin + '/') !== 0) {
+      var damaged = { status: 0, message: 'This record on the phone is damaged and cannot be sent.', errors: [] };
+      update(item.key, function (i) { i.refused = damaged; });
+      if (after) after(item, { refused: damaged });
+      return Promise.resolve();
+    }
     return fetch(item.action, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' }, body: body(item, csrf) })
       .then(function (response) {
         var json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0;
@@ -300,9 +326,13 @@
           if (!event.target.hasAttribute('data-hazard')) return;
           var control = event.target.nextElementSibling;
           var known = controls[event.target.value.trim()];
-          if (known && control && !control.value) { control.value = known; }
+          if (known && control && !control.value) { control.value = known; control.dataset.filled = '1'; }
         });
       }
+      // A control filled from an earlier record is selected when entered: typing replaces it.
+      list.addEventListener('focusin', function (event) {
+        if (event.target.dataset && event.target.dataset.filled) { delete event.target.dataset.filled; event.target.select(); }
+      });
       list.addEventListener('change', function (event) {
         if (event.target.type !== 'radio') return;
         var defect = event.target.closest('[data-row]') && event.target.closest('[data-row]').querySelector('[data-defect]');
@@ -372,7 +402,7 @@
       });
     });
     if (item.refused) {
-      var named = item.refused.errors.length ? item.refused.errors : [{ message: item.refused.message }];
+      var named = (item.refused.errors || []).length ? item.refused.errors : [{ message: item.refused.message }];
       showErrors(form, named, named.length > 1 ? 'The server refused this record; ' + named.length + ' things to fix:' : 'The server refused this record:');
     }
   }
@@ -407,7 +437,8 @@
           }
           var kept = files.filter(function (f) { return !f.error; }).map(function (f) { return { field: f.field, name: f.name, dataURL: f.dataURL }; });
           var key = form.querySelector('input[name=idempotencyKey]').value;
-          var item = { key: key, action: form.action.split('?')[0], title: (document.querySelector('h1') || {}).textContent, fields: fields, files: kept, queuedAt: Date.now() };
+          var item = { key: key, action: form.action.split('?')[0], title: (document.querySelector('h1') || {}).textContent, fields: fields, files: kept,
+                       queuedAt: Date.now(), user: document.body.dataset.user || null, userName: document.body.dataset.userName || null };
           var items = load().filter(function (i) { return i.key !== form.dataset.replaces; });
           try { save(items.concat([item])); } catch (full) {
             item.files = [];
@@ -448,6 +479,16 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('form[data-offline]').forEach(enhanceForm);
+    // The crew's start buttons open with no network too: their forms go into the service
+    // worker's cache (sw.js, same name) while there is a network.
+    var starts = Array.prototype.map.call(document.querySelectorAll('.start a'), function (a) { return a.getAttribute('href'); });
+    if (navigator.onLine && window.caches && starts.length) {
+      caches.open('secor-shell-v2').then(function (cache) {
+        starts.forEach(function (href) {
+          fetch(href, { credentials: 'same-origin' }).then(function (r) { if (r.ok && !r.redirected) cache.put(href, r); }).catch(function () {});
+        });
+      }).catch(function () {});
+    }
     // The menu on a phone: one line, opened by its button.
     var toggle = document.querySelector('[data-menu-toggle]');
     if (toggle) toggle.addEventListener('click', function () {
