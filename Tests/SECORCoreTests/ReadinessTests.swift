@@ -177,6 +177,20 @@ final class RecordContentTests: XCTestCase {
         XCTAssertEqual(fields { _ = try nul.validated() }, ["site"])
     }
 
+    func testAFatalityOrSeriousInjuryIsMarkedReportable() {
+        // Alberta OHS Act s. 40, at the severity boundary: 3 (lost time) need not, 4 (serious injury) must.
+        func incident(_ harm: IncidentHarm, _ actual: Int, reportable: Bool) -> IncidentContent {
+            IncidentContent(isNearMiss: false, site: "Shop", whatHappened: "Fell from the ladder", harm: harm, actualSeverity: actual, potentialSeverity: 5,
+                            reportableToOHS: reportable, immediateActions: "", rootCauses: [], contributingFactors: [], correctiveActions: "",
+                            findingsToldTo: [], findingsToldOn: nil)
+        }
+        XCTAssertEqual(fields { _ = try incident(.injury, 3, reportable: false).validated() }, [])
+        XCTAssertEqual(fields { _ = try incident(.injury, 4, reportable: false).validated() }, ["reportableToOHS"])
+        XCTAssertEqual(fields { _ = try incident(.damage, 4, reportable: false).validated() }, [])
+        XCTAssertEqual(fields { _ = try incident(.damage, 5, reportable: false).validated() }, ["reportableToOHS"])
+        XCTAssertEqual(fields { _ = try incident(.injury, 5, reportable: true).validated() }, [])
+    }
+
     func testOldRecordsStillRead() throws {
         // Stored before December 2026: pass as a Bool, workers with ticks, a typed review.
         let flha = try JSONDecoder().decode(FLHAContent.self, from: Data(#"{"site":"Pad","location":"Bay","task":"Lift","hazards":[],"ppe":[],"workers":[{"name":"A","signed":true}],"supervisorReview":"OK","notes":""}"#.utf8))

@@ -70,6 +70,10 @@ final class SignOffTests: XCTestCase {
             XCTAssertEqual(signOffs(v2, version: 2).count, 0)
             XCTAssertEqual(signOffs(v2, version: 1).count, 4)
             XCTAssertEqual((v2["waitingFor"] as? [Any])?.count, 3)
+            // An amendment from version 1 after version 2 exists is refused, nothing written.
+            amended["expectedVersion"] = 1
+            let late = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records/\(id)/amendments", json: amended)
+            XCTAssertEqual(late.status, .conflict)
             // Signing what one read before the amendment is refused.
             let stale = try await APIClient(app, as: "worker@secor.test").send(.POST, path, json: ["role": "worker", "method": "self", "version": 1])
             XCTAssertEqual(stale.status, .conflict)

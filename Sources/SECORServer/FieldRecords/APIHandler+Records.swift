@@ -40,7 +40,7 @@ extension APIHandler {
         let when = try FieldRecordService.when(day: body.occurredOn, time: body.occurredTime)
         let detail = try await request.records.amend(ref, try Validate.uuid(input.path.recordId, "recordId", "Record"),
                                                      try Self.content(body), when: when, reason: body.reason,
-                                                     attachments: try Self.attachments(body), by: user)
+                                                     attachments: try Self.attachments(body), expectedVersion: body.expectedVersion, by: user)
         return .ok(.init(body: .json(try await Self.record(detail, on: request.db))))
     }
 

@@ -129,6 +129,10 @@ public struct IncidentContent: RecordKindContent, Equatable {
         if let actual = actualSeverity, let potential = potentialSeverity, actual > potential {
             check.fail("potentialSeverity", "What could have happened is at least as bad as what did.")
         }
+        // Alberta OHS is told of a fatality and of a serious injury (OHS Act s. 40): the report says so.
+        if !reportableToOHS, let actual = actualSeverity, actual == 5 || (actual >= 4 && (harm == .injury || harm == .illness)) {
+            check.fail("reportableToOHS", "A fatality or a serious injury is reported to Alberta OHS: tick \"Reportable to Alberta OHS\".")
+        }
         clean.peopleInvolved = check.people(peopleInvolved, "peopleInvolved", "Person involved", maxItems: 30)
         clean.witnesses = check.people(witnesses, "witnesses", "Witness", maxItems: 30)
         clean.immediateActions = check.text(immediateActions, "immediateActions", "Immediate actions", max: 2000, required: false, multiline: true)
