@@ -74,7 +74,18 @@ try:
     button.click()
     wait.until(lambda d: "on this phone, not yet sent" in d.find_element(By.ID, "outbox").text)
     queued = driver.execute_script("return JSON.parse(localStorage.getItem('secor-outbox') || '[]')")
-    check(len(queued) == 1 and len(queued[0]["files"]) == 1, "offline: the FLHA waits in the phone's outbox, with its photo")
+    # The photo waits in IndexedDB beside the item (localStorage holds only a few photos as text).
+    stored_photos = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], key = arguments[0];
+        var open = indexedDB.open('secor-outbox-files', 1);
+        open.onsuccess = function () {
+          var get = open.result.transaction('files').objectStore('files').get(key);
+          get.onsuccess = function () { done((get.result || []).map(function (f) { return [f.name, f.blob.size]; })); };
+          get.onerror = function () { done(null); };
+        };
+        open.onerror = function () { done(null); };""", queued[0]["key"] if queued else "")
+    check(len(queued) == 1 and queued[0].get("fileCount") == 1 and stored_photos and len(stored_photos) == 1 and stored_photos[0][1] > 0,
+          f"offline: the FLHA waits in the phone's outbox, with its photo in IndexedDB ({stored_photos})")
 
     driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
     wait.until(lambda d: d.execute_script("return JSON.parse(localStorage.getItem('secor-outbox') || '[]').length") == 0)

@@ -10,7 +10,32 @@
   function load() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; } }
   function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); show(); }
   function update(key, change) { save(load().map(function (i) { if (i.key === key) { change(i); } return i; })); }
-  function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
+  function remove(key) { save(load().filter(function (i) { return i.key !== key; })); dropFiles(key); }
+
+  // Photos and files wait in IndexedDB, as they are (localStorage holds a few MB of text:
+  // about seven photos). Keyed by the item's idempotency key.
+  function filesDB() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) { reject(new Error('no IndexedDB')); return; }
+      var open = indexedDB.open('secor-outbox-files', 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore('files'); };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = function () { reject(open.error); };
+    });
+  }
+  function filesDo(mode, work) {
+    return filesDB().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction('files', mode), store = tx.objectStore('files');
+        var request = work(store);
+        tx.oncomplete = function () { resolve(request && request.result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+  function putFiles(key, files) { return filesDo('readwrite', function (store) { return store.put(files, key); }); }
+  function getFiles(key) { return filesDo('readonly', function (store) { return store.get(key); }).then(function (f) { return f || []; }); }
+  function dropFiles(key) { return filesDo('readwrite', function (store) { return store.delete(key); }).catch(function () {}); }
   function newKey() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
       : 'k' + Date.now().toString(36) + Math.random().toString(36).slice(2);
@@ -88,7 +113,13 @@
     var data = new FormData();
     item.fields.forEach(function (pair) { data.append(pair[0], pair[0] === '_csrf' ? csrf : pair[1]); });
     (item.files || []).forEach(function (file) { data.append(file.field, toBlob(file.dataURL), file.name); });
-    return data;
+    if (!item.fileCount) return Promise.resolve(data);
+    return getFiles(item.key).then(function (files) {
+      // A record sent without the photos it was queued with would lose them: wait instead.
+      if (files.length < item.fileCount) throw new Error('the photos of this record are not on this phone yet');
+      files.forEach(function (file) { data.append(file.field, file.blob, file.name); });
+      return data;
+    });
   }
   function toBlob(dataURL) {
     var parts = dataURL.split(',');
@@ -137,7 +168,9 @@
       if (after) after(item, { refused: damaged });
       return Promise.resolve();
     }
-    return fetch(item.action, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' }, body: body(item, csrf) })
+    return body(item, csrf).then(function (data) {
+      return fetch(item.action, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' }, body: data });
+    })
       .then(function (response) {
         var json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0;
         return (json ? response.json() : Promise.resolve(null)).then(function (answer) {
@@ -160,14 +193,13 @@
   }
 
   // ---- the record forms ----
-  var MAX_SIDE = 1600, MAX_BYTES = 10 * 1024 * 1024, MAX_KEPT_PDF = 1.5 * 1024 * 1024;
+  var MAX_SIDE = 1600, MAX_BYTES = 10 * 1024 * 1024;
   function readFile(file) {
     return new Promise(function (resolve) {
       var reader = new FileReader();
       reader.onerror = function () { resolve({ error: 'could not be read' }); };
       if (file.type === 'application/pdf') {
         if (file.size > MAX_BYTES) { resolve({ error: 'is ' + Math.round(file.size / 1048576) + ' MB; a PDF can be at most 10 MB' }); return; }
-        if (file.size > MAX_KEPT_PDF) { resolve({ error: 'is too large to keep on this phone (at most 1.5 MB); attach it later (Amend)' }); return; }
         reader.onload = function () { resolve({ name: file.name, dataURL: reader.result }); };
         reader.readAsDataURL(file);
         return;
@@ -401,6 +433,10 @@
         else { input.value = value; }
       });
     });
+    if (item.fileCount) {
+      var note = form.querySelector('[data-photo-error]');
+      if (note) { note.hidden = false; note.className = 'muted'; note.textContent = item.fileCount + (item.fileCount === 1 ? ' photo or file' : ' photos or files') + ' of this record are kept on the phone and sent with it, unless you choose others.'; }
+    }
     if (item.refused) {
       var named = (item.refused.errors || []).length ? item.refused.errors : [{ message: item.refused.message }];
       showErrors(form, named, named.length > 1 ? 'The server refused this record; ' + named.length + ' things to fix:' : 'The server refused this record:');
@@ -439,7 +475,20 @@
           var key = form.querySelector('input[name=idempotencyKey]').value;
           var item = { key: key, action: form.action.split('?')[0], title: (document.querySelector('h1') || {}).textContent, fields: fields, files: kept,
                        queuedAt: Date.now(), user: document.body.dataset.user || null, userName: document.body.dataset.userName || null };
+          var replaced = load().filter(function (i) { return i.key === form.dataset.replaces; })[0];
           var items = load().filter(function (i) { return i.key !== form.dataset.replaces; });
+          // The photos go to IndexedDB first; a fixed record that brings none keeps those of the one it replaces.
+          var blobs = kept.map(function (f) { return { field: f.field, name: f.name, blob: toBlob(f.dataURL) }; });
+          var filed = (blobs.length ? putFiles(key, blobs).then(function () { return blobs.length; })
+                       : replaced && replaced.fileCount ? getFiles(replaced.key).then(function (old) { return putFiles(key, old).then(function () { return old.length; }); })
+                       : Promise.resolve(0));
+          filed.then(function (count) {
+            item.files = [];
+            item.fileCount = count;
+            if (replaced) dropFiles(replaced.key);
+            return item;
+          }, function () { return item; })  // no IndexedDB: the photos wait as text in the item itself
+          .then(function (item) {
           try { save(items.concat([item])); } catch (full) {
             item.files = [];
             save(items.concat([item]));
@@ -457,6 +506,7 @@
               showErrors(form, named, named.length > 1 ? null : 'The server refused this record:');
             } else if (answer.signedOut) { afterQueued(form, button, 'Your session has ended: the record is kept on this phone. Sign in and it is sent.'); }
             else { afterQueued(form, button, 'The server did not answer: the record is kept on this phone and sent again shortly.'); }
+          });
           });
         });
     });
