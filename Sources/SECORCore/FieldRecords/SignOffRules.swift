@@ -62,7 +62,7 @@ public enum SignOffRules {
         guard content.descriptor.signOffRoles.contains(role) else {
             return .init(field: "role", message: "A \(content.kind.title.lowercased()) is not signed as \(role.rawValue).")
         }
-        guard person.startDate <= day, person.endDate.map({ day <= $0 }) ?? true else {
+        guard person.isOnAccount(on: day) else {
             return .init(field: "personId", message: "\(person.name) was not on the roster on \(day.readable), the day of the work.")
         }
         switch role {

@@ -30,6 +30,12 @@ final class PersonModel: Model, @unchecked Sendable {
 }
 
 extension PersonModel {
+    /// The roster person of `ref` linked to `user`'s account ("This person is me"), if any:
+    /// who signs as them and whose name a record's author is.
+    static func linked(to user: CurrentUser, at ref: EmployerRef, on db: Database) async throws -> PersonModel? {
+        try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).filter(\.$userId == user.id).first()
+    }
+
     /// Whether the person's last day on the roster (`endDate`) is before `day`.
     func hasLeft(by day: CalendarDay) -> Bool {
         guard let end = endDate, let last = try? CalendarDay(iso: end) else { return false }

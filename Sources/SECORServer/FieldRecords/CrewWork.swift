@@ -26,7 +26,7 @@ struct CrewWork: Encodable {
     static func load(_ ref: EmployerRef, for user: CurrentUser, days: Int = 60, on db: Database) async throws -> CrewWork {
         let base = "/employers/\(ref.id.uuidString)/records"
         let start = RecordKinds.all.compactMap { d in d.startLabel.map { Start(href: "\(base)/new/\(d.kind.rawValue)", label: $0) } }
-        let me = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).filter(\.$userId == user.id).first()
+        let me = try await PersonModel.linked(to: user, at: ref, on: db)
         let service = FieldRecordService(db: db)
         let recent = try await service.all(ref, from: CalendarDay.today.adding(days: -days))
         let signed = try await service.currentSignOffs(ref)

@@ -144,7 +144,7 @@ struct FieldRecordService {
     func mayAuthor(_ descriptor: RecordKindDescriptor, _ ref: EmployerRef, _ user: CurrentUser) async throws {
         try Policy.authorize(user, .employer(ref.scope, .recordFieldWork), what: "employer")
         guard descriptor.authors == .seniorManagement, user.role != .employerOwner else { return }
-        let own = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).filter(\.$userId == user.id).first()
+        let own = try await PersonModel.linked(to: user, at: ref, on: db)
         guard let category = own.flatMap({ PersonCategory(rawValue: $0.category) }), SignOffRules.seniorCategories.contains(category) else {
             throw AppError(status: .forbidden, message: "The \(descriptor.title.lowercased()) is written and amended by the owner or a senior manager.")
         }
@@ -164,14 +164,14 @@ struct FieldRecordService {
                     return person
                 }
                 // Rule A7: only someone on the roster that day can be there, and sign.
-                if let facts = found.person, !(facts.startDate <= day && facts.endDate.map({ day <= $0 }) ?? true) {
+                if let facts = found.person, !facts.isOnAccount(on: day) {
                     problems.append(("content.\(field)", "\(found.name) was not on the roster on \(day.readable), the day of the work."))
                 }
                 return NamedPerson(name: found.name, personId: raw)
             }
             // A typed name is the roster's person only if that one was on the roster that day.
             let typed = person.name.trimmingCharacters(in: .whitespaces).lowercased()
-            let same = roster.filter { $0.name.lowercased() == typed && ($0.person.map { $0.startDate <= day && $0.endDate.map({ day <= $0 }) ?? true } ?? false) }
+            let same = roster.filter { $0.name.lowercased() == typed && ($0.person?.isOnAccount(on: day) ?? false) }
             return same.count == 1 ? NamedPerson(name: same[0].name, personId: same[0].id!.uuidString) : NamedPerson(name: person.name)
         }
         if let signer = resolved.designatedSigner, let found = roster.first(where: { $0.id?.uuidString == signer.personId }),

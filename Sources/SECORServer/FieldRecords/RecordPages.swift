@@ -162,13 +162,13 @@ struct RecordPages: RouteCollection {
         // The posted form, read back through the kind: every field present, rows as the rules see them.
         let content = descriptor.content(form: posted.form)
         var named = Set(content.namedPeople.compactMap(\.personId) + [content.value.designatedSigner?.personId].compactMap { $0 })
-        let me = try await PersonModel.query(on: req.db).filter(\.$employer.$id == ref.id).filter(\.$userId == req.requireUser().id).first()
+        let me = try await PersonModel.linked(to: req.requireUser(), at: ref, on: req.db)
         // A new record starts with its author ticked as present: they are there.
         let fresh = recordId == nil && error == nil && posted.form == descriptor.blankForm
         if fresh, let me = me?.id?.uuidString, descriptor.namesItsAuthor { named.insert(me) }
         let day = (try? CalendarDay(iso: posted.occurredOn ?? "")) ?? .today
         let roster = try await req.people.list(ref).compactMap { model -> RosterPerson? in
-            guard let person = model.person, person.startDate <= day, person.endDate.map({ day <= $0 }) ?? true else { return nil }
+            guard let person = model.person, person.isOnAccount(on: day) else { return nil }
             return RosterPerson(id: person.id, name: person.name, role: person.category.label,
                                 senior: SignOffRules.seniorCategories.contains(person.category), present: named.contains(person.id))
         }

@@ -31,7 +31,7 @@ struct SignOffService {
         let records = FieldRecordService(db: db, filesRoot: filesRoot)
         let detail = try await records.detail(ref, recordId)
         let record = detail.record
-        let own = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).filter(\.$userId == user.id).first()
+        let own = try await PersonModel.linked(to: user, at: ref, on: db)
         let personModel: PersonModel
         switch signing.method {
         case .self:
