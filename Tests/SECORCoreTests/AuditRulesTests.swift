@@ -72,7 +72,7 @@ final class PreSubmissionTests: XCTestCase {
         }
         var report = ReportFacts()
         report.employerName = "Northern Rig"; report.employerAddress = "4410 50 Ave"; report.contactName = "Sam"
-        report.contactPhone = "780"; report.contactEmail = "a@b.c"; report.assessorName = "Dana"; report.assessorPhone = "403"
+        report.contactPhone = "780"; report.contactFax = "780-555-0100"; report.contactEmail = "a@b.c"; report.assessorName = "Dana"; report.assessorPhone = "403"
         report.assessorEmail = "d@e.f"; report.wcbAccounts = ["8812345"]; report.industryCodes = ["06103"]
         report.dataGatheringStart = today.adding(days: -10); report.dataGatheringEnd = today.adding(days: -5)
         report.employerProfile = "Well servicing"; report.employeesByRole = ["owner": 1, "worker": 3]
@@ -179,5 +179,70 @@ final class PreSubmissionTests: XCTestCase {
         f.today = today.adding(days: 1)
         XCTAssertEqual(rules(f), ["D2"])
         XCTAssertTrue(PreSubmission.findings(f)[0].message.contains("1 day(s) late"))
+    }
+
+    // Rule S1: the report carries a fax number or says "no fax"; an empty box is missing.
+    func testFaxOrNoFax() {
+        var f = complete()
+        f.report.contactFax = ""
+        XCTAssertEqual(PreSubmission.findings(f).map(\.place), [.reportDetails("contactFax")])
+        f.report.noFax = true
+        XCTAssertEqual(rules(f), [])
+        f.report.noFax = false
+        XCTAssertEqual(rules(f), ["S1"])
+        f.report.contactFax = "  "
+        f.report.noFax = nil
+        XCTAssertEqual(rules(f), ["S1"])
+    }
+
+    // Rules D2, D4, D5: a correction returned within 15 days of the feedback is on time even
+    // long after D2 (21 days after the last day on site); day 15 on time, day 16 late (D4);
+    // and the process ends on day 90 after the first feedback (D5).
+    func testACorrectionIsJudgedByD4AndD5NotD2() {
+        let timeline = AuditTimeline(Timelines(onSiteDays: 15, submissionDays: 21, correctionDays: 15, qaProcessDays: 90))
+        var f = complete()
+        f.submissionDeadline = Deadline(rule: "D2", title: "Report submitted", due: today.adding(days: -40))
+        XCTAssertEqual(rules(f), ["D2"])  // a first submission 40 days after D2 is late
+        let feedback = today.adding(days: -15)
+        f.correction = timeline.corrections(firstFeedbackOn: feedback, openFeedbackOn: feedback)
+        XCTAssertEqual(rules(f), [])  // day 15 after the feedback: on time, D2 is not asked
+        f.correction = timeline.corrections(firstFeedbackOn: today.adding(days: -16), openFeedbackOn: today.adding(days: -16))
+        XCTAssertEqual(rules(f), ["D4"])  // day 16: late
+        // A second feedback restarts D4; D5 still counts from the first.
+        f.correction = timeline.corrections(firstFeedbackOn: today.adding(days: -90), openFeedbackOn: today.adding(days: -3))
+        XCTAssertEqual(rules(f), [])
+        f.correction = timeline.corrections(firstFeedbackOn: today.adding(days: -91), openFeedbackOn: today.adding(days: -3))
+        XCTAssertEqual(rules(f), ["D5"])
+    }
+
+    // Rule D1: the audit's dates cannot lie after the submission day.
+    func testDatesInTheFutureAreRefusedAtSubmission() {
+        var f = complete()
+        f.lastDayOnSite = today
+        XCTAssertEqual(rules(f), [])
+        f.lastDayOnSite = today.adding(days: 1)
+        XCTAssertEqual(PreSubmission.findings(f).map(\.place), [.reportDetails("lastDayOnSite")])
+        f = complete()
+        f.report.dataGatheringEnd = today.adding(days: 1)
+        XCTAssertEqual(PreSubmission.findings(f).map(\.place), [.reportDetails("dataGatheringEnd")])
+    }
+
+    // Rule D1: a report is passed only once its last day on site has come.
+    func testQAPassesOnlyAfterTheLastDayOnSite() {
+        XCTAssertNil(AuditDates.passRefusal(lastDayOnSite: today, today: today))
+        XCTAssertNotNil(AuditDates.passRefusal(lastDayOnSite: today.adding(days: 1), today: today))
+        XCTAssertNotNil(AuditDates.passRefusal(lastDayOnSite: nil, today: today))
+    }
+
+    // Rule D1: dates outside the days on site are flagged when the report is saved; day 15 in, day 16 out.
+    func testDatesOutsideD1AreFlaggedOnSave() {
+        let start = today.adding(days: -20)
+        let deadline = AuditTimeline(Timelines(onSiteDays: 15, submissionDays: 21, correctionDays: 15, qaProcessDays: 90)).lastDayOnSite(start: start)
+        XCTAssertEqual(AuditDates.onSiteFlags(start: start, onSiteDeadline: deadline, lastDayOnSite: start.adding(days: 15),
+                                              dataGatheringStart: start, dataGatheringEnd: start.adding(days: 15)), [])
+        let flags = AuditDates.onSiteFlags(start: start, onSiteDeadline: deadline, lastDayOnSite: start.adding(days: 16),
+                                           dataGatheringStart: start.adding(days: -1), dataGatheringEnd: start.adding(days: 16))
+        XCTAssertEqual(flags.count, 3)
+        XCTAssertTrue(flags[0].contains("1 day(s) past the deadline"))
     }
 }

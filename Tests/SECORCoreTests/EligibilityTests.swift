@@ -93,6 +93,17 @@ final class EligibilityTests: XCTestCase {
         XCTAssertEqual(check(people(3), Fixtures.acsa) { $0.firstRecordDate = nil }.issues.map(\.rule), ["E5"])
     }
 
+    // Rule E1: the count named goes with its day: 11 on the first day over, 12 on the peak's day.
+    func testTheCountNamedIsTheCountOfThatDay() {
+        var crew = people(10)
+        crew.append(Fixtures.person("temp1", .temporary, start: "2026-01-05", end: "2026-01-20"))
+        crew.append(Fixtures.person("temp2", .temporary, start: "2026-01-12", end: "2026-01-14"))
+        let message = check(crew).issues[0].message
+        XCTAssertTrue(message.hasPrefix("11 people were on the WCB account on 5 January 2026, 12 on 12 January 2026"), message)
+        // One day over at 11: no peak is added.
+        XCTAssertFalse(check(people(11)).issues[0].message.contains(", 11 on"))
+    }
+
     func testAllReasonsTogether() {
         let report = check(people(11), Fixtures.acsa) { $0.wcbAccounts = []; $0.firstRecordDate = nil }
         XCTAssertEqual(report.issues.map(\.rule), ["E1", "E2", "E3", "E5"])

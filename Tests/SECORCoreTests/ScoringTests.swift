@@ -111,9 +111,19 @@ final class ScoringTests: XCTestCase {
         XCTAssertFalse(s.decision(for: .maintenance, marks: marks).passed)
     }
 
-    func testPercentTextTruncates() {
+    // Rule Q6: percentages shown are rounded half-up to two decimals; the decision is integer.
+    func testPercentTextRoundsHalfUp() {
+        XCTAssertEqual(Points(earned: 27, possible: 33).percentText, "81.82")
         XCTAssertEqual(Points(earned: 7999, possible: 10000).percentText, "79.99")
-        XCTAssertEqual(Points(earned: 2, possible: 3).percentText, "66.66")
+        XCTAssertEqual(Points(earned: 2, possible: 3).percentText, "66.67")
+        XCTAssertEqual(Points(earned: 1, possible: 8).percentText, "12.50")
+        XCTAssertEqual(Points(earned: 1, possible: 800).percentText, "0.13")  // 0.125 rounds up
         XCTAssertEqual(Points(earned: 0, possible: 0).percentText, "–")
+        // 79.996% rounds to 80.00 but fails 80%: quoted beside the mark it fails, it reads 79.99.
+        let justUnder = Points(earned: 19999, possible: 25000)
+        XCTAssertFalse(justUnder.reaches(percent: 80))
+        XCTAssertEqual(justUnder.percentText, "80.00")
+        XCTAssertEqual(justUnder.percentText(failing: 80), "79.99")
+        XCTAssertEqual(Points(earned: 27, possible: 33).percentText(failing: 85), "81.82")
     }
 }

@@ -49,6 +49,7 @@ final class AccessMatrixTests: XCTestCase {
         Row(operation: "createSession", method: .POST, path: "/api/v1/sessions",
             body: ["email": "worker@secor.test", "password": TestAccounts.password], own: "AAAAAAA"),
         Row(operation: "getMe", method: .GET, path: "/api/v1/me", own: "AAAAAAU"),
+        Row(operation: "setEmailPreference", method: .PUT, path: "/api/v1/me/email", body: ["emailDigest": false], own: "AAAAAAU"),
         Row(operation: "listPrograms", method: .GET, path: "/api/v1/programs", own: "AAAAAAA"),
         Row(operation: "listEmployers", method: .GET, path: "/api/v1/employers", own: "AAAAAAU"),
         Row(operation: "listNotifications", method: .GET, path: "/api/v1/notifications", own: "AAAAAAU"),
@@ -130,6 +131,11 @@ final class AccessMatrixTests: XCTestCase {
         Row(operation: "recordBinder", method: .POST, path: "/api/v1/audits/{audit}/binder", body: ["receivedOn": CalendarDay.today.iso],
             own: "FFFAFNU", other: "NNNNNNU"),
         Row(operation: "getQAReview", method: .GET, path: "/api/v1/audits/{audit}/qa", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "assignQAReviewer", method: .POST, path: "/api/v1/audits/{audit}/qa/assignment", body: ["reviewerId": UUID().uuidString],
+            own: "FFFAANU", other: "NNNNNNU"),
+        Row(operation: "listAuditRevisions", method: .GET, path: "/api/v1/audits/{audit}/revisions", own: "AAAAANU", other: "NNNNNNU"),
+        // Before submission there is no revision 1 (404 for everyone); QATests read it once there is.
+        Row(operation: "getAuditRevision", method: .GET, path: "/api/v1/audits/{audit}/revisions/1", own: "NNNNNNU", other: "NNNNNNU"),
         Row(operation: "saveQAReview", method: .PUT, path: "/api/v1/audits/{audit}/qa", body: ["checks": [], "scores": [], "deficiencies": []],
             own: "FFFAANU", other: "NNNNNNU"),
         Row(operation: "decideQA", method: .POST, path: "/api/v1/audits/{audit}/qa/decision", body: ["decision": "sendBack", "message": "Fix it"],
@@ -340,7 +346,7 @@ struct World {
             "audit": audit, "number": number, "question": question, "course": course,
             "extension": try XCTUnwrap(extensionId, "extension at \(name): \(String(describing: extensionRequest.json))"),
             "auditorEntry": try XCTUnwrap(auditorEntry.json["id"].string, "auditor at \(name): \(String(describing: auditorEntry.json))"),
-            "owner": owner,
+            "owner": owner, "revisionNumber": "1",
         ]
     }
 

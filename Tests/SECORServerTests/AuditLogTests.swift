@@ -9,9 +9,9 @@ final class AuditLogTests: XCTestCase {
         try await withApp { app in
             let result = try await AuditLog.verify(on: app.db)
             XCTAssertNil(result.firstBroken)
-            // The sample protocols' import, organisations, employers' seeds, accounts and the
-            // auditor register entry.
-            XCTAssertEqual(result.entries, 2 + DemoData.partners.count + 2 * DemoData.employers.count + DemoData.accounts.count + 1)
+            // The sample protocols' import, organisations, employers' seeds, accounts, the
+            // auditor register entry, and each demo employer's first field record (E5).
+            XCTAssertEqual(result.entries, 2 + DemoData.partners.count + 2 * DemoData.employers.count + DemoData.accounts.count + 1 + 2)
         }
     }
 

@@ -94,7 +94,7 @@ final class AuditTests: XCTestCase {
                 for auditId in ids {
                     group.addTask {
                         let service = AuditService(db: app.db)
-                        try await service.decide(try await service.load(auditId, programs: app.programs), approve: true, reason: nil, by: admin)
+                        try await service.decide(try await service.load(auditId, programs: app.programs), .init(approve: true), by: admin)
                     }
                 }
                 try await group.waitForAll()

@@ -8,7 +8,7 @@ final class EmailOutboxTests: XCTestCase {
     func testAFailingSendmailKeepsTheMessageAndRetries() async throws {
         try await withApp { app in
             let owner = try await UserModel.query(on: app.db).filter(\.$email == "owner@secor.test").first()!
-            try await NotificationModel(userId: owner.requireID(), title: "Test message", body: "Hello", link: "/home").create(on: app.db)
+            try await NotificationModel(userId: owner.requireID(), title: "Test message", body: "Hello", link: "/home", event: .qaPassed).create(on: app.db)
             let queued = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "owner@secor.test").filter(\.$subject == "SECOR: Test message").all()
             XCTAssertEqual(queued.count, 1)
 

@@ -32,6 +32,13 @@ final class EmployerRecordsTests: XCTestCase {
             XCTAssertEqual(eligibility.json["eligible"] as? Bool, false)
             XCTAssertEqual(Set(eligibility.json["reasons"].array.compactMap { ($0 as? [String: Any])?["rule"] as? String }), ["T1", "T2", "E5"])
 
+            // E5 counts field records only: the course certificate below is not one.
+            var talk = AccessMatrixTests.flha
+            talk["occurredOn"] = CalendarDay.today.adding(days: -200).iso
+            talk["flha"] = ["site": "Yard", "location": "Shop", "task": "Load the truck", "hazards": [["hazard": "Pinch points", "control": "Gloves, spotter"]],
+                            "ppe": ["gloves"], "workers": [["name": "Worker 2"]], "notes": ""] as [String: Any]
+            let record = try await owner.send(.POST, "/api/v1/employers/\(id)/records", json: talk)
+            XCTAssertEqual(record.status, .created, "\(String(describing: record.json))")
             let spd = try await owner.send(.POST, "/api/v1/employers/\(id)/completions", json: [
                 "personId": ownerPerson.json["id"].string!, "courseId": "spd", "completedOn": CalendarDay.today.adding(days: -200).iso,
                 "provider": "Energy Safety Canada", "certificateNumber": "SPD-1"])

@@ -48,7 +48,7 @@ final class FieldRecordTests: XCTestCase {
             XCTAssertEqual(theirs.json.array.count, 1)
             let byPerson = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?person=Riley&kind=flha&site=14-22")
             XCTAssertEqual(byPerson.json.array.count, 1)
-            let outside = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?to=\(CalendarDay.today.adding(days: -1).iso)")
+            let outside = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?from=\(CalendarDay.today.adding(days: -30).iso)&to=\(CalendarDay.today.adding(days: -1).iso)")
             XCTAssertEqual(outside.json.array.count, 0)
 
             let readiness = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/readiness")
@@ -73,7 +73,7 @@ final class FieldRecordTests: XCTestCase {
                 }
                 try await group.waitForAll()
             }
-            let count = try await FieldRecordModel.query(on: app.db).count()
+            let count = try await app.recordsMadeByTheTest()
             XCTAssertEqual(count, 2)
         }
     }
@@ -129,7 +129,7 @@ final class FieldRecordTests: XCTestCase {
                 XCTAssertEqual(result.status, .badRequest)
                 XCTAssertEqual(result.json["field"].string, field)
             }
-            let count = try await FieldRecordModel.query(on: app.db).count()
+            let count = try await app.recordsMadeByTheTest()
             XCTAssertEqual(count, 0)
         }
     }
@@ -214,9 +214,9 @@ final class DemoRecordTests: XCTestCase {
             let verify = try await AuditLog.verify(on: app.db)
             XCTAssertNil(verify.firstBroken)
             // Loading again adds nothing.
-            let before = try await FieldRecordModel.query(on: app.db).count()
+            let before = try await app.recordsMadeByTheTest()
             try await DemoData.load(on: app)
-            let after = try await FieldRecordModel.query(on: app.db).count()
+            let after = try await app.recordsMadeByTheTest()
             XCTAssertEqual(before, after)
         }
     }
@@ -363,7 +363,7 @@ final class InspectionAndRegisterTests: XCTestCase {
                 XCTAssertEqual(empty.status, .badRequest, kind.rawValue)
                 XCTAssertTrue(empty.body.string.contains("class=\"error\""), kind.rawValue)
             }
-            let count = try await FieldRecordModel.query(on: app.db).count()
+            let count = try await app.recordsMadeByTheTest()
             XCTAssertEqual(count, 0)
             do { let r = try await browser.get("/employers/\(employer)/records/new/nonsense"); XCTAssertEqual(r.status, .notFound) }
         }

@@ -28,7 +28,7 @@ final class OutboxProtocolTests: XCTestCase {
             let again = try await browser.post(path, form: form, accept: "application/json")
             XCTAssertEqual(again.status, .ok)
             XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(buffer: again.body)) as? [String: Any])?["href"] as? String, href)
-            let count = try await FieldRecordModel.query(on: app.db).count()
+            let count = try await app.recordsMadeByTheTest()
             XCTAssertEqual(count, 1)
             // "Record and sign": the author's own sign-off, made once.
             let signOffs = try await SignOffModel.query(on: app.db).all()
@@ -58,7 +58,7 @@ final class OutboxProtocolTests: XCTestCase {
             XCTAssertTrue([.unauthorized, .forbidden].contains(late.status), "\(late.status)")
             XCTAssertNil(late.headers.first(name: .location))
             XCTAssertEqual(late.headers.contentType, .json)
-            let after = try await FieldRecordModel.query(on: app.db).count()
+            let after = try await app.recordsMadeByTheTest()
             XCTAssertEqual(after, 1)
         }
     }
@@ -80,7 +80,7 @@ final class OutboxProtocolTests: XCTestCase {
             let second = try await browser.post(amend, form: form.merging(["recordVersion": "1", "reason": "Added notes", "notes": "Wind NW"]) { $1 })
             XCTAssertEqual(second.status, .conflict)
             XCTAssertTrue(second.body.string.contains("amended by someone else"))
-            let versions = try await FieldRecordVersionModel.query(on: app.db).count()
+            let versions = try await app.versionsMadeByTheTest()
             XCTAssertEqual(versions, 2)
         }
     }

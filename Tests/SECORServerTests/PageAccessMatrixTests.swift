@@ -46,6 +46,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .GET, route: "/home", own: "AAAAAAS"),
         Row(method: .GET, route: "/account", own: "AAAAAAS"),
         Row(method: .POST, route: "/account/password", own: "AAAAAAS"),
+        Row(method: .POST, route: "/account/email", own: "AAAAAAS", form: ["email": "each"]),
         Row(method: .POST, route: "/account/calendar", own: "AAAAAAS"),
         Row(method: .GET, route: "/notifications", own: "AAAAAAS"),
         Row(method: .POST, route: "/notifications/read", own: "AAAAAAS"),
@@ -98,6 +99,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .GET, route: "/audits/:auditId/questions/:questionId", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/questions/:questionId", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/questions/:questionId/actions", own: "AFFFFNS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/audits/:auditId/questions/:questionId/tidy", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/actions/:itemId/delete", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .GET, route: "/audits/:auditId/report", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/report", own: "AFFFFNS", other: "NNNNNNS"),
@@ -112,6 +114,8 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .GET, route: "/audits/:auditId/qa", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/qa", own: "FFFAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/qa/decision", own: "FFFAANS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/audits/:auditId/qa/assignment", own: "FFFAANS", other: "NNNNNNS"),
+        Row(method: .GET, route: "/audits/:auditId/revisions/:n", own: "NNNNNNS", other: "NNNNNNS"),
         // Before submission there is no revision to compare (404 for everyone); QATests
         // open it as the people allowed once there is.
         Row(method: .GET, route: "/audits/:auditId/revisions", own: "NNNNNNS", other: "NNNNNNS"),
@@ -129,7 +133,7 @@ final class PageAccessMatrixTests: XCTestCase {
     static let parameters = ["employerId": "employer", "personId": "person", "fileId": "file", "recordId": "record", "kind": "flha",
                              "requirementId": "newRequirement", "auditId": "audit", "questionId": "question", "itemId": "newActionItem",
                              "extensionId": "extension", "auditorId": "auditorEntry", "number": "number", "document": "report",
-                             "certificateId": "certificate", "token": "calendarToken",
+                             "certificateId": "certificate", "token": "calendarToken", "n": "revisionNumber",
                              "invitationToken": "invitationToken", "resetToken": "resetToken", "invitationId": "invitation", "userId": "spareUser"]
 
     func testTheTableCoversEveryPageRoute() async throws {

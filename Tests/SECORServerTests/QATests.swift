@@ -140,9 +140,9 @@ final class QATests: XCTestCase {
             let id = try XCTUnwrap(registered.json["id"].string)
             let admin = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-admin@secor.test").first()!)
             let first = try await loaded(app, id), second = try await loaded(app, id)
-            try await AuditService(db: app.db).decide(first, approve: true, reason: nil, by: admin)
+            try await AuditService(db: app.db).decide(first, .init(approve: true), by: admin)
             do {
-                try await AuditService(db: app.db).decide(second, approve: true, reason: nil, by: admin)
+                try await AuditService(db: app.db).decide(second, .init(approve: true), by: admin)
                 XCTFail("approved twice")
             } catch let error as AppError { XCTAssertEqual(error.status, .conflict) }
             let approvals = try await NotificationModel.query(on: app.db).filter(\.$title == "Audit registration approved").all()
@@ -192,7 +192,8 @@ final class QATests: XCTestCase {
         try await withApp { app in
             let (id, owner, _) = try await submittedAudit(app)
             try await sendBack(app, id, daysAgo: 90)
-            // Returned (late for D4 is not the point here: clear the open feedback).
+            // A later feedback 10 days ago keeps D4 on time (D4 is not the point here).
+            try await QAReviewModel.query(on: app.db).set(\.$openFeedbackOn, to: CalendarDay.today.adding(days: -10).iso).update()
             try await correctAndResubmit(id, as: owner)
             // Back with QA, sent back again today: D4 is fine, D5 decides.
             try await sendBack(app, id, daysAgo: 0)
@@ -214,7 +215,7 @@ final class QATests: XCTestCase {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             XCTAssertEqual(results.map(\.invalidated.count).reduce(0, +), 1)
-            let events = try await DeadlineEventModel.query(on: app.db).count()
+            let events = try await DeadlineEventModel.query(on: app.db).filter(\.$key == "invalid:\(id.uppercased())").count()
             XCTAssertEqual(events, 1)
             let logged = try await AuditLogEntryModel.query(on: app.db).filter(\.$action == "audit.invalid").count()
             XCTAssertEqual(logged, 1)

@@ -112,3 +112,16 @@ final class Browser {
         return result!
     }
 }
+
+extension Application {
+    /// Field records and versions a test made: without the demo's one first record per
+    /// employer (`DemoRecords.loadFirstRecords`, kept so E5 holds).
+    func recordsMadeByTheTest() async throws -> Int {
+        try await FieldRecordModel.query(on: db).count() - (try await FieldRecordModel.query(on: db).filter(\.$idempotencyKey == "demo-first-record").count())
+    }
+
+    func versionsMadeByTheTest() async throws -> Int {
+        let seeded = try await FieldRecordModel.query(on: db).filter(\.$idempotencyKey == "demo-first-record").all().compactMap(\.id)
+        return try await FieldRecordVersionModel.query(on: db).count() - (try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ seeded).count())
+    }
+}

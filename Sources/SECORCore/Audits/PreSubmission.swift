@@ -27,8 +27,10 @@ public struct ReportFacts: Sendable, Equatable, Codable {
     public var employerAddress = ""
     public var contactName = ""
     public var contactPhone = ""
-    /// Fax is printed when the employer has one; few do, so it is never required.
+    /// S1: the fax number, or `noFax` saying the employer has none (few do).
     public var contactFax = ""
+    /// True when the report says "no fax"; optional so reports saved before it still read.
+    public var noFax: Bool? = nil
     public var contactEmail = ""
     public var assessorName = ""
     public var assessorPhone = ""
@@ -55,6 +57,9 @@ public struct ReportFacts: Sendable, Equatable, Codable {
         ]
         for (field, label, value) in text where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             out.append((field, label))
+        }
+        if contactFax.trimmingCharacters(in: .whitespaces).isEmpty && noFax != true {
+            out.append(("contactFax", "Fax number (or \"no fax\")"))
         }
         if wcbAccounts.isEmpty { out.append(("wcbAccounts", "WCB account number(s)")) }
         if industryCodes.isEmpty { out.append(("industryCodes", "Industry code(s)")) }
@@ -102,8 +107,11 @@ public struct SubmissionFacts: Sendable {
     /// T8: training and qualification as of the submission day.
     public var trainingAtSubmission: TrainingStatus
     public var qualificationAtSubmission: QualificationResult?
-    /// D2 (with D3 extensions).
+    /// D2 (with D3 extensions): judges the first submission only.
     public var submissionDeadline: Deadline
+    /// D4 and D5 while a correction asked for by QA is open: they judge a corrected
+    /// revision instead of D2 (seed 001 2.7).
+    public var correction: CorrectionDeadlines?
     public var today: CalendarDay
     /// D1: the day recorded as the last on site, and its deadline. The auditor records it;
     /// the D2 clock counts from it.
@@ -114,7 +122,9 @@ public struct SubmissionFacts: Sendable {
                 recommendations: [String], legislationListRequired: Bool, legislationListAttached: Bool, minimumNoteCharacters: Int,
                 windowFrom: CalendarDay, windowTo: CalendarDay, incidentReportsInWindow: Int, preStartsInWindow: Int,
                 workersOnRoster: Int, trainingAtSubmission: TrainingStatus, qualificationAtSubmission: QualificationResult?,
-                submissionDeadline: Deadline, today: CalendarDay, lastDayOnSite: CalendarDay? = nil, onSiteDeadline: Deadline? = nil) {
+                submissionDeadline: Deadline, today: CalendarDay, lastDayOnSite: CalendarDay? = nil, onSiteDeadline: Deadline? = nil,
+                correction: CorrectionDeadlines? = nil) {
+        self.correction = correction
         self.lastDayOnSite = lastDayOnSite
         self.onSiteDeadline = onSiteDeadline
         self.auditProtocol = auditProtocol
@@ -192,8 +202,16 @@ public enum PreSubmission {
         if let q = f.qualificationAtSubmission, !q.qualified {
             out += q.reasons.map { .init(rule: "T8", message: "\($0) (as of \(f.today.readable), the submission day).", place: .training) }
         }
-        // D2.
-        if !f.submissionDeadline.isMet(by: f.today) {
+        // The audit's own dates cannot lie ahead of the day it is submitted.
+        out += AuditDates.futureFindings(lastDayOnSite: f.lastDayOnSite, report: f.report, today: f.today)
+        if let correction = f.correction {
+            // D4, D5: a corrected revision is judged by the QA clocks, never by D2.
+            for deadline in [correction.correction, correction.process] where !deadline.isMet(by: f.today) {
+                out.append(.init(rule: deadline.rule, message: "\(deadline.title) was due by \(deadline.due.readable); today is \(deadline.due.days(until: f.today)) day(s) late.",
+                                 place: .extensions))
+            }
+        } else if !f.submissionDeadline.isMet(by: f.today) {
+            // D2: the first submission.
             out.append(.init(rule: "D2", message: "The report was due by \(f.submissionDeadline.due.readable); submitting today is \(f.submissionDeadline.due.days(until: f.today)) day(s) late. Only an extension approved beforehand (D3) allows more time.",
                              place: .extensions))
         }

@@ -13,9 +13,8 @@ public enum AuditStage: String, Codable, Sendable, CaseIterable {
     case corrections
     /// Q10: passed QA.
     case passed
-    /// Q11: failed QA.
-    case failed
-    /// D4/D5 missed: the assessment is invalid.
+    /// Q11: failed QA, or D4/D5 missed: the report is not accepted and the assessment is
+    /// invalid. One word everywhere; why is in the QA review's outcome.
     case invalid
 
     public var label: String {
@@ -27,8 +26,7 @@ public enum AuditStage: String, Codable, Sendable, CaseIterable {
         case .submitted: return "Submitted — in QA review"
         case .corrections: return "Sent back for corrections"
         case .passed: return "Passed QA"
-        case .failed: return "Failed QA"
-        case .invalid: return "Invalid (QA deadline missed)"
+        case .invalid: return "Invalid"
         }
     }
 
@@ -108,6 +106,47 @@ public enum AuditRegistration {
         }
         return reasons
     }
+}
+
+extension AuditRegistration {
+    /// R1, R3: the partner approves before the audit starts. Once the planned start has
+    /// passed, approval needs a new start date, today or later (recorded as a change, R3).
+    /// Returns the start the approved audit has, or the reason approval is refused.
+    public static func approvalStart(planned: CalendarDay, newStart: CalendarDay?, today: CalendarDay) -> Result<CalendarDay, ApprovalRefusal> {
+        if let newStart {
+            guard newStart >= today else {
+                return .failure(.init(field: "plannedStart", message: "R1: the new start date \(newStart.readable) has passed too; choose today or a later day."))
+            }
+            return .success(newStart)
+        }
+        guard planned >= today else {
+            return .failure(.init(field: "plannedStart", message: "R1: the planned start \(planned.readable) has passed; a registration is approved before the audit starts. Give a new start date (recorded as a change, R3)."))
+        }
+        return .success(planned)
+    }
+}
+
+/// R2: why a registration is rejected, as the partner's staff pick them; the words
+/// that go with them say what exactly is wrong.
+public enum RejectionReason: String, Codable, Sendable, CaseIterable {
+    case late
+    case memberNotInGoodStanding
+    case auditorNotQualified
+    case informationMissing
+
+    public var label: String {
+        switch self {
+        case .late: return "Registered too late"
+        case .memberNotInGoodStanding: return "Member not in good standing"
+        case .auditorNotQualified: return "Auditor not qualified"
+        case .informationMissing: return "Information missing or inaccurate"
+        }
+    }
+}
+
+public struct ApprovalRefusal: Error, Sendable, Equatable {
+    public var field: String
+    public var message: String
 }
 
 /// R6: an audit's number — `digits` digits, never starting with 0, so it reads the same

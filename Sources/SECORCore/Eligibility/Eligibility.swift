@@ -33,7 +33,8 @@ public struct EmployerFacts: Sendable {
     public var wcbAccounts: [WCBAccount]
     /// E3: the day an associate membership is paid until, if the employer holds one.
     public var associateMembershipPaidUntil: CalendarDay?
-    /// E5: the date of the employer's earliest health and safety record, if any.
+    /// E5: the day of the employer's earliest field record (hazard assessment, inspection,
+    /// toolbox talk, ...), if any. Course certificates are training, not safety records.
     public var firstRecordDate: CalendarDay?
 
     public init(people: [Person], wcbAccounts: [WCBAccount], associateMembershipPaidUntil: CalendarDay? = nil,
@@ -52,11 +53,15 @@ public enum Eligibility {
         var issues: [EligibilityIssue] = []
         let headcount = Headcount.report(people: facts.people, rule: profile.headcount, today: today)
         if let first = headcount.daysOver.first {
+            // The count of the first day over the limit goes with that day; the peak, if
+            // higher, with its own first day.
             let days = headcount.daysOver.count
-            issues.append(.init(rule: "E1", kind: .headcount, message:
-                "\(headcount.peak) people were on the WCB account on \(first.readable)"
-                + (days > 1 ? " (over \(profile.headcount.limit) on \(days) days of the last \(profile.headcount.windowMonths) months)" : "")
-                + "; SECOR allows at most \(profile.headcount.limit) at any time."))
+            let onFirst = headcount.count(on: first) ?? headcount.peak
+            let peakDay = headcount.daysOver.first { headcount.count(on: $0) == headcount.peak }
+            var message = "\(onFirst) people were on the WCB account on \(first.readable)"
+            if headcount.peak > onFirst, let peakDay { message += ", \(headcount.peak) on \(peakDay.readable)" }
+            if days > 1 { message += " (over \(profile.headcount.limit) on \(days) days of the last \(profile.headcount.windowMonths) months)" }
+            issues.append(.init(rule: "E1", kind: .headcount, message: message + "; SECOR allows at most \(profile.headcount.limit) at any time."))
         }
         let active = facts.wcbAccounts.filter(\.active)
         if facts.wcbAccounts.isEmpty {

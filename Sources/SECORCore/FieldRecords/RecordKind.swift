@@ -112,6 +112,23 @@ public protocol RecordKindContent: Codable, Sendable {
     /// The same content with every person it names passed through `resolve` (with the
     /// field that holds them, e.g. "workers[0]"), so the server can tie names to the roster.
     func resolvingPeople(_ resolve: (NamedPerson, String) -> NamedPerson) -> Self
+    /// The notices recording it raises (the notice table says who is told).
+    var raisedNotices: [RaisedNotice] { get }
+}
+
+/// A notice a record raises when it is recorded: an incident, a failed item, an action
+/// assigned to someone.
+public struct RaisedNotice: Sendable, Equatable {
+    public var event: NoticeEvent
+    public var title: String
+    /// Who the work is assigned to, by name; nil when the recorder owns it.
+    public var assignee: String?
+
+    public init(event: NoticeEvent, title: String, assignee: String? = nil) {
+        self.event = event
+        self.title = title
+        self.assignee = assignee
+    }
 }
 
 extension RecordKindContent {
@@ -120,6 +137,7 @@ extension RecordKindContent {
     public func addEvidence(to file: inout AuditFileEvidence, id: String, day: CalendarDay, signOffs: [SignOffFact]) {}
     public var pickValues: [String: [String]] { site.isEmpty ? [:] : ["site": [site]] }
     public func resolvingPeople(_ resolve: (NamedPerson, String) -> NamedPerson) -> Self { self }
+    public var raisedNotices: [RaisedNotice] { [] }
 }
 
 extension Array where Element == NamedPerson {

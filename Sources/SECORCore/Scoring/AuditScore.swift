@@ -13,11 +13,23 @@ public struct Points: Sendable, Equatable, Codable {
 
     public func reaches(percent: Int) -> Bool { earned * 100 >= percent * possible }
 
-    /// "79.99" style, truncated (never rounded up) to two decimals.
+    /// "81.82" style: rounded half-up to two decimals, for display only (27/33 = 81.8181…
+    /// shows 81.82). Decisions never read it: `reaches(percent:)` compares integers.
     public var percentText: String {
         guard possible > 0 else { return "–" }
-        let hundredths = earned * 10_000 / possible
-        return "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))"
+        return Self.text(hundredths: (earned * 20_000 + possible) / (2 * possible))
+    }
+
+    /// The percentage to quote beside a mark it fails: never rounded up to the mark itself
+    /// (79.996% fails 80% and reads 79.99%, not 80.00%).
+    public func percentText(failing percent: Int) -> String {
+        guard possible > 0 else { return "–" }
+        let rounded = (earned * 20_000 + possible) / (2 * possible)
+        return rounded >= percent * 100 && !reaches(percent: percent) ? Self.text(hundredths: earned * 10_000 / possible) : percentText
+    }
+
+    private static func text(hundredths: Int) -> String {
+        "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))"
     }
 
     static func + (a: Points, b: Points) -> Points {
@@ -85,11 +97,11 @@ extension AuditScore {
         if overall.possible == 0 {
             reasons.append("No question is applicable, so there is no score.")
         } else if !overall.reaches(percent: mark.overallPercent) {
-            reasons.append("Overall score \(overall.percentText)% (\(overall.earned) of \(overall.possible)) is below the \(mark.overallPercent)% a \(type.rawValue) audit needs.")
+            reasons.append("Overall score \(overall.percentText(failing: mark.overallPercent))% (\(overall.earned) of \(overall.possible)) is below the \(mark.overallPercent)% a \(type.rawValue) audit needs.")
         }
         if let minimum = mark.elementPercent {
             for element in elements where element.points.possible > 0 && !element.points.reaches(percent: minimum) {
-                reasons.append("Element \(element.number) \(element.title) scored \(element.points.percentText)% (\(element.points.earned) of \(element.points.possible)), below the \(minimum)% every element needs.")
+                reasons.append("Element \(element.number) \(element.title) scored \(element.points.percentText(failing: minimum))% (\(element.points.earned) of \(element.points.possible)), below the \(minimum)% every element needs.")
             }
         }
         return PassDecision(passed: reasons.isEmpty, reasons: reasons)

@@ -45,6 +45,17 @@ public struct DeadlineExtension: Sendable, Equatable, Codable {
     }
 }
 
+/// D4 and D5 of a correction asked for by QA.
+public struct CorrectionDeadlines: Sendable, Equatable {
+    public var correction: Deadline
+    public var process: Deadline
+
+    public init(correction: Deadline, process: Deadline) {
+        self.correction = correction
+        self.process = process
+    }
+}
+
 /// D1-D5 for one audit, computed from the profile's timelines.
 public struct AuditTimeline: Sendable {
     public var timelines: Timelines
@@ -75,6 +86,12 @@ public struct AuditTimeline: Sendable {
     public func qaProcess(firstFeedbackOn: CalendarDay) -> Deadline {
         Deadline(rule: "D5", title: "QA correction process complete",
                  due: firstFeedbackOn.adding(days: timelines.qaProcessDays))
+    }
+
+    /// D4 and D5 together for a report sent back: the open feedback's correction clock
+    /// and the whole process's clock.
+    public func corrections(firstFeedbackOn: CalendarDay, openFeedbackOn: CalendarDay) -> CorrectionDeadlines {
+        CorrectionDeadlines(correction: correction(feedbackOn: openFeedbackOn), process: qaProcess(firstFeedbackOn: firstFeedbackOn))
     }
 
     /// D3: more time needs prior approval, so an extension approved after the original

@@ -3,6 +3,14 @@ import Foundation
 /// Standing of a certified external auditor on the partner's register (T3).
 public enum AuditorStanding: String, Codable, Sendable, Equatable, CaseIterable {
     case goodStanding, suspended, lapsed
+
+    public var label: String {
+        switch self {
+        case .goodStanding: return "In good standing"
+        case .suspended: return "Suspended"
+        case .lapsed: return "Lapsed"
+        }
+    }
 }
 
 /// Who would audit the employer.

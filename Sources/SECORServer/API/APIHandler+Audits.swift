@@ -58,8 +58,11 @@ extension APIHandler {
     func decideAudit(_ input: Operations.DecideAudit.Input) async throws -> Operations.DecideAudit.Output {
         let (request, user, loaded) = try await Self.audit(input.path.auditId, .administer)
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the decision as JSON.") }
-        guard body.decision != .refuse else { throw AppError.invalid("decision", "A registration is approved or rejected.") }
-        try await AuditService(db: request.db).decide(loaded, approve: body.decision == .approve, reason: body.reason, by: user)
+        let decision = AuditService.Decision(
+            approve: body.decision == .approve, reason: body.reason,
+            reasons: (body.reasons ?? []).compactMap { RejectionReason(rawValue: $0.rawValue) },
+            newStart: try Validate.optionalDay(body.newStart, "newStart", "New start date"))
+        try await AuditService(db: request.db).decide(loaded, decision, by: user)
         return .ok(.init(body: .json(try await Self.reloaded(request, loaded))))
     }
 
@@ -147,6 +150,7 @@ extension APIHandler {
         facts.contactName = f.contactName ?? ""
         facts.contactPhone = f.contactPhone ?? ""
         facts.contactFax = f.contactFax ?? ""
+        facts.noFax = f.noFax
         facts.contactEmail = f.contactEmail ?? ""
         facts.assessorName = f.assessorName ?? ""
         facts.assessorPhone = f.assessorPhone ?? ""
@@ -241,7 +245,7 @@ extension APIHandler {
             },
             actionItems: work.actionItems.map { .init(id: $0.id!.uuidString, questionId: $0.questionId, action: $0.action, owner: $0.owner, targetOn: $0.targetOn) },
             report: .init(employerName: f.employerName, employerAddress: f.employerAddress, contactName: f.contactName, contactPhone: f.contactPhone,
-                          contactFax: f.contactFax, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,
+                          contactFax: f.contactFax, noFax: f.noFax, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,
                           assessorEmail: f.assessorEmail, wcbAccounts: f.wcbAccounts, industryCodes: f.industryCodes,
                           dataGatheringStart: f.dataGatheringStart?.iso, dataGatheringEnd: f.dataGatheringEnd?.iso, employerProfile: f.employerProfile,
                           employeesByRole: .init(additionalProperties: f.employeesByRole)),

@@ -1,4 +1,5 @@
 import Fluent
+import OpenAPIRuntime
 import Foundation
 import SECORCore
 import Vapor
@@ -9,16 +10,26 @@ extension APIHandler {
         let request = try RequestContext.request()
         let user = try request.requireUser()
         try Policy.authorize(user, .partnerArea)
-        let items = try await QAService(db: request.db).queue(partnerId: user.organisationId)
+        let items = try await QAService(db: request.db).queue(partnerId: user.organisationId, programs: request.programs)
         return .ok(.init(body: .json(items.map {
             .init(auditId: $0.audit.id!.uuidString, number: $0.audit.number, employerName: $0.employerName, _type: $0.audit.auditType,
-                  revision: $0.audit.revision, daysWaiting: $0.daysWaiting)
+                  stage: .init(rawValue: $0.audit.stage) ?? .submitted, revision: $0.audit.revision, daysWaiting: $0.daysWaiting, submittedOn: $0.submittedOn?.iso,
+                  reviewerId: $0.audit.qaReviewerId?.uuidString, reviewerName: $0.reviewerName,
+                  due: $0.due.map { .init(rule: $0.rule, title: $0.title, due: $0.due.iso) })
         })))
     }
 
     func getQAReview(_ input: Operations.GetQAReview.Input) async throws -> Operations.GetQAReview.Output {
         let (request, _, loaded) = try await Self.audit(input.path.auditId, .view)
         return .ok(.init(body: .json(try await Self.qaBody(request, loaded))))
+    }
+
+    func assignQAReviewer(_ input: Operations.AssignQAReviewer.Input) async throws -> Operations.AssignQAReviewer.Output {
+        let (request, user, loaded) = try await Self.audit(input.path.auditId, .review)
+        guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the reviewer as JSON.") }
+        try await QAService(db: request.db).assign(loaded, reviewerId: try Validate.uuid(body.reviewerId, "reviewerId", "Reviewer"),
+                                                   note: body.note ?? "", by: user)
+        return .ok(.init(body: .json(try await Self.qaBody(request, try await request.loadedAudit(loaded.id, .view)))))
     }
 
     func saveQAReview(_ input: Operations.SaveQAReview.Input) async throws -> Operations.SaveQAReview.Output {
@@ -50,8 +61,17 @@ extension APIHandler {
     }
 
     static func qaBody(_ request: Request, _ loaded: LoadedAudit) async throws -> Components.Schemas.QAReview {
-        let review = try await QAService(db: request.db).review(loaded)
+        var review = try await QAService(db: request.db).review(loaded)
         let feedback = try await QAFeedbackModel.query(on: request.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        // The working form is partner staff's until it is sent or decided.
+        if !QAService.mayReadDraft(try request.requireUser(), loaded) {
+            review.checks = []
+            review.answers = [:]
+            review.deficiencies = []
+            review.result.blocking = []
+            review.result.differences = []
+            if let score = try? ScoreCalculator.score(loaded.auditProtocol, answers: [:]) { review.result.score = score }
+        }
         let r = review.result
         return .init(
             stage: loaded.stage.rawValue, revision: loaded.audit.revision, reviewerName: review.row.reviewerName,
@@ -114,5 +134,25 @@ extension APIHandler {
         let document = ReportPages.Document(rawValue: input.query.document?.rawValue ?? "report") ?? .report
         let bytes = try await ReportPages().pdf(request, loaded, document)
         return .ok(.init(body: .pdf(.init(bytes))))
+    }
+}
+
+// MARK: Revisions (S4, Q12)
+
+extension APIHandler {
+    func listAuditRevisions(_ input: Operations.ListAuditRevisions.Input) async throws -> Operations.ListAuditRevisions.Output {
+        let (request, _, loaded) = try await Self.audit(input.path.auditId, .view)
+        let revisions = try await AuditRevisions(db: request.db).list(loaded)
+        return .ok(.init(body: .json(revisions.map {
+            .init(revision: $0.number, submittedAt: $0.submittedAt, submittedVia: $0.submittedVia, submittedBy: $0.submittedBy, contentHash: $0.contentHash)
+        })))
+    }
+
+    func getAuditRevision(_ input: Operations.GetAuditRevision.Input) async throws -> Operations.GetAuditRevision.Output {
+        let (request, _, loaded) = try await Self.audit(input.path.auditId, .view)
+        let r = try await AuditRevisions(db: request.db).revision(loaded, input.path.n)
+        let content = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(r.json.utf8))
+        return .ok(.init(body: .json(.init(revision: r.number, submittedAt: r.submittedAt, submittedVia: r.submittedVia, submittedBy: r.submittedBy,
+                                           contentHash: r.contentHash, content: .init(additionalProperties: content)))))
     }
 }

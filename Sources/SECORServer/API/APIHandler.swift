@@ -46,6 +46,13 @@ struct APIHandler: APIProtocol {
         return .ok(.init(body: .json(try await me(request))))
     }
 
+    func setEmailPreference(_ input: Operations.SetEmailPreference.Input) async throws -> Operations.SetEmailPreference.Output {
+        let request = try RequestContext.request()
+        guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the preference as JSON.") }
+        try await NoticePreferences(db: request.db).setEmailDigest(body.emailDigest, for: try request.requireUser())
+        return .ok(.init(body: .json(try await me(request))))
+    }
+
     func listPrograms(_ input: Operations.ListPrograms.Input) async throws -> Operations.ListPrograms.Output {
         let request = try RequestContext.request()
         try Policy.authorize(request.auth.get(CurrentUser.self), .viewPrograms)
@@ -84,6 +91,7 @@ struct APIHandler: APIProtocol {
         let profile = try await request.userProfile()
         return .init(id: profile.user.id.uuidString, email: profile.user.email, name: profile.user.name,
                      role: .init(rawValue: profile.user.role.rawValue)!, isAssessor: profile.user.isAssessor,
+                     emailDigest: try await NoticePreferences(db: request.db).emailDigest(of: profile.user),
                      organisation: .init(id: profile.user.organisationId.uuidString,
                                          kind: .init(rawValue: profile.organisation.kind)!,
                                          name: profile.organisation.name),

@@ -6,6 +6,25 @@ struct AccountPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("account", use: show)
         routes.post("account", "password", use: changePassword)
+        routes.post("account", "email", use: setEmail)
+    }
+
+    struct EmailForm: Content {
+        /// "daily" for the digest, "each" for one email per notice.
+        var email: String?
+    }
+
+    func setEmail(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(EmailForm.self)
+        return try await req.submitForm({
+            guard let choice = form.email, ["daily", "each"].contains(choice) else {
+                throw AppError.invalid("email", "Choose one email per notice or a daily digest.")
+            }
+            try await NoticePreferences(db: req.db).setEmailDigest(choice == "daily", for: user)
+            req.flash(choice == "daily" ? "You get one email a day with your notices." : "You get an email for each notice.")
+            return req.redirect(to: "/account#email")
+        }, orRender: { error in try await render(req, error: AppError.invalid(error.field ?? "email", error.message)) })
     }
 
     struct Context: Encodable {
@@ -20,6 +39,7 @@ struct AccountPages: RouteCollection {
         /// The calendar link just made, shown once.
         var calendarLink: String?
         var hasCalendar: Bool
+        var emailDigest: Bool
     }
 
     struct Form: Content {
@@ -61,6 +81,7 @@ struct AccountPages: RouteCollection {
             layout: req.layoutContext(title: "Account"), email: profile.user.email, name: profile.user.name,
             role: profile.user.role.label, organisation: profile.organisation.name,
             error: error?.message, field: error?.field, changed: changed,
-            calendarLink: token.map { "http://\(host)/calendar/\($0).ics" }, hasCalendar: hasCalendar))
+            calendarLink: token.map { "http://\(host)/calendar/\($0).ics" }, hasCalendar: hasCalendar,
+            emailDigest: try await NoticePreferences(db: req.db).emailDigest(of: try req.requireUser())))
     }
 }

@@ -234,9 +234,8 @@ struct InvitationService {
             try await AuditLog.append(on: db, actor: user.id, action: "invitation.accept", entity: "invitation",
                                       entityId: rowId.uuidString, detail: "\(email) as \(role.rawValue)", at: now)
             if let inviter = row.invitedBy {
-                try await NotificationModel(userId: inviter, title: "\(name) accepted your invitation",
-                                            body: "\(name) (\(email)) now has an account as \(role.label.lowercased()).",
-                                            link: "/users").create(on: db)
+                try await Notices.send(.invitationAccepted, NoticeSubject(namedUserId: inviter), title: "\(name) accepted your invitation",
+                                       body: "\(name) (\(email)) now has an account as \(role.label.lowercased()).", link: "/users", on: db)
             }
             return user
         }

@@ -27,6 +27,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "is_assessor") var isAssessor: Bool
     /// The roster end date of the person behind this account (YYYY-MM-DD): the last day it may sign in.
     @OptionalField(key: "access_ends_on") var accessEndsOn: String?
+    /// One email a day with the day's notices instead of one email per notice.
+    @OptionalField(key: "email_digest") var emailDigest: Bool?
 
     init() {}
 

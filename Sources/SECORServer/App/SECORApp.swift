@@ -32,6 +32,7 @@ public enum SECORApp {
                 if demo { try await DemoData.load(on: app) }
                 if config.benchRoutes { try await BenchRoutes.register(on: app) }
                 app.lifecycle.use(PeriodicJob.deadlineSweep())
+                app.lifecycle.use(PeriodicJob.digest())
                 if let outbox = PeriodicJob.outbox(app) { app.lifecycle.use(outbox) }
                 app.lifecycle.use(PeriodicJob.programRefresh())
                 if Subprocess.find("qrencode") == nil {

@@ -34,6 +34,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
                                                   sandboxDirectory: resources.views, viewDirectory: resources.views))
     app.leaf.cache.isEnabled = app.environment.isRelease
+    app.leaf.tags["day"] = DayTag()
 
     // Request logs are quiet unless asked for (or in a debug build).
     app.middleware = .init()

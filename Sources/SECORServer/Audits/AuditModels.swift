@@ -27,6 +27,10 @@ final class AuditModel: Model, @unchecked Sendable {
     @OptionalField(key: "number") var number: String?
     @OptionalField(key: "decision_reason") var decisionReason: String?
     @OptionalField(key: "decided_by") var decidedBy: UUID?
+    /// R2: the typed reasons of a rejection (`RejectionReason` raw values, JSON).
+    @OptionalField(key: "rejection_reasons") var rejectionReasons: String?
+    /// The partner's QA reviewer the audit is assigned to; the history is in `qa_assignments`.
+    @OptionalField(key: "qa_reviewer_id") var qaReviewerId: UUID?
     /// R7: the review fee in cents and the day it was paid.
     @OptionalField(key: "fee_cents") var feeCents: Int?
     @OptionalField(key: "fee_paid_on") var feePaidOn: String?

@@ -75,7 +75,22 @@ struct AuditService {
         return AuditRegistration.refusals(facts)
     }
 
+    /// R4: the worksites a registration names: at most 50, each 1-200 characters of text.
+    static func worksites(_ list: [String]) throws -> [String] {
+        let clean = list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard clean.count <= 50 else { throw AppError.invalid("worksites", "Name at most 50 worksites.") }
+        for site in clean {
+            guard site.count <= 200 else { throw AppError.invalid("worksites", "A worksite is at most 200 characters; \"\(site.prefix(40))…\" has \(site.count).") }
+            guard !site.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw AppError.invalid("worksites", "A worksite holds no control characters.")
+            }
+        }
+        return clean
+    }
+
     func register(_ ref: EmployerRef, _ input: Registration, by user: CurrentUser) async throws -> UUID {
+        var input = input
+        input.worksites = try Self.worksites(input.worksites)
         let reasons = try await refusals(ref, input)
         guard reasons.isEmpty else {
             throw AppError(status: .unprocessableEntity, message: "The registration is refused:\n" + reasons.map { "• " + $0 }.joined(separator: "\n"))
@@ -105,9 +120,9 @@ struct AuditService {
             let id = try audit.requireID()
             try await AuditLog.append(on: db, actor: user.id, action: "audit.register", entity: "audit", entityId: id.uuidString,
                                       detail: "\(input.type.rawValue) audit of \(ref.organisation.name) from \(input.plannedStart.iso), protocol \(version.protocolId) \(version.version)")
-            try await Notifications.notifyPartnerAdmins(partnerId, title: "Audit registration: \(ref.organisation.name)",
-                                                        body: "\(user.name) registered a \(input.type.label.lowercased()) audit starting \(input.plannedStart.readable).",
-                                                        link: "/audits/\(id.uuidString)", on: db)
+            try await Notices.send(.registrationSubmitted, NoticeSubject(partnerId: partnerId), title: "Audit registration: \(ref.organisation.name)",
+                                   body: "\(user.name) registered a \(input.type.label.lowercased()) audit starting \(input.plannedStart.readable).",
+                                   link: "/audits/\(id.uuidString)", on: db)
         }
         return try audit.requireID()
     }
@@ -121,6 +136,8 @@ struct AuditService {
         facts.contactName = e.contactName
         facts.contactPhone = e.phone
         facts.contactFax = e.fax
+        // S1: the employer gave no fax when it enrolled; the report says so (the auditor may untick it).
+        facts.noFax = e.fax.isEmpty ? true : nil
         facts.contactEmail = e.email
         facts.assessorName = auditor.name
         facts.assessorEmail = auditor.email
@@ -145,10 +162,32 @@ struct AuditService {
 
     // MARK: The partner's decision (R2, R6)
 
-    func decide(_ loaded: LoadedAudit, approve: Bool, reason: String?, by admin: CurrentUser) async throws {
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if !approve && reason.isEmpty { throw AppError.invalid("reason", "Give the reasons for rejecting the registration (R2).") }
+    struct Decision: Sendable {
+        var approve: Bool
+        var reason: String?
+        /// R2: the typed reasons of a rejection.
+        var reasons: [RejectionReason] = []
+        /// R1, R3: a new start date, needed once the planned start has passed.
+        var newStart: CalendarDay?
+    }
+
+    func decide(_ loaded: LoadedAudit, _ decision: Decision, by admin: CurrentUser, today: CalendarDay = .today) async throws {
+        let reason = try Validate.text(decision.reason ?? "", "reason", "Reason", max: 2000, optional: true)
+        var start = loaded.plannedStart
+        if decision.approve {
+            switch AuditRegistration.approvalStart(planned: loaded.plannedStart, newStart: decision.newStart, today: today) {
+            case .success(let day): start = day
+            case .failure(let refusal): throw AppError.invalid(refusal.field, refusal.message)
+            }
+        } else {
+            if decision.reasons.isEmpty { throw AppError.invalid("reasons", "Choose at least one reason for rejecting the registration (R2).") }
+            if reason.isEmpty { throw AppError.invalid("reason", "Say what exactly is wrong, so the auditor can fix it (R2).") }
+        }
+        let moved = start != loaded.plannedStart
+        let approvedStart = start
         let digits = loaded.ref.profile.auditNumberDigits
+        let approve = decision.approve
+        let typed = decision.reasons.map(\.label).joined(separator: "; ")
         // R6: a random number under a unique index; two approvals drawing the same number
         // at the same instant cannot both commit, and the loser draws again.
         for _ in 0..<20 {
@@ -160,14 +199,28 @@ struct AuditService {
                     audit.stage = (approve ? AuditStage.approved : .rejected).rawValue
                     audit.number = approve ? AuditNumber.random(digits: digits) : nil
                     audit.decisionReason = reason.isEmpty ? nil : reason
+                    audit.rejectionReasons = approve ? nil : JSONText.encode(decision.reasons)
                     audit.decidedBy = admin.id
+                    audit.plannedStart = approvedStart.iso
                     try await audit.save(on: db)
+                    if moved {
+                        // R3: the new start is a change of the registration, kept with the others.
+                        let change = AuditChangeModel()
+                        change.$audit.id = loaded.id
+                        change.userId = admin.id
+                        change.userName = admin.name
+                        change.what = "planned start \(loaded.plannedStart.readable) → \(approvedStart.readable)"
+                        change.why = "Approved after the planned start had passed (R1)" + (reason.isEmpty ? "" : ": \(reason)")
+                        try await change.create(on: db)
+                    }
                     try await AuditLog.append(on: db, actor: admin.id, action: approve ? "audit.approve" : "audit.reject", entity: "audit",
-                                              entityId: loaded.id.uuidString, detail: approve ? "number \(audit.number!)" : reason)
-                    let body = approve ? "Audit number \(audit.number!). The audit may start on \(loaded.plannedStart.readable)."
-                                       : "Rejected: \(reason)"
-                    try await Notifications.notifyOrganisation(loaded.ref.id, title: approve ? "Audit registration approved" : "Audit registration rejected",
-                                                               body: body, link: loaded.link, alsoUser: loaded.audit.auditorUserId, on: db)
+                                              entityId: loaded.id.uuidString,
+                                              detail: approve ? "number \(audit.number!)" + (moved ? ", start moved to \(approvedStart.iso)" : "") : "\(typed): \(reason)")
+                    let body = approve ? "Audit number \(audit.number!). The audit may start on \(approvedStart.readable)." + (moved ? " (The start date was moved from \(loaded.plannedStart.readable).)" : "")
+                                       : "Rejected — \(typed): \(reason)"
+                    try await Notices.send(approve ? .registrationApproved : .registrationRejected, .audit(audit),
+                                           title: approve ? "Audit registration approved" : "Audit registration rejected",
+                                           body: body, link: loaded.link, except: admin.id, on: db)
                 }
                 return
             } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -184,11 +237,11 @@ struct AuditService {
         guard loaded.stage.registrationChangeable else { throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be changed.") }
         var what: [String] = []
         if let plannedStart, plannedStart != loaded.plannedStart {
-            what.append("planned start \(loaded.plannedStart.iso) → \(plannedStart.iso)")
+            what.append("planned start \(loaded.plannedStart.readable) → \(plannedStart.readable)")
             loaded.audit.plannedStart = plannedStart.iso
         }
         if let worksites {
-            let clean = worksites.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let clean = try Self.worksites(worksites)
             guard !clean.isEmpty else { throw AppError.invalid("worksites", "Name at least one worksite (R4).") }
             if clean != loaded.worksites {
                 what.append("worksites \(loaded.worksites.joined(separator: ", ")) → \(clean.joined(separator: ", "))")
@@ -220,18 +273,21 @@ struct AuditService {
             change.why = why
             try await change.create(on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "audit.change", entity: "audit", entityId: loaded.id.uuidString, detail: "\(what): \(why)")
-            try await Notifications.notifyPartnerAdmins(audit.partnerId, title: "Audit changed: \(loaded.ref.organisation.name)",
-                                                        body: "\(user.name): \(what) — \(why)", link: loaded.link, on: db)
+            try await Notices.send(.registrationChanged, .audit(audit), title: "Audit changed: \(loaded.ref.organisation.name)",
+                                   body: "\(user.name): \(what) — \(why)", link: loaded.link, except: user.id, on: db)
         }
     }
 
     // MARK: Review fees (R7)
 
-    func setFee(_ loaded: LoadedAudit, cents: Int?, paidOn: CalendarDay?, by admin: CurrentUser) async throws {
+    func setFee(_ loaded: LoadedAudit, cents: Int?, paidOn: CalendarDay?, by admin: CurrentUser, today: CalendarDay = .today) async throws {
         guard loaded.ref.profile.reviewFeesTracked else {
             throw AppError(status: .conflict, message: "\(loaded.ref.profile.partnerShortName) does not track review fees (R7).")
         }
-        if let cents, cents < 0 { throw AppError.invalid("fee", "The fee cannot be negative.") }
+        do {
+            if let cents { try ReviewFee.check(cents: cents) }
+            try ReviewFee.check(paidOn: paidOn, today: today)
+        } catch let problem as ReviewFee.Problem { throw AppError.invalid(problem.field, problem.message) }
         if paidOn != nil && cents == nil { throw AppError.invalid("paidOn", "Record the invoiced amount before the day it was paid.") }
         let audit = loaded.audit
         audit.feeCents = cents
@@ -267,8 +323,8 @@ struct AuditService {
             try await row.create(on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "audit.extension.request", entity: "audit", entityId: loaded.id.uuidString,
                                       detail: "\(deadline) +\(days) days: \(reason)")
-            try await Notifications.notifyPartnerAdmins(loaded.audit.partnerId, title: "Extension requested: \(loaded.ref.organisation.name)",
-                                                        body: "\(deadline) +\(days) days — \(reason)", link: loaded.link, on: db)
+            try await Notices.send(.extensionRequested, .audit(loaded.audit), title: "Extension requested: \(loaded.ref.organisation.name)",
+                                   body: "\(deadline) +\(days) days — \(reason)", link: loaded.link, except: user.id, on: db)
         }
     }
 
@@ -287,8 +343,8 @@ struct AuditService {
             try await row.save(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: approve ? "audit.extension.approve" : "audit.extension.refuse",
                                       entity: "audit", entityId: loaded.id.uuidString, detail: "\(row.deadline) +\(row.days) days \(reason)")
-            try await NotificationModel(userId: loaded.audit.auditorUserId, title: approve ? "Extension approved" : "Extension refused",
-                                        body: "\(row.deadline) +\(row.days) days\(reason.isEmpty ? "" : ": \(reason)")", link: loaded.link).create(on: db)
+            try await Notices.send(.extensionDecided, .audit(loaded.audit), title: approve ? "Extension approved" : "Extension refused",
+                                   body: "\(row.deadline) +\(row.days) days\(reason.isEmpty ? "" : ": \(reason)")", link: loaded.link, except: admin.id, on: db)
         }
     }
 }

@@ -69,7 +69,7 @@ struct AuditWorkService {
     private func requireEditable(_ loaded: LoadedAudit) throws {
         switch loaded.stage {
         case .approved, .corrections: return
-        case .submitted, .passed, .failed, .invalid:
+        case .submitted, .passed, .invalid:
             throw AppError(status: .conflict, message: "Revision \(loaded.audit.revision) was submitted and is frozen (S4); it cannot be edited.")
         case .registered: throw AppError(status: .conflict, message: "The registration is not approved yet (R1): the audit cannot start.")
         default: throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be edited.")
@@ -103,6 +103,24 @@ struct AuditWorkService {
         row.documents = JSONText.encode(input.documents)
         row.updatedBy = user.id
         try await changed(loaded, by: user, what: "answered question \(questionId)") { db in try await row.save(on: db) }
+    }
+
+    /// A question raised to full marks needs no recommendation (A5) and no action item
+    /// (A6): the auditor chose to drop them.
+    func dropRecommendationAndItems(_ loaded: LoadedAudit, questionId: String, by user: CurrentUser) async throws {
+        try requireEditable(loaded)
+        guard loaded.auditProtocol.question(questionId) != nil else { throw AppError.notFound("question") }
+        let id = loaded.id
+        try await changed(loaded, by: user, what: "dropped the recommendation and action items of \(questionId) (full marks)") { db in
+            try await AuditAnswerModel.query(on: db).filter(\.$audit.$id == id).filter(\.$questionId == questionId).set(\.$recommendation, to: "").update()
+            try await AuditActionItemModel.query(on: db).filter(\.$audit.$id == id).filter(\.$questionId == questionId).delete()
+        }
+    }
+
+    /// The audit tool's progress: questions answered of all.
+    func progress(_ loaded: LoadedAudit, _ work: Work) -> (answered: Int, total: Int) {
+        let answered = loaded.auditProtocol.questions.filter { work.answers[$0.id]?.answer != nil }.count
+        return (answered, loaded.auditProtocol.questions.count)
     }
 
     func addActionItem(_ loaded: LoadedAudit, questionId: String, action: String, owner: String, targetOn: CalendarDay, by user: CurrentUser) async throws {
@@ -143,6 +161,7 @@ struct AuditWorkService {
         v.contactName = try Validate.text(f.contactName, "contactName", "Contact name", optional: true)
         v.contactPhone = try Validate.text(f.contactPhone, "contactPhone", "Contact phone", max: 40, optional: true)
         v.contactFax = try Validate.text(f.contactFax, "contactFax", "Fax", max: 40, optional: true)
+        v.noFax = v.contactFax.isEmpty && (f.noFax ?? false) ? true : nil
         v.contactEmail = try Validate.email(f.contactEmail, "contactEmail", optional: true)
         v.assessorName = try Validate.text(f.assessorName, "assessorName", "Assessor name", optional: true)
         v.assessorPhone = try Validate.text(f.assessorPhone, "assessorPhone", "Assessor phone", max: 40, optional: true)
@@ -165,7 +184,10 @@ struct AuditWorkService {
         return v
     }
 
-    func saveReport(_ loaded: LoadedAudit, _ input: ReportInput, by user: CurrentUser) async throws {
+    /// Saves the report details; answers what to look at (dates outside D1), which is
+    /// flagged now rather than only at the pre-submission check.
+    @discardableResult
+    func saveReport(_ loaded: LoadedAudit, _ input: ReportInput, by user: CurrentUser) async throws -> [String] {
         try requireEditable(loaded)
         let facts = try Self.validated(input.facts)
         if let last = input.lastDayOnSite, last < loaded.plannedStart {
@@ -183,6 +205,9 @@ struct AuditWorkService {
         audit.recommendations = JSONText.encode(input.recommendations)
         audit.lastDayOnSite = input.lastDayOnSite?.iso
         try await changed(loaded, by: user, what: "edited the report details") { db in try await audit.save(on: db) }
+        let deadlines = try await AuditDeadlines(db: db).compute(loaded)
+        return AuditDates.onSiteFlags(start: loaded.plannedStart, onSiteDeadline: deadlines.onSite, lastDayOnSite: input.lastDayOnSite,
+                                      dataGatheringStart: facts.dataGatheringStart, dataGatheringEnd: facts.dataGatheringEnd)
     }
 
     enum Attachment: String { case safetyManual, legislationList }
@@ -253,6 +278,13 @@ struct AuditWorkService {
         let submission = deadlines.submission
             ?? AuditTimeline(loaded.ref.profile.timelines).submission(lastDayOnSite: deadlines.onSite.due)
         let workers = employer.people.filter { $0.isOnAccount(on: loaded.plannedStart) && $0.category != .owner }.count
+        // D2 judges the first submission; a correction QA asked for is judged by D4 and D5.
+        var correction: CorrectionDeadlines?
+        if loaded.stage == .corrections, let review = try await QAReviewModel.query(on: db).filter(\.$audit.$id == loaded.id).first(),
+           let first = review.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }),
+           let open = review.openFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
+            correction = AuditTimeline(loaded.ref.profile.timelines).corrections(firstFeedbackOn: first, openFeedbackOn: open)
+        }
         let facts = SubmissionFacts(
             auditProtocol: loaded.auditProtocol, work: questionWork(work, records: days), report: work.facts,
             strengths: work.strengths, recommendations: work.recommendations,
@@ -261,7 +293,8 @@ struct AuditWorkService {
             incidentReportsInWindow: records.filter { $0.kind == FieldRecordKind.incident.rawValue }.count,
             preStartsInWindow: records.filter { $0.kind == FieldRecordKind.preStartInspection.rawValue }.count,
             workersOnRoster: workers, trainingAtSubmission: training, qualificationAtSubmission: qualification,
-            submissionDeadline: submission, today: today, lastDayOnSite: loaded.lastDayOnSite, onSiteDeadline: deadlines.onSite)
+            submissionDeadline: submission, today: today, lastDayOnSite: loaded.lastDayOnSite, onSiteDeadline: deadlines.onSite,
+            correction: correction)
         let findings = PreSubmission.findings(facts)
         var holds: [String] = []
         if loaded.audit.feeCents != nil && loaded.audit.feePaidOn == nil {
@@ -355,9 +388,9 @@ struct AuditWorkService {
             try await AuditLog.append(on: db, actor: user.id, action: "audit.sign", entity: "audit", entityId: loaded.id.uuidString,
                                       detail: "\(role) signed \(check.contentHash)")
             if role == "auditor" && check.requiredSignatures.contains("employer") {
-                try await Notifications.notifyOrganisation(loaded.ref.id, title: "Sign the audit report",
-                                                           body: "\(user.name) signed the report of audit \(loaded.audit.number ?? ""); the employer's representative signs next (S2).",
-                                                           link: loaded.link + "/check", on: db)
+                try await Notices.send(.reportSignatureNeeded, .audit(loaded.audit), title: "Sign the audit report",
+                                       body: "\(user.name) signed the report of audit \(loaded.audit.number ?? ""); the employer's representative signs next (S2).",
+                                       link: loaded.link + "/check", except: user.id, on: db)
             }
         }
     }
@@ -405,10 +438,10 @@ struct AuditWorkService {
             try await QAReviewModel.query(on: db).filter(\.$audit.$id == loaded.id).set(\.$openFeedbackOn, to: nil).update()
             try await AuditLog.append(on: db, actor: user.id, action: "audit.submit", entity: "audit", entityId: loaded.id.uuidString,
                                       detail: "revision \(audit.revision) \(via) \(revision.contentHash)")
-            try await Notifications.notifyPartnerAdmins(audit.partnerId, title: "Audit submitted: \(audit.number ?? "")",
-                                                        body: "\(loaded.ref.organisation.name), revision \(audit.revision) (\(via)).", link: loaded.link, on: db)
-            try await Notifications.notifyOrganisation(loaded.ref.id, title: "Audit \(audit.number ?? "") submitted",
-                                                       body: "Revision \(audit.revision) went to \(loaded.ref.profile.partnerShortName) for review.", link: loaded.link, on: db)
+            let what = audit.revision > 1 ? "resubmitted as revision \(audit.revision)" : "submitted"
+            try await Notices.send(.auditSubmitted, .audit(audit), title: "Audit \(audit.number ?? "") \(what): \(loaded.ref.organisation.name)",
+                                   body: "Revision \(audit.revision) (\(via)) went to \(loaded.ref.profile.partnerShortName) for QA review.",
+                                   link: loaded.link, except: user.id, on: db)
         }
     }
 

@@ -79,8 +79,9 @@ struct CycleService {
         try await db.writeTransaction { db in
             try await certificate.save(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: "certificate.cancel", entity: "certificate", entityId: id.uuidString, detail: reason)
-            try await Notifications.notifyOrganisation(certificate.$employer.id, title: "Certificate \(certificate.number) cancelled",
-                                                       body: reason, link: "/audits", on: db)
+            let audit = try await AuditModel.find(certificate.$audit.id, on: db)
+            try await Notices.send(.certificateCancelled, NoticeSubject(employerId: certificate.$employer.id, auditorUserId: audit?.auditorUserId),
+                                   title: "Certificate \(certificate.number) cancelled", body: reason, link: "/audits", except: admin.id, on: db)
         }
     }
 }

@@ -25,7 +25,7 @@ struct PartnerDashboard {
 
     func compute(partnerId: UUID, today: CalendarDay = .today) async throws -> Figures {
         let counts = try await stageCounts(partnerId)
-        let decided = [AuditStage.passed, .failed, .invalid].reduce(0) { $0 + counts[$1, default: 0] }
+        let decided = [AuditStage.passed, .invalid].reduce(0) { $0 + counts[$1, default: 0] }
         return Figures(
             stages: AuditStage.allCases.map { ($0, counts[$0, default: 0]) },
             turnaroundDays: try await turnaroundDays(partnerId), decided: decided, passed: counts[.passed, default: 0],

@@ -121,7 +121,7 @@ enum DemoData {
         try await app.db.writeTransaction { db in
             try await linkAccountsAndRegister(on: db)
         }
-        if fieldRecords { try await DemoRecords.load(on: app) }
+        if fieldRecords { try await DemoRecords.load(on: app) } else { try await DemoRecords.loadFirstRecords(on: app) }
         if missing.isEmpty {
             app.logger.notice("Demo data is already loaded; nothing changed.")
         } else if generated {

@@ -41,6 +41,20 @@ enum DemoRecords {
         try await seed("Prairie Roofing Co.", recorder: "owner2@secor.test", crew: ["Casey Moreau", "Dev Patel", "Morgan Ruel"], on: app)
     }
 
+    /// Without the year of records (tests that do not read them), each employer still has
+    /// one toolbox talk from seven months ago, so its records history (E5) holds.
+    static func loadFirstRecords(on app: Application) async throws {
+        for (name, recorder) in [("Northern Rig Services Ltd.", "supervisor@secor.test"), ("Prairie Roofing Co.", "owner2@secor.test")] {
+            guard let organisation = try await OrganisationModel.query(on: app.db).filter(\.$name == name).first(),
+                  let user = try await UserModel.query(on: app.db).filter(\.$email == recorder).first() else { continue }
+            let ref = try await EmployerRef.load(try organisation.requireID(), on: app.db, programs: app.programs)
+            let talk = ToolboxTalkContent(site: "Shop", topic: "Near-miss reporting", attendees: [NamedPerson(name: user.name)])
+            _ = try await FieldRecordService(db: app.db, filesRoot: app.filesRoot).create(
+                ref, RecordContent(talk), when: .init(day: CalendarDay.today.adding(days: -210), time: "07:30"),
+                idempotencyKey: "demo-first-record", by: try CurrentUser(user))
+        }
+    }
+
     private static func seed(_ name: String, recorder: String, crew: [String], on app: Application) async throws {
         guard let organisation = try await OrganisationModel.query(on: app.db).filter(\.$name == name).first(),
               let user = try await UserModel.query(on: app.db).filter(\.$email == recorder).first() else { return }

@@ -19,7 +19,7 @@ enum ScaleData {
 
     /// The stage of employer i's audit cycles through these (passed most often, as in life).
     static let stages: [AuditStage] = [.passed, .approved, .passed, .submitted, .registered, .passed, .corrections,
-                                       .failed, .passed, .cancelled, .submitted, .rejected, .passed, .invalid]
+                                       .invalid, .passed, .cancelled, .submitted, .rejected, .passed, .invalid]
 
     static func email(_ index: Int) -> String { "scale-\(String(format: "%04d", index))@secor.test" }
     static func name(_ index: Int) -> String { "Scale Employer \(String(format: "%04d", index)) Ltd." }
@@ -233,7 +233,7 @@ enum ScaleData {
             let order: [AuditStage] = [.registered, .approved, .submitted, .corrections, .passed]
             switch stage {
             case .rejected, .cancelled: return step == .registered
-            case .failed, .invalid: return step != .corrections && step != .passed
+            case .invalid: return step != .corrections && step != .passed
             default: return (order.firstIndex(of: stage) ?? 0) >= (order.firstIndex(of: step) ?? 99)
             }
         }
@@ -280,10 +280,11 @@ enum ScaleData {
                     row.questionId = q.id
                     let kind: String
                     switch q.scoring { case .yesNo: kind = "yes"; case .range: kind = "points"; case .proportion: kind = "proportion" }
-                    // A failed audit scored low on every question with points to give.
-                    let points = stage == .failed ? 0 : q.maxPoints
-                    row.answer = JSONText.encode(try AnswerParsing.answer(kind: stage == .failed && kind == "yes" ? "no" : kind, points: points,
-                                                                          positive: stage == .failed ? 0 : 3, total: 3, reason: nil))
+                    // An audit that failed QA scored low on every question with points to give.
+                    let low = stage == .invalid
+                    let points = low ? 0 : q.maxPoints
+                    row.answer = JSONText.encode(try AnswerParsing.answer(kind: low && kind == "yes" ? "no" : kind, points: points,
+                                                                          positive: low ? 0 : 3, total: 3, reason: nil))
                     row.methods = JSONText.encode(q.methods)
                     row.notes = "Reviewed twelve months of records with the owner; each was signed and dated."
                     row.recommendation = ""
@@ -328,7 +329,7 @@ enum ScaleData {
                 review.decidedOn = decided.iso
             default:
                 review.outcome = QAOutcome.fail.rawValue
-                review.outcomeReason = stage == .invalid ? "The auditor was not qualified on the audit's dates." : "The overall score is below the pass mark."
+                review.outcomeReason = "The overall score is below the pass mark."
                 review.decidedOn = decided.iso
             }
             try await review.create(on: db)

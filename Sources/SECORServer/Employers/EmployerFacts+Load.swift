@@ -12,12 +12,10 @@ struct EmployerRecords: Sendable {
     /// The day of the employer's earliest field record (FLHA, inspection, ...), if any.
     var firstFieldRecord: CalendarDay?
 
-    /// E5: the earliest health and safety record: a field record or a training record (F1).
-    var firstRecordDate: CalendarDay? { (completions.map(\.completedOn) + [firstFieldRecord].compactMap { $0 }).min() }
-
+    /// E5 counts field records only: a course certificate is not a health and safety record.
     var facts: EmployerFacts {
         EmployerFacts(people: people, wcbAccounts: wcbAccounts, associateMembershipPaidUntil: associatePaidUntil,
-                      firstRecordDate: firstRecordDate)
+                      firstRecordDate: firstFieldRecord)
     }
 
     /// Eligibility (E1-E5) with the training rules (T1, T2, T5, T6) as of `day`.

@@ -36,7 +36,7 @@ struct PeopleService {
         let role = try Validate.text(input.jobRole, "jobRole", "Job role", max: 80, optional: true)
         let start = try Validate.day(input.startDate, "startDate", "Start date")
         let end = try Validate.optionalDay(input.endDate, "endDate", "End date")
-        if let end, end < start { throw AppError.invalid("endDate", "The end date \(end.iso) is before the start date \(start.iso).") }
+        if let end, end < start { throw AppError.invalid("endDate", "The end date \(end.readable) is before the start date \(start.readable).") }
         return Valid(name: name, category: category, fullTime: Validate.flag(input.fullTime),
                      familiar: Validate.flag(input.familiarWithOperation), jobRole: role, start: start, end: end)
     }

@@ -124,9 +124,9 @@ struct EnrollmentService {
             try await user.create(on: db)
             try await AuditLog.append(on: db, actor: staff?.id ?? user.id, action: "employer.apply", entity: "employer", entityId: id.uuidString,
                                       detail: "\(channel.rawValue) application to \(profile.id): \(details.legalName)")
-            try await Notifications.notifyPartnerAdmins(partnerId, title: "New application: \(details.legalName)",
-                                                        body: "\(details.legalName) applied to the \(profile.partnerShortName) SECOR program (\(channel.rawValue)).",
-                                                        link: "/partner/applications", on: db)
+            try await Notices.send(.applicationSubmitted, NoticeSubject(partnerId: partnerId), title: "New application: \(details.legalName)",
+                                   body: "\(details.legalName) applied to the \(profile.partnerShortName) SECOR program (\(channel.rawValue)).",
+                                   link: "/partner/applications", on: db)
             var link: String?
             if channel == .phone {
                 link = try await InvitationService.issue(on: db, organisationId: id, role: .employerOwner, email: details.email,
@@ -184,7 +184,7 @@ struct EnrollmentService {
             try await employer.save(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: approve ? "employer.approve" : "employer.decline",
                                       entity: "employer", entityId: ref.id.uuidString, detail: why)
-            try await Notifications.notifyOrganisation(ref.id, title: approve ? "Application approved" : "Application declined",
+            try await Notices.send(.applicationDecided, NoticeSubject(employerId: ref.id), title: approve ? "Application approved" : "Application declined",
                 body: approve ? "\(name) is enrolled in the \(ref.profile.partnerShortName) SECOR program." + (why.isEmpty ? "" : " \(why)")
                               : "\(ref.profile.partnerShortName) declined the application of \(name): \(why)",
                 link: "/employers/\(ref.id.uuidString)", on: db)
@@ -221,16 +221,6 @@ struct EnrollmentService {
         let employers = try await EmployerModel.query(on: db).filter(\.$id ~~ ids)
             .filter(\.$status == EnrollmentStatus.pending.rawValue).sort(\.$createdAt).all()
         return employers.compactMap { e in organisations.first { $0.id == e.id }.map { ($0, e) } }
-    }
-}
-
-extension Notifications {
-    static func notifyPartnerAdmins(_ partnerId: UUID, title: String, body: String, link: String, on db: Database) async throws {
-        let admins = try await UserModel.query(on: db).filter(\.$organisation.$id == partnerId)
-            .filter(\.$role == Role.partnerAdmin.rawValue).all()
-        for admin in admins {
-            try await NotificationModel(userId: try admin.requireID(), title: title, body: body, link: link).create(on: db)
-        }
     }
 }
 

@@ -54,7 +54,7 @@ struct FieldRecordService {
 
     static func when(day: String?, time: String?) throws -> When {
         let date = try Validate.day(day, "occurredOn", "The day the work happened")
-        if date > CalendarDay.today.adding(days: 1) { throw AppError.invalid("occurredOn", "The day \(date.iso) is in the future.") }
+        if let problem = RecordDay.problem(date, rosterStarts: nil, today: .today) { throw AppError.invalid("occurredOn", problem) }
         let t = (time ?? "").trimmingCharacters(in: .whitespaces)
         let parts = t.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
@@ -91,6 +91,7 @@ struct FieldRecordService {
                                           entityId: record.id!.uuidString, detail: "\(when.day.iso) \(content.site)")
                 try await openCorrectiveActions(for: record, content, when: when, by: user, on: db)
                 try await SignOffService.askToSign(record, content, author: user.id, on: db)
+                try await Self.raiseNotices(record, content, previous: nil, by: user, on: db)
             }
         } catch where key != nil {
             // Two sends of the same key at once: the unique key let one in; return it.
@@ -135,8 +136,30 @@ struct FieldRecordService {
             try await AuditLog.append(on: db, actor: user.id, action: "record.amend", entity: content.kind.rawValue,
                                       entityId: record.id!.uuidString, detail: "version \(record.currentVersion): \(why)")
             try await SignOffService.askToSign(record, content, author: user.id, on: db)
+            try await Self.raiseNotices(record, content, previous: current.content, by: user, on: db)
         }
         return try await detail(ref, id)
+    }
+
+    /// The notices a record raises (an incident, a failed item, an action assigned), sent
+    /// as the notice table says. An amendment raises only what its previous version did not
+    /// (an action given to someone else, say).
+    static func raiseNotices(_ record: FieldRecordModel, _ content: RecordContent, previous: RecordContent?,
+                             by user: CurrentUser, on db: Database) async throws {
+        let before = previous?.value.raisedNotices ?? []
+        let link = "/employers/\(record.$employer.id.uuidString)/records/\(try record.requireID().uuidString)"
+        let day = (try? CalendarDay(iso: record.occurredOn).readable) ?? record.occurredOn
+        for notice in content.value.raisedNotices where !before.contains(where: { $0.event == notice.event && $0.assignee == notice.assignee }) {
+            // The recorder owns what the record opens, unless it names someone else.
+            var assignee: UUID? = user.id
+            if let name = notice.assignee {
+                let named = try await PersonModel.query(on: db).filter(\.$employer.$id == record.$employer.id).all()
+                    .filter { $0.name.caseInsensitiveCompare(name.trimmingCharacters(in: .whitespaces)) == .orderedSame }.compactMap(\.userId)
+                assignee = named.count == 1 ? named[0] : nil
+            }
+            try await Notices.send(notice.event, NoticeSubject(employerId: record.$employer.id, assigneeUserId: assignee),
+                                   title: notice.title, body: "Recorded by \(user.name) for \(day).", link: link, except: user.id, on: db)
+        }
     }
 
     /// Who may write a kind: the crew, or (the safety policy) only the owner or a senior
@@ -156,6 +179,9 @@ struct FieldRecordService {
     func resolve(_ content: RecordContent, _ ref: EmployerRef, on day: CalendarDay, by user: CurrentUser) async throws -> RecordContent {
         let roster = try await PersonModel.query(on: db).filter(\.$employer.$id == ref.id).all()
         var problems: [(field: String, message: String)] = []
+        if let problem = RecordDay.problem(day, rosterStarts: roster.compactMap { $0.person?.startDate }, today: .today) {
+            problems.append(("occurredOn", problem))
+        }
         let resolved = content.value.resolvingPeople { person, field in
             if let raw = person.personId?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
                 let field = field == "signer" ? "signerPersonId" : "\(field).personId"

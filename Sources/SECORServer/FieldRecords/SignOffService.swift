@@ -146,7 +146,7 @@ struct SignOffService {
                 .set(\.$readAt, to: Date()).update()
             try await NotificationModel(userId: userId, title: "Sign the \(content.kind.title.lowercased()) of \(day)",
                                         body: "Version \(record.currentVersion) of the \(content.kind.title.lowercased())\(place) names you. Read it and sign it on your phone.",
-                                        link: link).create(on: db)
+                                        link: link, event: .recordSignatureNeeded).create(on: db)
         }
     }
 }

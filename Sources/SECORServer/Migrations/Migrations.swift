@@ -30,6 +30,7 @@ enum Migrations {
         AddScaleIndexes(),
         AddAccountLifecycle(),
         AddPersonalSignOffs(),
+        AddNoticeRouting(),
     ]
 }
 

@@ -53,7 +53,8 @@ struct CreateEmailOutbox: AsyncMigration {
 struct NotificationEmailMiddleware: AsyncModelMiddleware {
     func create(model: NotificationModel, on db: Database, next: any AnyAsyncModelResponder) async throws {
         try await next.create(model, on: db)
-        guard let user = try await UserModel.find(model.$user.id, on: db) else { return }
+        // Someone who chose the daily digest gets this notice in it (`DigestJob`).
+        guard let user = try await UserModel.find(model.$user.id, on: db), user.emailDigest != true else { return }
         let email = EmailOutboxModel()
         email.notificationId = try model.requireID()
         email.recipient = user.email

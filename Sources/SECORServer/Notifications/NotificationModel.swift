@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SECORCore
 
 /// An in-app message to one user.
 final class NotificationModel: Model, @unchecked Sendable {
@@ -12,31 +13,18 @@ final class NotificationModel: Model, @unchecked Sendable {
     @Field(key: "body") var body: String
     @Field(key: "link") var link: String
     @OptionalField(key: "read_at") var readAt: Date?
+    /// The row of the notice table it was sent for (`NoticeEvent`).
+    @OptionalField(key: "event") var event: String?
+    /// When it went out in a daily digest email (for people who chose the digest).
+    @OptionalField(key: "digested_at") var digestedAt: Date?
 
     init() {}
 
-    init(userId: UUID, title: String, body: String, link: String) {
+    init(userId: UUID, title: String, body: String, link: String, event: NoticeEvent) {
         self.$user.id = userId
         self.title = title
         self.body = body
         self.link = link
-    }
-}
-
-enum Notifications {
-    /// Tells every user of an organisation, and `alsoUser` (an auditor, say) unless they
-    /// are one of them already — one message per person (call inside the write's transaction).
-    static func notifyOrganisation(_ organisationId: UUID, title: String, body: String, link: String, alsoUser: UUID? = nil,
-                                   on db: Database) async throws {
-        let users = try await UserModel.query(on: db).filter(\.$organisation.$id == organisationId).all()
-        var told = Set<UUID>()
-        for user in users {
-            let id = try user.requireID()
-            try await NotificationModel(userId: id, title: title, body: body, link: link).create(on: db)
-            told.insert(id)
-        }
-        if let alsoUser, !told.contains(alsoUser) {
-            try await NotificationModel(userId: alsoUser, title: title, body: body, link: link).create(on: db)
-        }
+        self.event = event.rawValue
     }
 }

@@ -23,9 +23,25 @@ enum AuditOverview {
     struct DeadlineRow: Encodable {
         var rule: String
         var title: String
+        /// "due by 5 December 2026", or "submitted on 2 December 2026" once done.
         var due: String
         var status: String
         var late: Bool
+        /// done / due / late / open: the status colour.
+        var tone: String
+    }
+
+    /// Q7: one sending back, its items linked to the questions they name.
+    struct FeedbackRow: Encodable {
+        var sentOn: String
+        var revision: Int
+        var message: String
+        var items: [FeedbackItem]
+    }
+
+    struct FeedbackItem: Encodable {
+        var text: String
+        var href: String?
     }
 
     struct ExtensionRow: Encodable {
@@ -43,6 +59,8 @@ enum AuditOverview {
         var when: String
         var who: String
         var text: String
+        /// For a revision line: its number, for the link to the revision.
+        var revisionNumber: Int? = nil
     }
 
     struct Context: Encodable {
@@ -62,7 +80,16 @@ enum AuditOverview {
         var worksites: String
         var wcbAccounts: String
         var decisionReason: String?
+        /// R2: the typed reasons of a rejection.
+        var rejectionReasons: [String]
+        var reasonOptions: [SelectOption]
+        /// R1: the planned start has passed; approval needs a new start date.
+        var startPassed: Bool
+        var todayISO: String
         var deadlines: [DeadlineRow]
+        /// D4 and D5 while QA's corrections are open, and every feedback sent.
+        var clocks: [DeadlineRow]
+        var feedback: [FeedbackRow]
         var overall: String
         var passLine: String
         var passed: Bool
@@ -98,6 +125,13 @@ enum AuditOverview {
         var employerItems: [Line]
         var canReviseActionPlan: Bool
         var error: FormError?
+    }
+
+    /// A deadline as a line: "due by …", its days left while it runs, and its colour.
+    static func row(_ d: Deadline, today: CalendarDay, running: Bool) -> DeadlineRow {
+        let left = d.daysLeft(on: today)
+        return DeadlineRow(rule: d.rule, title: d.title, due: "due by \(d.due.readable)", status: running ? d.status(on: today) : "",
+                           late: running && left < 0, tone: !running ? "open" : left < 0 ? "late" : left <= 7 ? "due" : "open")
     }
 
     static func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?) async throws -> View {
@@ -138,6 +172,26 @@ enum AuditOverview {
         let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
         let added = try await QAService(db: req.db).addedDeficiencies(loaded)
         let employerItems = try await EmployerActionItemModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        // Q7, D4, D5: what QA sent back, and the clocks it started.
+        let review = try await QAReviewModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
+        let sentBack = try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+        var clocks: [DeadlineRow] = []
+        if let first = review?.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }), [.corrections, .submitted].contains(loaded.stage) {
+            let timeline = AuditTimeline(loaded.ref.profile.timelines)
+            var open: [Deadline] = [timeline.qaProcess(firstFeedbackOn: first)]
+            if let last = review?.openFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) { open.insert(timeline.correction(feedbackOn: last), at: 0) }
+            clocks = open.map { Self.row($0, today: today, running: true) }
+        }
+        let questionIds = loaded.auditProtocol.questions.map(\.id)
+        let feedback = sentBack.reversed().map { f in
+            FeedbackRow(sentOn: (try? CalendarDay(iso: f.sentOn).readable) ?? f.sentOn, revision: f.revision, message: f.message,
+                        items: ((JSONText.decode(f.deficiencies) as [String]?) ?? []).map { text in
+                            let q = questionIds.first { text.contains(" on \($0):") || text.contains("Question \($0)") }
+                            return FeedbackItem(text: text, href: q.map { "\(base)/questions/\($0)" } ?? "\(base)/check")
+                        })
+        }
+        let typedReasons: [RejectionReason] = a.rejectionReasons.flatMap { JSONText.decode($0) } ?? []
+        let submittedOn = a.submittedAt.map { CalendarDay($0) }
         return try await req.view.render("audit", Context(
             layout: req.layoutContext(title: loaded.title), id: loaded.id.uuidString, title: loaded.title,
             number: a.number ?? "not yet (given on approval)", stage: loaded.stage.label, stageKey: loaded.stage.rawValue,
@@ -147,10 +201,25 @@ enum AuditOverview {
             plannedStart: loaded.plannedStart.readable, lastDayOnSite: loaded.lastDayOnSite?.readable ?? "not recorded yet",
             worksites: loaded.worksites.joined(separator: "; "), wcbAccounts: loaded.wcbAccounts.joined(separator: ", "),
             decisionReason: a.decisionReason,
+            rejectionReasons: typedReasons.map(\.label),
+            reasonOptions: RejectionReason.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
+            startPassed: loaded.plannedStart < today, todayISO: today.iso,
             deadlines: deadlineRows.map { d in
-                DeadlineRow(rule: d.rule, title: d.title + (d.rule == "D2" && deadlines.submission == nil ? " (at the latest; counts from the last day on site)" : ""),
-                            due: d.due.readable, status: loaded.stage == .approved ? d.status(on: today) : "", late: loaded.stage == .approved && d.daysLeft(on: today) < 0)
+                var row = Self.row(d, today: today, running: loaded.stage == .approved)
+                row.title += d.rule == "D2" && deadlines.submission == nil ? " (at the latest; counts from the last day on site)" : ""
+                // A date done reads as done: the last day on site, the first submission.
+                if d.rule == "D1", let last = loaded.lastDayOnSite, loaded.stage != .approved || last <= today {
+                    row.due = "last day on site \(last.readable) (due by \(d.due.readable))"
+                    row.tone = d.isMet(by: last) ? "done" : "late"
+                }
+                if d.rule == "D2", let first = revisions.first?.submittedAt.map({ CalendarDay($0) }) ?? submittedOn {
+                    row.due = "submitted on \(first.readable) (due by \(d.due.readable))"
+                    row.tone = d.isMet(by: first) ? "done" : "late"
+                    row.status = ""
+                }
+                return row
             },
+            clocks: clocks, feedback: Array(feedback),
             overall: scored.map { "\($0.score.overall.earned) of \($0.score.overall.possible) (\($0.score.overall.percentText)%)" } ?? "",
             passLine: loaded.type == .certification
                 ? "A certification audit passes with \(loaded.ref.profile.passMarks.certification.overallPercent)% overall\(loaded.ref.profile.passMarks.certification.elementPercent.map { " and \($0)% in every element" } ?? "") (Q6)."
@@ -163,7 +232,7 @@ enum AuditOverview {
             canDecide: allowed(.administer) && loaded.stage == .registered,
             registrationRefusals: refusals, hasRefusals: !refusals.isEmpty,
             feesTracked: loaded.ref.profile.reviewFeesTracked,
-            fee: a.feeCents.map { String(format: "%.2f", Double($0) / 100) } ?? "", feePaidOn: a.feePaidOn ?? "",
+            fee: a.feeCents.map { ReviewFee.text($0).dropFirst().replacingOccurrences(of: ",", with: "") } ?? "", feePaidOn: a.feePaidOn ?? "",
             feeHeld: a.feeCents != nil && a.feePaidOn == nil, canAdminister: allowed(.administer),
             extensions: deadlines.extensions.map { e in
                 ExtensionRow(id: e.id!.uuidString, deadline: e.deadline, days: e.days,
@@ -178,10 +247,11 @@ enum AuditOverview {
             binderAllowed: loaded.ref.profile.binderSubmissionAllowed && allowed(.administer) && loaded.stage == .approved,
             signoffs: work.signoffs.map { Line(when: $0.signedAt.map { CalendarDay($0).readable } ?? "", who: $0.name, text: "\($0.role) · content \($0.contentHash.prefix(12))…") },
             hasSignoffs: !work.signoffs.isEmpty,
-            revisions: revisions.map { Line(when: $0.submittedAt.map { CalendarDay($0).readable } ?? "", who: "Revision \($0.revision)", text: "\($0.submittedVia) · content \($0.contentHash.prefix(12))…") },
+            revisions: revisions.map { Line(when: $0.submittedAt.map { CalendarDay($0).readable } ?? "", who: "Revision \($0.revision)",
+                                            text: "\($0.submittedVia) · content \($0.contentHash.prefix(12))…", revisionNumber: $0.revision) },
             hasRevisions: !revisions.isEmpty, isApproved: loaded.stage == .approved,
             certificate: certificate.map { "Certificate \($0.number), issued \((try? CalendarDay(iso: $0.issuedOn).readable) ?? $0.issuedOn), valid until \((try? CalendarDay(iso: $0.expiresOn).readable) ?? $0.expiresOn)" },
-            decided: [.passed, .failed, .invalid].contains(loaded.stage),
+            decided: [.passed, .invalid].contains(loaded.stage),
             addedDeficiencies: added.map { SelectOption(value: $0, label: $0, selected: false) }, hasAddedDeficiencies: !added.isEmpty,
             employerItems: employerItems.map { Line(when: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn, who: $0.owner, text: "\($0.action) — for: \($0.deficiency)") },
             canReviseActionPlan: allowed(.signForEmployer) && !added.isEmpty, error: error))

@@ -191,13 +191,22 @@ struct AuditPages: RouteCollection {
     struct DecisionForm: Content {
         var decision: String?
         var reason: String?
+        /// R2: the ticked reasons of a rejection.
+        var reasons: [String]?
+        var newStart: String?
     }
 
     func decide(req: Request) async throws -> Response {
         let form = try req.content.decode(DecisionForm.self)
         return try await act(req, .administer) { loaded, user in
             guard let d = form.decision, ["approve", "reject"].contains(d) else { throw AppError.invalid("decision", "Choose approve or reject.") }
-            try await AuditService(db: req.db).decide(loaded, approve: d == "approve", reason: form.reason, by: user)
+            let reasons = try (form.reasons ?? []).map { raw in
+                guard let reason = RejectionReason(rawValue: raw) else { throw AppError.invalid("reasons", "'\(raw)' is not a reason for rejecting.") }
+                return reason
+            }
+            try await AuditService(db: req.db).decide(loaded, .init(approve: d == "approve", reason: form.reason, reasons: reasons,
+                                                                    newStart: try Validate.optionalDay(form.newStart, "newStart", "New start date")), by: user)
+            req.flash(d == "approve" ? "The registration is approved." : "The registration is rejected; the auditor and the owner are told why.")
         }
     }
 
@@ -209,12 +218,8 @@ struct AuditPages: RouteCollection {
     func fee(req: Request) async throws -> Response {
         let form = try req.content.decode(FeeForm.self)
         return try await act(req, .administer) { loaded, user in
-            let text = (form.fee ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "$", with: "")
-            var cents: Int?
-            if !text.isEmpty {
-                guard let value = Decimal(string: text), value >= 0 else { throw AppError.invalid("fee", "Give the fee in dollars, e.g. 350.00.") }
-                cents = NSDecimalNumber(decimal: value * 100).intValue
-            }
+            let cents: Int?
+            do { cents = try ReviewFee.cents(fromDollars: form.fee ?? "") } catch let problem as ReviewFee.Problem { throw AppError.invalid(problem.field, problem.message) }
             try await AuditService(db: req.db).setFee(loaded, cents: cents, paidOn: try Validate.optionalDay(form.paidOn, "paidOn", "Paid on"), by: user)
         }
     }

@@ -9,6 +9,7 @@ struct AuditToolPages: RouteCollection {
         routes.get("audits", ":auditId", "questions", ":questionId", use: showQuestion)
         routes.post("audits", ":auditId", "questions", ":questionId", use: saveQuestion)
         routes.post("audits", ":auditId", "questions", ":questionId", "actions", use: addAction)
+        routes.post("audits", ":auditId", "questions", ":questionId", "tidy", use: dropRecommendationAndItems)
         routes.post("audits", ":auditId", "actions", ":itemId", "delete", use: removeAction)
         routes.get("audits", ":auditId", "report", use: showReport)
         routes.post("audits", ":auditId", "report", use: saveReport)
@@ -30,6 +31,12 @@ struct AuditToolPages: RouteCollection {
         var notes: String?
         var recommendation: String?
         var documents: [String]?
+        /// An action item typed with the answer ("Add to the action plan" keeps both).
+        var action: String?
+        var owner: String?
+        var targetOn: String?
+        /// "next" (save and go on), "stay", "addItem"; autosave sends "autosave".
+        var intent: String?
     }
 
     struct DocumentOption: Encodable {
@@ -37,6 +44,8 @@ struct AuditToolPages: RouteCollection {
         var label: String
         var checked: Bool
         var href: String
+        /// The readiness findings about this record ("2 of 3 workers did not sign").
+        var findings: [String]
     }
 
     struct ItemRow: Encodable {
@@ -75,6 +84,14 @@ struct AuditToolPages: RouteCollection {
         var next: String?
         var minimumNotes: Int
         var error: FormError?
+        /// "12 of 27 answered".
+        var answered: Int
+        var totalQuestions: Int
+        /// Full marks with a recommendation or action items left: ask whether to drop them.
+        var askFullMarks: Bool
+        var action: String
+        var owner: String
+        var targetOn: String
     }
 
     private func question(_ req: Request, _ loaded: LoadedAudit) throws -> ProtocolQuestion {
@@ -112,6 +129,14 @@ struct AuditToolPages: RouteCollection {
             bands = b.sorted { $0.atLeastPercent > $1.atLeastPercent }.map { "≥\($0.atLeastPercent)% → \($0.points)" }.joined(separator: ", ")
         }
         let chosenMethods = form?.methods ?? storedMethods
+        // Evidence opens in place, with what readiness found about each record.
+        let readiness = try await ReadinessService(db: req.db).report(loaded.ref, on: .today)
+        var findings: [String: [String]] = [:]
+        for deduction in readiness.deductions { for f in deduction.findings { if let id = f.recordId { findings[id, default: []].append(f.reason) } } }
+        let progress = service.progress(loaded, work)
+        let items = work.actionItems.filter { $0.questionId == q.id }
+        let earned = row?.answer.flatMap { JSONText.decode($0, as: Answer.self) }.flatMap { try? q.points(for: $0) }
+        let leftovers = earned == q.maxPoints && (!(row?.recommendation ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !items.isEmpty)
         return try await req.view.render("audit-question", QuestionContext(
             layout: req.layoutContext(title: "Question \(q.id)"), auditId: loaded.id.uuidString, auditTitle: loaded.title,
             elementTitle: loaded.auditProtocol.elements.first { $0.questions.contains { $0.id == q.id } }.map { "\($0.number). \($0.title)" } ?? "",
@@ -127,7 +152,8 @@ struct AuditToolPages: RouteCollection {
                 DocumentOption(id: r.id!.uuidString,
                                label: "\(FieldRecordKind(rawValue: r.kind)?.title ?? r.kind) · \((try? CalendarDay(iso: r.occurredOn).readable) ?? r.occurredOn)\(r.site.isEmpty ? "" : " · \(r.site)")",
                                checked: chosenDocuments.contains(r.id!.uuidString),
-                               href: "/employers/\(loaded.ref.id.uuidString)/records/\(r.id!.uuidString)")
+                               href: "/employers/\(loaded.ref.id.uuidString)/records/\(r.id!.uuidString)",
+                               findings: findings[r.id!.uuidString] ?? [])
             },
             noDocuments: proposals.isEmpty, recordedKinds: q.evidenceKinds.contains(where: \.isRecorded),
             evidenceKinds: q.evidenceKinds.map(\.title).joined(separator: ", "),
@@ -138,7 +164,10 @@ struct AuditToolPages: RouteCollection {
             editable: loaded.stage.isEditable && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
             previous: index > 0 ? base + questions[index - 1].id : nil,
             next: index + 1 < questions.count ? base + questions[index + 1].id : nil,
-            minimumNotes: loaded.ref.profile.minimumNoteCharacters, error: error))
+            minimumNotes: loaded.ref.profile.minimumNoteCharacters, error: error,
+            answered: progress.answered, totalQuestions: progress.total,
+            askFullMarks: leftovers && (req.query[String.self, at: "ask"] == "fullMarks" || form != nil),
+            action: form?.action ?? "", owner: form?.owner ?? "", targetOn: form?.targetOn ?? ""))
     }
 
     static func answerInput(_ form: QuestionForm) throws -> AuditWorkService.AnswerInput {
@@ -156,36 +185,76 @@ struct AuditToolPages: RouteCollection {
         return .init(answer: answer, methods: methods, notes: form.notes ?? "", recommendation: form.recommendation ?? "", documents: documents)
     }
 
+    /// What the question page's autosave hears back.
+    struct SavedAnswer: Content {
+        var saved: Bool
+        var answered: Int
+        var total: Int
+        /// Full marks with a recommendation or action items left: the page asks.
+        var askFullMarks: Bool
+    }
+
     func saveQuestion(req: Request) async throws -> Response {
+        try await save(req, intent: nil)
+    }
+
+    /// One save for every button of the question form and for autosave: the answer, notes
+    /// and recommendation first, then the action item typed with them (never on autosave),
+    /// so nothing typed is lost whichever button is pressed.
+    private func save(_ req: Request, intent forced: String?) async throws -> Response {
         let user = try req.requireUser()
         let loaded = try await req.loadedAudit(.work)
         let q = try question(req, loaded)
         let form = try req.content.decode(QuestionForm.self)
+        let intent = forced ?? form.intent ?? "next"
         return try await req.submitForm({
-            try await AuditWorkService(db: req.db).saveAnswer(loaded, questionId: q.id, try Self.answerInput(form), by: user)
+            let service = AuditWorkService(db: req.db)
+            try await service.saveAnswer(loaded, questionId: q.id, try Self.answerInput(form), by: user)
+            let action = (form.action ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if intent != "autosave" && (intent == "addItem" || !action.isEmpty) {
+                try await service.addActionItem(loaded, questionId: q.id, action: action, owner: form.owner ?? "",
+                                                targetOn: try Validate.day(form.targetOn, "targetOn", "Target date"), by: user)
+            }
+            let work = try await service.work(loaded)
+            let progress = service.progress(loaded, work)
+            let earned = (try? Self.answerInput(form).answer.flatMap { try q.points(for: $0) }) ?? nil
+            let leftovers = earned == q.maxPoints
+                && (!(form.recommendation ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || work.actionItems.contains { $0.questionId == q.id })
+            if req.wantsJSON {
+                return try await SavedAnswer(saved: true, answered: progress.answered, total: progress.total, askFullMarks: leftovers).encodeResponse(for: req)
+            }
+            let here = "\(loaded.link)/questions/\(q.id)"
+            if leftovers {
+                req.flash("Saved. Question \(q.id) now has full marks: drop its recommendation and action items?")
+                return req.redirect(to: here + "?ask=fullMarks#full-marks")
+            }
+            if intent == "addItem" {
+                req.flash("Saved, and added to the action plan.")
+                return req.redirect(to: here + "#actions")
+            }
+            if intent == "stay" { return req.redirect(to: here) }
             let questions = loaded.auditProtocol.questions
             let index = questions.firstIndex { $0.id == q.id } ?? 0
+            req.flash("Question \(q.id) is saved · \(progress.answered) of \(progress.total) answered.")
             // Saved: on to the next question, or back to the audit after the last.
             return req.redirect(to: index + 1 < questions.count ? "\(loaded.link)/questions/\(questions[index + 1].id)" : loaded.link)
         }, orRender: { error in try await renderQuestion(req, loaded, q, form: form, error: error) })
     }
 
-    struct ItemForm: Content {
-        var action: String?
-        var owner: String?
-        var targetOn: String?
-    }
-
-    func addAction(req: Request) async throws -> Response {
+    func dropRecommendationAndItems(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let loaded = try await req.loadedAudit(.work)
         let q = try question(req, loaded)
-        let form = try req.content.decode(ItemForm.self)
         return try await req.submitForm({
-            try await AuditWorkService(db: req.db).addActionItem(loaded, questionId: q.id, action: form.action ?? "", owner: form.owner ?? "",
-                                                                 targetOn: try Validate.day(form.targetOn, "targetOn", "Target date"), by: user)
-            return req.redirect(to: "\(loaded.link)/questions/\(q.id)#actions")
+            try await AuditWorkService(db: req.db).dropRecommendationAndItems(loaded, questionId: q.id, by: user)
+            req.flash("The recommendation and action items of question \(q.id) are dropped.")
+            return req.redirect(to: "\(loaded.link)/questions/\(q.id)")
         }, orRender: { error in try await renderQuestion(req, loaded, q, form: nil, error: error) })
+    }
+
+    /// "Add to the action plan": saves the answer typed with it too (the same form).
+    func addAction(req: Request) async throws -> Response {
+        try await save(req, intent: "addItem")
     }
 
     func removeAction(req: Request) async throws -> Response {
@@ -207,6 +276,8 @@ struct AuditToolPages: RouteCollection {
         var contactName: String?
         var contactPhone: String?
         var contactFax: String?
+        /// The "no fax" box (S1).
+        var noFax: String?
         var contactEmail: String?
         var assessorName: String?
         var assessorPhone: String?
@@ -233,6 +304,7 @@ struct AuditToolPages: RouteCollection {
         facts.contactName = f.contactName ?? ""
         facts.contactPhone = f.contactPhone ?? ""
         facts.contactFax = f.contactFax ?? ""
+        facts.noFax = f.noFax != nil
         facts.contactEmail = f.contactEmail ?? ""
         facts.assessorName = f.assessorName ?? ""
         facts.assessorPhone = f.assessorPhone ?? ""
@@ -279,7 +351,7 @@ struct AuditToolPages: RouteCollection {
         let f = work.facts
         let current = ReportForm(
             employerName: f.employerName, employerAddress: f.employerAddress, contactName: f.contactName, contactPhone: f.contactPhone,
-            contactFax: f.contactFax, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,
+            contactFax: f.contactFax, noFax: f.noFax == true ? "on" : nil, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,
             assessorEmail: f.assessorEmail, wcbAccounts: f.wcbAccounts.joined(separator: ", "), industryCodes: f.industryCodes.joined(separator: ", "),
             dataGatheringStart: f.dataGatheringStart?.iso, dataGatheringEnd: f.dataGatheringEnd?.iso, employerProfile: f.employerProfile,
             owner: f.employeesByRole["owner"].map(String.init), manager: f.employeesByRole["manager"].map(String.init),
@@ -300,7 +372,8 @@ struct AuditToolPages: RouteCollection {
         let loaded = try await req.loadedAudit(.work)
         let form = try req.content.decode(ReportForm.self)
         return try await req.submitForm({
-            try await AuditWorkService(db: req.db).saveReport(loaded, try Self.reportInput(form), by: user)
+            let flags = try await AuditWorkService(db: req.db).saveReport(loaded, try Self.reportInput(form), by: user)
+            req.flash("The report details are saved.", warnings: flags)
             return req.redirect(to: "\(loaded.link)/check")
         }, orRender: { error in try await renderReport(req, loaded, form: form, error: error) })
     }
@@ -345,6 +418,8 @@ struct AuditToolPages: RouteCollection {
         var signatures: [SignatureRow]
         var canSubmit: Bool
         var submitted: Bool
+        /// The revision a submission makes: 1 first, the next one after QA sent it back.
+        var nextRevision: Int
         var error: FormError?
     }
 
@@ -392,7 +467,7 @@ struct AuditToolPages: RouteCollection {
             clean: check.findings.isEmpty, holds: check.holds, hasHolds: !check.holds.isEmpty, contentHash: check.contentHash,
             signatures: signatures,
             canSubmit: approved && check.findings.isEmpty && check.holds.isEmpty && Policy.decide(user, .audit(loaded.scope, .work)) == .allow,
-            submitted: !loaded.stage.isEditable && loaded.audit.revision > 0, error: error))
+            submitted: !loaded.stage.isEditable && loaded.audit.revision > 0, nextRevision: loaded.audit.revision + 1, error: error))
     }
 
     struct SignForm: Content {

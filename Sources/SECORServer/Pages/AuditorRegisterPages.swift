@@ -24,7 +24,7 @@ struct AuditorRegisterPages: RouteCollection {
         var layout: LayoutContext
         var rows: [Row]
         var noRows: Bool
-        var standings: [String]
+        var standings: [SelectOption]
         var assessorCourses: [String]
         var form: Form
         var error: FormError?
@@ -90,7 +90,7 @@ struct AuditorRegisterPages: RouteCollection {
         }
         return try await req.view.render("auditors", Context(
             layout: req.layoutContext(title: "Auditor register"), rows: rows, noRows: rows.isEmpty,
-            standings: AuditorStanding.allCases.map(\.rawValue), assessorCourses: profile.auditors.assessorCourses,
+            standings: AuditorStanding.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) }, assessorCourses: profile.auditors.assessorCourses,
             form: form, error: error, invitation: await req.takeShownInvitation()))
     }
 }

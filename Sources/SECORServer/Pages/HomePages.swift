@@ -60,6 +60,8 @@ struct HomePages: RouteCollection {
         var crew: CrewWork?
         /// The program's rules are for owners and partner staff, not for the crew's home.
         var showProgram: Bool
+        /// What needs doing, for the role: the home page is a to-do list.
+        var todo: HomeTodo
     }
 
     static let partnerHomeEmployers = 10
@@ -79,6 +81,23 @@ struct HomePages: RouteCollection {
            let ref = try? await req.employerRef(own.id, .recordFieldWork) {
             crew = try await CrewWork.load(ref, for: user, on: req.db)
         }
+        var todo = HomeTodo()
+        switch user.role {
+        case .employerOwner, .supervisor:
+            if let ref = try? await req.employerRef(user.organisationId, .view), ref.employer.status == EnrollmentStatus.approved.rawValue {
+                todo = try await HomeTodo.employer(ref, on: req.db, programs: req.programs)
+            }
+        case .partnerAdmin:
+            todo.sections = try await HomeTodo.partnerAdmin(user, on: req.db, programs: req.programs, enrollment: req.enrollment)
+            todo.sections.append(try await HomeTodo.qaReviewer(user, on: req.db, programs: req.programs))
+        case .qaReviewer:
+            todo.sections = [try await HomeTodo.qaReviewer(user, on: req.db, programs: req.programs)]
+        case .externalAuditor, .worker: break
+        }
+        // Whoever audits (an external auditor, or an owner who is the assessor) sees the audits first.
+        if user.role == .externalAuditor || user.isAssessor {
+            todo.sections.insert(try await HomeTodo.auditor(user, on: req.db, programs: req.programs), at: 0)
+        }
         let context = Context(layout: try await req.layoutContext(title: "Home"), kind: kind, name: user.name,
                               role: user.role.label, organisation: profile.organisation.name,
                               organisationId: user.organisationId.uuidString,
@@ -87,7 +106,7 @@ struct HomePages: RouteCollection {
                               isAssessor: user.isAssessor, noEmployers: employers.isEmpty,
                               allEmployers: kind == "partner" && employers.count > Self.partnerHomeEmployers ? "All \(employers.count.formatted()) employers" : nil,
                               affiliation: user.role == .externalAuditor ? "certified by" : "at",
-                              crew: crew, showProgram: user.role != .worker && user.role != .supervisor)
+                              crew: crew, showProgram: user.role != .worker && user.role != .supervisor, todo: todo)
         return try await req.view.render("home", context)
     }
 }

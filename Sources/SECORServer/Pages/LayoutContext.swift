@@ -24,6 +24,9 @@ struct LayoutContext: Encodable {
     var unread: Int
     var nav: [NavItem]
     var csrf: String
+    /// The confirmation of the last save, and anything it asks the person to look at.
+    var flash: String? = nil
+    var flashWarnings: [String] = []
 }
 
 extension Request {
@@ -43,7 +46,9 @@ extension Request {
             LayoutContext.NavItem(href: href, label: label, current: path == href || (path.hasPrefix(href + "/") && !items.contains { $0.0 != href && $0.0.hasPrefix(href + "/") && path.hasPrefix($0.0) }))
         }
         // Error pages outside the page routes have no session (and need no form token).
-        return LayoutContext(title: title, signedIn: signedIn, unread: unread, nav: nav, csrf: isPageRequest ? csrfToken() : "")
+        let flash: (message: String?, warnings: [String]) = isPageRequest && signedIn != nil ? takeFlash() : (nil, [])
+        return LayoutContext(title: title, signedIn: signedIn, unread: unread, nav: nav, csrf: isPageRequest ? csrfToken() : "",
+                             flash: flash.message, flashWarnings: flash.warnings)
     }
 
     /// Each role sees only the parts of the product that are theirs.

@@ -20,6 +20,8 @@ struct PeoplePages: RouteCollection {
         var start: String
         var end: String?
         var onAccount: Bool
+        /// Starts later: shown as "(starts …)", not as someone who left.
+        var startsLater: Bool
         /// The person signs in to SECOR with their own account.
         var hasAccount: Bool
     }
@@ -90,7 +92,7 @@ struct PeoplePages: RouteCollection {
             guard let person = p.person else { return nil }
             return Row(id: p.id!.uuidString, name: p.name, category: person.category.label, fullTime: p.fullTime, jobRole: p.jobRole,
                        start: person.startDate.readable, end: person.endDate?.readable, onAccount: person.isOnAccount(on: today),
-                       hasAccount: p.userId != nil)
+                       startsLater: person.startDate > today, hasAccount: p.userId != nil)
         }
         let categories = PersonCategory.allCases.map {
             SelectOption(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: $0.rawValue == (form.category ?? "worker"))

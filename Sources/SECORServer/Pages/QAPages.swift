@@ -10,7 +10,9 @@ struct QAPages: RouteCollection {
         routes.get("audits", ":auditId", "qa", use: show)
         routes.post("audits", ":auditId", "qa", use: save)
         routes.post("audits", ":auditId", "qa", "decision", use: decide)
+        routes.post("audits", ":auditId", "qa", "assignment", use: assign)
         routes.get("audits", ":auditId", "revisions", use: compare)
+        routes.get("audits", ":auditId", "revisions", ":n", use: revision)
     }
 
     // MARK: Queue
@@ -21,24 +23,42 @@ struct QAPages: RouteCollection {
         var employer: String
         var type: String
         var revision: Int
+        var submittedOn: String
         var daysWaiting: Int
+        var reviewer: String?
+        var mine: Bool
+        var due: String?
+        /// done / due / late, for the status colour.
+        var tone: String
     }
 
     struct QueueContext: Encodable {
         var layout: LayoutContext
-        var rows: [QueueRow]
-        var empty: Bool
+        var toReview: [QueueRow]
+        var withAuditor: [QueueRow]
+        var mineCount: Int
+        var unassigned: Int
     }
 
     func queue(req: Request) async throws -> View {
         let user = try req.requireUser()
         try Policy.authorize(user, .partnerArea)
-        let items = try await QAService(db: req.db).queue(partnerId: user.organisationId)
-        let rows = items.map {
-            QueueRow(href: "/audits/\($0.audit.id!.uuidString)/qa", number: $0.audit.number ?? "", employer: $0.employerName,
-                     type: AuditType(rawValue: $0.audit.auditType)?.label ?? "", revision: $0.audit.revision, daysWaiting: $0.daysWaiting)
+        let items = try await QAService(db: req.db).queue(partnerId: user.organisationId, programs: req.programs)
+        let today = CalendarDay.today
+        let rows = items.map { item -> (AuditStage?, QueueRow) in
+            let a = item.audit
+            let left = item.due?.daysLeft(on: today)
+            return (AuditStage(rawValue: a.stage), QueueRow(
+                href: "/audits/\(a.id!.uuidString)/qa", number: a.number ?? "", employer: item.employerName,
+                type: AuditType(rawValue: a.auditType)?.label ?? "", revision: a.revision, submittedOn: item.submittedOn?.readable ?? "",
+                daysWaiting: item.daysWaiting, reviewer: item.reviewerName, mine: a.qaReviewerId == user.id,
+                due: item.due.map { "\($0.rule): due by \($0.due.readable) (\($0.status(on: today)))" },
+                tone: left.map { $0 < 0 ? "late" : $0 <= 7 ? "due" : "open" } ?? "open"))
         }
-        return try await req.view.render("qa-queue", QueueContext(layout: req.layoutContext(title: "QA queue"), rows: rows, empty: rows.isEmpty))
+        let toReview = rows.filter { $0.0 == .submitted }.map(\.1)
+        return try await req.view.render("qa-queue", QueueContext(
+            layout: req.layoutContext(title: "QA queue"), toReview: toReview, withAuditor: rows.filter { $0.0 == .corrections }.map(\.1),
+            mineCount: toReview.filter(\.mine).count, unassigned: toReview.filter { $0.reviewer == nil }.count))
     }
 
     // MARK: The form
@@ -108,6 +128,22 @@ struct QAPages: RouteCollection {
         var clocks: [String]
         var compareHref: String?
         var error: FormError?
+        /// Partner staff see the working form; the employer and the auditor see what was
+        /// sent or decided.
+        var showDraft: Bool
+        var decided: Bool
+        var outcome: String?
+        var reviewer: String?
+        var canAssign: Bool
+        var reviewerOptions: [SelectOption]
+        var assignments: [AssignmentRow]
+    }
+
+    struct AssignmentRow: Encodable {
+        var when: String
+        var reviewer: String
+        var by: String
+        var note: String
     }
 
     func show(req: Request) async throws -> View {
@@ -147,6 +183,15 @@ struct QAPages: RouteCollection {
         }
         let marks = loaded.ref.profile.passMarks.mark(for: loaded.type)
         let overall = review.result.score.overall
+        let service = QAService(db: req.db)
+        let isStaff = Policy.decide(user, .audit(loaded.scope, .review)) == .allow
+        let reviewers = isStaff ? try await service.reviewers(partnerId: loaded.audit.partnerId) : []
+        let isAdmin = Policy.decide(user, .partnerAdmin(partnerId: loaded.audit.partnerId)) == .allow
+        let inQA = loaded.stage == .submitted || loaded.stage == .corrections
+        let assignments = isStaff ? try await service.assignments(loaded) : []
+        let decided = [AuditStage.passed, .invalid].contains(loaded.stage)
+        let outcome: String? = decided ? (loaded.stage == .passed ? "Passed QA on \(review.row.decidedOn.flatMap { try? CalendarDay(iso: $0).readable } ?? "")."
+                                          : "Invalid: \(review.row.outcomeReason ?? "the report was not accepted (Q11).")") : nil
         return try await req.view.render("qa", Context(
             layout: req.layoutContext(title: "QA review"), auditId: loaded.id.uuidString, title: loaded.title, stage: loaded.stage.label,
             revision: loaded.audit.revision, canReview: canReview,
@@ -167,7 +212,14 @@ struct QAPages: RouteCollection {
                                                  items: JSONText.decode($0.deficiencies) ?? []) },
             hasFeedback: !feedback.isEmpty, clocks: clocks,
             compareHref: loaded.audit.revision > 1 ? "\(loaded.link)/revisions?from=\(loaded.audit.revision - 1)&to=\(loaded.audit.revision)" : nil,
-            error: error))
+            error: error, showDraft: QAService.mayReadDraft(user, loaded), decided: decided, outcome: outcome,
+            reviewer: reviewers.first { $0.id == loaded.audit.qaReviewerId }?.name,
+            canAssign: inQA && isStaff && (isAdmin || loaded.audit.qaReviewerId != user.id),
+            reviewerOptions: reviewers.filter { isAdmin || $0.id == user.id }.map {
+                SelectOption(value: $0.id!.uuidString, label: $0.name + ($0.role == Role.partnerAdmin.rawValue ? " (administrator)" : ""), selected: $0.id == user.id)
+            },
+            assignments: assignments.map { AssignmentRow(when: $0.createdAt.map { CalendarDay($0).readable } ?? "", reviewer: $0.reviewerName,
+                                                         by: $0.assignedByName, note: $0.note) }))
     }
 
     static func describe(_ answer: Answer?, _ q: ProtocolQuestion) -> String {
@@ -231,6 +283,24 @@ struct QAPages: RouteCollection {
     struct DecisionForm: Content {
         var decision: String?
         var message: String?
+        /// Fail has its own reason box (confirmed apart from the feedback message).
+        var failReason: String?
+    }
+
+    struct AssignForm: Content {
+        var reviewerId: String?
+        var note: String?
+    }
+
+    func assign(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.review)
+        let form = try req.content.decode(AssignForm.self)
+        return try await req.submitForm({
+            try await QAService(db: req.db).assign(loaded, reviewerId: try Validate.uuid(form.reviewerId, "reviewerId", "Reviewer"), note: form.note ?? "", by: user)
+            req.flash("The review is assigned.")
+            return req.redirect(to: "\(loaded.link)/qa")
+        }, orRender: { error in try await render(req, loaded, error: error) })
     }
 
     func decide(req: Request) async throws -> Response {
@@ -240,13 +310,96 @@ struct QAPages: RouteCollection {
         return try await req.submitForm({
             let service = QAService(db: req.db)
             switch form.decision ?? "" {
-            case "sendBack": try await service.sendBack(loaded, message: form.message ?? "", by: user)
-            case "pass": try await service.pass(loaded, by: user)
-            case "fail": try await service.fail(loaded, reason: form.message ?? "", by: user)
+            case "sendBack":
+                try await service.sendBack(loaded, message: form.message ?? "", by: user)
+                req.flash("Sent back for corrections; the auditor and the owner are told.")
+            case "pass":
+                try await service.pass(loaded, by: user)
+                req.flash("The audit passed QA.")
+            case "fail":
+                try await service.fail(loaded, reason: form.failReason ?? "", by: user)
+                req.flash("The audit failed QA and is invalid; the auditor and the owner are told why.")
             default: throw AppError.invalid("decision", "Choose send back, pass or fail.")
             }
             return req.redirect(to: "\(loaded.link)/qa")
         }, orRender: { error in try await render(req, loaded, error: error) })
+    }
+
+    // MARK: One revision as frozen (S4, Q12)
+
+    struct RevisionQuestion: Encodable {
+        var id: String
+        var text: String
+        var answer: String
+        var methods: String
+        var notes: String
+        var recommendation: String
+        var documents: Int
+    }
+
+    struct RevisionContext: Encodable {
+        var layout: LayoutContext
+        var auditId: String
+        var title: String
+        var number: Int
+        var latest: Int
+        var submitted: String
+        var via: String
+        var by: String
+        var hash: String
+        var facts: [LabelValue]
+        var strengths: [String]
+        var recommendations: [String]
+        var elements: [RevisionElement]
+        var actionItems: [String]
+        var others: [Int]
+        var compareHref: String?
+    }
+
+    struct RevisionElement: Encodable {
+        var number: Int
+        var title: String
+        var questions: [RevisionQuestion]
+    }
+
+    struct LabelValue: Encodable {
+        var label: String
+        var value: String
+    }
+
+    func revision(req: Request) async throws -> View {
+        let loaded = try await req.loadedAudit(.view)
+        let all = try await AuditRevisions(db: req.db).list(loaded)
+        let r = try await AuditRevisions(db: req.db).revision(loaded, req.parameters.get("n", as: Int.self))
+        guard let c = r.content else { throw AppError.notFound("revision") }
+        let f = c.facts
+        let facts: [LabelValue] = [
+            .init(label: "Employer", value: f.employerName), .init(label: "Address", value: f.employerAddress),
+            .init(label: "Contact", value: [f.contactName, f.contactPhone, f.contactEmail].filter { !$0.isEmpty }.joined(separator: " · ")),
+            .init(label: "Fax", value: f.contactFax.isEmpty ? (f.noFax == true ? "No fax" : "—") : f.contactFax),
+            .init(label: "Assessor", value: [f.assessorName, f.assessorPhone, f.assessorEmail].filter { !$0.isEmpty }.joined(separator: " · ")),
+            .init(label: "WCB accounts", value: f.wcbAccounts.joined(separator: ", ")), .init(label: "Industry codes", value: f.industryCodes.joined(separator: ", ")),
+            .init(label: "Data gathering", value: [f.dataGatheringStart?.readable, f.dataGatheringEnd?.readable].compactMap { $0 }.joined(separator: " – ")),
+            .init(label: "Last day on site", value: c.lastDayOnSite.flatMap { try? CalendarDay(iso: $0).readable } ?? "—"),
+            .init(label: "Employees by role", value: AuditWorkService.roles.compactMap { role in f.employeesByRole[role].map { "\(role) \($0)" } }.joined(separator: ", ")),
+            .init(label: "Employer profile", value: f.employerProfile),
+        ]
+        let elements = loaded.auditProtocol.elements.map { element in
+            RevisionElement(number: element.number, title: element.title, questions: element.questions.map { q in
+                let work = c.questions.first { $0.id == q.id }
+                return RevisionQuestion(id: q.id, text: q.text, answer: Self.describe(work?.answer, q),
+                                        methods: (work?.methods ?? []).map(\.rawValue).joined(separator: ", "), notes: work?.notes ?? "",
+                                        recommendation: work?.recommendation ?? "", documents: work?.documents.count ?? 0)
+            })
+        }
+        return try await req.view.render("audit-revision", RevisionContext(
+            layout: req.layoutContext(title: "Revision \(r.number)"), auditId: loaded.id.uuidString, title: loaded.title,
+            number: r.number, latest: all.last?.number ?? r.number,
+            submitted: r.submittedAt.map { CalendarDay($0).readable } ?? "", via: r.submittedVia, by: r.submittedBy, hash: r.contentHash,
+            facts: facts, strengths: c.strengths, recommendations: c.recommendations, elements: elements,
+            actionItems: c.actionItems.map { "\($0.questionId): \($0.action) — \($0.owner), by \((try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn)" },
+            others: all.map(\.number).filter { $0 != r.number },
+            compareHref: r.number > 1 ? "\(loaded.link)/revisions?from=\(r.number - 1)&to=\(r.number)" : nil))
     }
 
     // MARK: Revision against revision

@@ -27,6 +27,9 @@ struct TrainingPages: RouteCollection {
         var employerName: String
         var asOf: String
         var isMet: Bool
+        /// The program's requirements and the matrix together.
+        var headline: String
+        var matrixGaps: Bool
         var findings: [TrainingFinding]
         var warnings: [String]
         var completions: [Row]
@@ -88,6 +91,8 @@ struct TrainingPages: RouteCollection {
         let asOf = try req.asOfDay()
         let records = try await EmployerRecords.load(employers: [ref.id], on: req.db)[ref.id]!
         let status = TrainingRules.status(people: records.people, completions: records.completions, profile: ref.profile, on: asOf)
+        let matrix = try await req.matrix.rows(ref, on: asOf)
+        let summary = TrainingSummary(status: status, matrix: matrix)
         let completions = try await req.training.completions(ref)
         let rows = completions.map { c in
             Row(person: c.person.name, course: ref.profile.course(c.courseId)?.name ?? c.courseId,
@@ -100,7 +105,8 @@ struct TrainingPages: RouteCollection {
         let courses = ref.profile.catalogue.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == form.courseId) }
         let context = Context(
             layout: try await req.layoutContext(title: "Training"), employerId: ref.id.uuidString, employerName: ref.organisation.name,
-            asOf: asOf.iso, isMet: status.isMet, findings: status.findings,
+            asOf: asOf.iso, isMet: summary.allMet, headline: summary.headline,
+            matrixGaps: summary.missing + summary.expired + summary.expiring > 0, findings: status.findings,
             warnings: TrainingService.expiryWarnings(completions, profile: ref.profile, on: asOf),
             completions: rows, noCompletions: rows.isEmpty,
             canEdit: Policy.decide(user, .employer(ref.scope, .editRecords)) == .allow,

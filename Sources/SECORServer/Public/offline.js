@@ -533,7 +533,7 @@
     // worker's cache (sw.js, same name) while there is a network.
     var starts = Array.prototype.map.call(document.querySelectorAll('.start a'), function (a) { return a.getAttribute('href'); });
     if (navigator.onLine && window.caches && starts.length) {
-      caches.open('secor-shell-v2').then(function (cache) {
+      caches.open('secor-shell-v3').then(function (cache) {
         starts.forEach(function (href) {
           fetch(href, { credentials: 'same-origin' }).then(function (r) { if (r.ok && !r.redirected) cache.put(href, r); }).catch(function () {});
         });

@@ -1,7 +1,7 @@
 // Keeps the app shell on the phone — home, the record forms, the outbox — so it opens with
 // no network. Network first; the cache only when there is no network. Any other page asked
 // for offline gets the outbox, which says what waits on the phone.
-var CACHE = 'secor-shell-v2';  // offline.js puts the crew's start forms in it too
+var CACHE = 'secor-shell-v3';  // offline.js puts the crew's start forms in it too
 var SHELL = ['/home', '/outbox', '/app.css', '/offline.js', '/signature.js'];
 function cacheable(url) {
   return url.origin === self.location.origin &&

@@ -15,6 +15,8 @@ struct DeadlineSweep {
         var invalidated: [String] = []
         /// C6 warnings sent this run.
         var warned: Int = 0
+        /// Overdue corrective actions and expiring tickets reminded of this run.
+        var reminded: Int = 0
     }
 
     func run(today: CalendarDay = .today) async throws -> Result {
@@ -39,10 +41,13 @@ struct DeadlineSweep {
                     guard try await db.lockedAuditStage(id) == .corrections, let fresh = try await AuditModel.find(id, on: db) else { return }
                     fresh.stage = AuditStage.invalid.rawValue
                     try await fresh.save(on: db)
+                    review.outcome = QAOutcome.fail.rawValue
+                    review.outcomeReason = why
+                    review.decidedOn = today.iso
+                    try await review.save(on: db)
                     try await AuditLog.append(on: db, actor: nil, action: "audit.invalid", entity: "audit", entityId: id.uuidString, detail: why)
-                    try await Notifications.notifyOrganisation(loaded.ref.id, title: "Audit \(fresh.number ?? "") is invalid",
-                                                               body: "\(why) The assessment is invalid (Q11); a new audit is needed.", link: loaded.link,
-                                                               alsoUser: fresh.auditorUserId, on: db)
+                    try await Notices.send(.auditInvalid, .audit(fresh), title: "Audit \(fresh.number ?? "") is invalid",
+                                           body: "\(why) The assessment is invalid (Q11); a new audit is needed.", link: loaded.link, on: db)
                 }
                 result.invalidated.append(audit.number ?? id.uuidString)
             } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -50,6 +55,7 @@ struct DeadlineSweep {
             }
         }
         result.warned = try await warn(today: today)
+        result.reminded = try await WorkReminders(db: db, programs: programs).run(today: today)
         return result
     }
 
@@ -63,8 +69,12 @@ struct DeadlineSweep {
                 do {
                     try await db.writeTransaction { db in
                         try await DeadlineEventModel(key: "c6:\(status.employerId.uuidString):\(warning)", detail: warning).create(on: db)
-                        try await Notifications.notifyOrganisation(status.employerId, title: "SECOR deadline ahead", body: warning,
-                                                                   link: "/audits", on: db)
+                        // C6: the owner, and the auditor of the certificate's audit (who is
+                        // likely to do the next one).
+                        var auditor: UUID?
+                        if let certificate = status.certificate { auditor = try await AuditModel.find(certificate.$audit.id, on: db)?.auditorUserId }
+                        try await Notices.send(.certificateWarning, NoticeSubject(employerId: status.employerId, auditorUserId: auditor),
+                                               title: "SECOR deadline ahead", body: warning, link: "/audits", on: db)
                     }
                     sent += 1
                 } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -87,6 +97,8 @@ struct SweepCommand: AsyncCommand {
         let result = try await DeadlineSweep(db: app.db, programs: app.programs).run()
         context.console.print(result.invalidated.isEmpty ? "Nothing past its deadline." : "Marked invalid: \(result.invalidated.joined(separator: ", ")).")
         context.console.print("Warnings sent (C6): \(result.warned).")
+        context.console.print("Reminders sent (overdue actions, expiring tickets): \(result.reminded).")
+        context.console.print("Daily digests sent: \(try await DigestJob(db: app.db).run()).")
     }
 }
 

@@ -178,3 +178,19 @@ struct AddCertificateCancelReason: AsyncMigration {
 
     func revert(on db: Database) async throws { try await db.schema("certificates").deleteField("cancel_reason").update() }
 }
+
+/// Who reviews an audit, and every change of it, kept for good.
+final class QAAssignmentModel: Model, @unchecked Sendable {
+    static let schema = "qa_assignments"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "audit_id") var audit: AuditModel
+    @Field(key: "reviewer_id") var reviewerId: UUID
+    @Field(key: "reviewer_name") var reviewerName: String
+    @Field(key: "assigned_by") var assignedBy: UUID
+    @Field(key: "assigned_by_name") var assignedByName: String
+    @Field(key: "note") var note: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}

@@ -12,17 +12,105 @@ struct QAService {
         var audit: AuditModel
         var employerName: String
         var daysWaiting: Int
+        var submittedOn: CalendarDay?
+        var reviewerName: String?
+        /// The clock that governs it: D5 once feedback was sent (a resubmission), D4 while a
+        /// correction is with the auditor; nil for a first submission.
+        var due: Deadline?
     }
 
-    /// Submitted audits of the reviewer's partner, oldest first.
-    func queue(partnerId: UUID, today: CalendarDay = .today) async throws -> [QueueItem] {
+    /// The partner's audits in QA: submitted (waiting for a reviewer) and sent back
+    /// (waiting for the auditor), the most urgent first: by due date, then oldest first.
+    func queue(partnerId: UUID, programs: ProgramCatalog, today: CalendarDay = .today) async throws -> [QueueItem] {
         let audits = try await AuditModel.query(on: db).filter(\.$partnerId == partnerId)
-            .filter(\.$stage == AuditStage.submitted.rawValue).sort(\.$submittedAt).all()
+            .filter(\.$stage ~~ [AuditStage.submitted.rawValue, AuditStage.corrections.rawValue]).sort(\.$submittedAt).all()
         let names = try await AuditQueries(db: db).employerNames(audits)
-        return audits.map { a in
-            QueueItem(audit: a, employerName: names[a.$employer.id] ?? "",
-                      daysWaiting: a.submittedAt.map { CalendarDay($0).days(until: today) } ?? 0)
+        let reviews = try await QAReviewModel.query(on: db).filter(\.$audit.$id ~~ audits.compactMap(\.id)).all()
+        let reviewerIds = Array(Set(audits.compactMap(\.qaReviewerId)))
+        let reviewers = try await UserModel.query(on: db).filter(\.$id ~~ reviewerIds).all()
+        let partner = try await OrganisationModel.find(partnerId, on: db)
+        let timelines = programs.profile(partner?.profileId)?.timelines
+        let items = audits.map { a -> QueueItem in
+            let review = reviews.first { $0.$audit.id == a.id }
+            var due: Deadline?
+            if let timelines, let first = review?.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
+                let timeline = AuditTimeline(timelines)
+                if a.stage == AuditStage.corrections.rawValue, let open = review?.openFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
+                    due = timeline.corrections(firstFeedbackOn: first, openFeedbackOn: open).correction
+                } else {
+                    due = timeline.qaProcess(firstFeedbackOn: first)
+                }
+            }
+            let submitted = a.submittedAt.map { CalendarDay($0) }
+            return QueueItem(audit: a, employerName: names[a.$employer.id] ?? "", daysWaiting: submitted.map { $0.days(until: today) } ?? 0,
+                             submittedOn: submitted, reviewerName: reviewers.first { $0.id == a.qaReviewerId }?.name, due: due)
         }
+        return items.sorted { x, y in
+            switch (x.due?.due, y.due?.due) {
+            case let (a?, b?) where a != b: return a < b
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return (x.submittedOn ?? .today) < (y.submittedOn ?? .today)
+            }
+        }
+    }
+
+    /// The partner's staff who may review: QA reviewers and admins, active today.
+    func reviewers(partnerId: UUID) async throws -> [UserModel] {
+        try await UserModel.query(on: db).filter(\.$organisation.$id == partnerId)
+            .filter(\.$role ~~ [Role.qaReviewer.rawValue, Role.partnerAdmin.rawValue]).sort(\.$name).all()
+            .filter { $0.isActive(on: .today) }
+    }
+
+    /// Assigns (or reassigns) the review: partner admins assign anyone of the partner's
+    /// reviewers; a reviewer may take an audit for themself. Every assignment is kept.
+    func assign(_ loaded: LoadedAudit, reviewerId: UUID, note: String, by user: CurrentUser) async throws {
+        guard loaded.stage == .submitted || loaded.stage == .corrections else {
+            throw AppError(status: .conflict, message: "Only an audit in QA is assigned; this one is \(loaded.stage.label.lowercased()).")
+        }
+        let note = try Validate.text(note, "note", "Note", max: 500, optional: true)
+        guard let reviewer = try await reviewers(partnerId: loaded.audit.partnerId).first(where: { $0.id == reviewerId }) else {
+            throw AppError.invalid("reviewerId", "Choose one of \(loaded.ref.profile.partnerShortName)'s QA reviewers.")
+        }
+        let isAdmin = Policy.decide(user, .partnerAdmin(partnerId: loaded.audit.partnerId)) == .allow
+        guard isAdmin || reviewerId == user.id else {
+            throw AppError(status: .forbidden, message: "A QA reviewer may take an audit for themself; a partner administrator assigns others.")
+        }
+        guard loaded.audit.qaReviewerId != reviewerId else { throw AppError.invalid("reviewerId", "\(reviewer.name) already reviews this audit.") }
+        let row = QAAssignmentModel()
+        row.$audit.id = loaded.id
+        row.reviewerId = reviewerId
+        row.reviewerName = reviewer.name
+        row.assignedBy = user.id
+        row.assignedByName = user.name
+        row.note = note
+        let audit = loaded.audit
+        let before = audit.qaReviewerId
+        audit.qaReviewerId = reviewerId
+        try await db.writeTransaction { db in
+            // Compare-and-set: still assigned as this page saw it.
+            try await db.lockAudit(loaded.id, expecting: { $0 == .submitted || $0 == .corrections }, otherwise: { "This audit left QA (\($0.label.lowercased()))." })
+            guard let fresh = try await AuditModel.find(loaded.id, on: db), fresh.qaReviewerId == before else {
+                throw AppError(status: .conflict, message: "Someone else assigned this audit since you opened it.")
+            }
+            try await audit.save(on: db)
+            try await row.create(on: db)
+            try await AuditLog.append(on: db, actor: user.id, action: "qa.assign", entity: "audit", entityId: loaded.id.uuidString,
+                                      detail: "to \(reviewer.name)\(note.isEmpty ? "" : ": \(note)")")
+            try await Notices.send(.reviewerAssigned, .audit(audit), title: "QA review assigned to you: audit \(audit.number ?? "")",
+                                   body: "\(loaded.ref.organisation.name), revision \(audit.revision). Assigned by \(user.name).\(note.isEmpty ? "" : " \(note)")",
+                                   link: loaded.link + "/qa", except: user.id, on: db)
+        }
+    }
+
+    func assignments(_ loaded: LoadedAudit) async throws -> [QAAssignmentModel] {
+        try await QAAssignmentModel.query(on: db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
+    }
+
+    /// The reviewer's working form is partner staff's until it is sent (as feedback) or
+    /// decided: the employer and the auditor never read a draft.
+    static func mayReadDraft(_ user: CurrentUser, _ loaded: LoadedAudit) -> Bool {
+        Policy.decide(user, .audit(loaded.scope, .review)) == .allow || [.passed, .invalid].contains(loaded.stage)
     }
 
     struct Review: Sendable {
@@ -112,15 +200,18 @@ struct QAService {
             try await audit.save(on: db)
             try await AuditLog.append(on: db, actor: reviewer.id, action: "qa.sendBack", entity: "audit", entityId: loaded.id.uuidString,
                                       detail: review.result.blocking.joined(separator: "; "))
-            try await NotificationModel(userId: audit.auditorUserId, title: "Corrections asked: audit \(audit.number ?? "")",
-                                        body: "Return the corrected report by \(due.readable) (D4). \(review.result.blocking.joined(separator: " "))",
-                                        link: loaded.link + "/qa").create(on: db)
+            try await Notices.send(.qaFeedback, .audit(audit), title: "Corrections asked: audit \(audit.number ?? "")",
+                                   body: "Return the corrected report by \(due.readable) (D4). \(review.result.blocking.joined(separator: " "))",
+                                   link: loaded.link, except: reviewer.id, on: db)
         }
     }
 
     /// Q10, C2, C5: passes; a certification audit gets its certificate.
     func pass(_ loaded: LoadedAudit, by reviewer: CurrentUser, today: CalendarDay = .today) async throws {
         try requireInReview(loaded)
+        if let refusal = AuditDates.passRefusal(lastDayOnSite: loaded.lastDayOnSite, today: today) {
+            throw AppError(status: .unprocessableEntity, message: "It cannot pass yet: \(refusal)")
+        }
         let review = try await review(loaded)
         guard review.result.proposed == .pass else {
             throw AppError(status: .unprocessableEntity, message: "It cannot pass yet:\n" + (review.result.decision.reasons + review.result.blocking).map { "• " + $0 }.joined(separator: "\n"))
@@ -154,9 +245,8 @@ struct QAService {
                                       detail: "\(score.earned)/\(score.possible)\(certificate.map { " certificate \($0.number) expires \($0.expiresOn)" } ?? " maintenance year recorded")")
             let body = certificate.map { "Certificate \($0.number), valid until \((try? CalendarDay(iso: $0.expiresOn).readable) ?? $0.expiresOn)." }
                 ?? "The maintenance audit is recorded for this year of the cycle (C5)."
-            try await Notifications.notifyOrganisation(loaded.ref.id, title: "Audit \(audit.number ?? "") passed QA", body: body, link: loaded.link,
-                                                       alsoUser: audit.auditorUserId, on: db)
-            try await Notifications.notifyPartnerAdmins(audit.partnerId, title: "Passed: \(loaded.ref.organisation.name)", body: body, link: loaded.link, on: db)
+            try await Notices.send(.qaPassed, .audit(audit), title: "Audit \(audit.number ?? "") of \(loaded.ref.organisation.name) passed QA",
+                                   body: body, link: loaded.link, except: reviewer.id, on: db)
             // Q10, C5: the governing bodies are told in writing, through the email outbox.
             for recipient in loaded.ref.profile.governingBodyRecipients {
                 let email = EmailOutboxModel()
@@ -182,15 +272,14 @@ struct QAService {
         row.reviewerId = reviewer.id
         row.reviewerName = reviewer.name
         let audit = loaded.audit
-        audit.stage = AuditStage.failed.rawValue
+        audit.stage = AuditStage.invalid.rawValue
         try await db.writeTransaction { db in
             try await db.lockAudit(loaded.id, expecting: { $0 == .submitted }, otherwise: { "This audit was already decided (\($0.label.lowercased()))." })
             try await row.save(on: db)
             try await audit.save(on: db)
             try await AuditLog.append(on: db, actor: reviewer.id, action: "qa.fail", entity: "audit", entityId: loaded.id.uuidString, detail: reason)
-            try await Notifications.notifyOrganisation(loaded.ref.id, title: "Audit \(audit.number ?? "") failed QA",
-                                                       body: "The report was not accepted and is invalid (Q11): \(reason)", link: loaded.link,
-                                                       alsoUser: audit.auditorUserId, on: db)
+            try await Notices.send(.qaFailed, .audit(audit), title: "Audit \(audit.number ?? "") failed QA",
+                                   body: "The report was not accepted and is invalid (Q11): \(reason)", link: loaded.link, except: reviewer.id, on: db)
         }
     }
 

@@ -176,7 +176,7 @@ struct ReportPages: RouteCollection {
         let f = content.facts
         let facts: [Fact] = [
             .init(label: "Employer", value: "\(f.employerName), \(f.employerAddress)"),
-            .init(label: "Contact", value: "\(f.contactName) · \(f.contactPhone)\(f.contactFax.isEmpty ? "" : " · fax \(f.contactFax)") · \(f.contactEmail)"),
+            .init(label: "Contact", value: "\(f.contactName) · \(f.contactPhone) · \(f.contactFax.isEmpty ? "no fax" : "fax \(f.contactFax)") · \(f.contactEmail)"),
             .init(label: "Assessor", value: "\(f.assessorName) · \(f.assessorPhone) · \(f.assessorEmail)"),
             .init(label: "WCB account(s) · industry code(s)", value: "\(f.wcbAccounts.joined(separator: ", ")) · \(f.industryCodes.joined(separator: ", "))"),
             .init(label: "Data gathering", value: "\(f.dataGatheringStart?.readable ?? "—") to \(f.dataGatheringEnd?.readable ?? "—")"),
@@ -190,8 +190,7 @@ struct ReportPages: RouteCollection {
         let outcome: String
         switch loaded.stage {
         case .passed: outcome = "Passed QA on \((review.row.decidedOn.flatMap { try? CalendarDay(iso: $0) })?.readable ?? "")\(review.row.reviewerName.map { ", reviewed by \($0)" } ?? "")."
-        case .failed: outcome = "Failed QA: \(review.row.outcomeReason ?? "")"
-        case .invalid: outcome = "Invalid: a QA deadline was missed (D4/D5)."
+        case .invalid: outcome = "Invalid: " + (review.row.outcomeReason ?? "the report was not accepted (Q11).")
         case .corrections: outcome = "Sent back for corrections."
         case .submitted: outcome = "In QA review."
         default: outcome = "Not submitted yet."

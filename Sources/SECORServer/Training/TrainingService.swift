@@ -33,7 +33,7 @@ struct TrainingService {
             throw AppError.invalid("courseId", "'\(courseId)' is not a course or ticket of the \(ref.profile.partnerShortName) program.")
         }
         let completed = try Validate.day(input.completedOn, "completedOn", "Completion date")
-        if completed > CalendarDay.today { throw AppError.invalid("completedOn", "The completion date \(completed.iso) is in the future.") }
+        if completed > CalendarDay.today { throw AppError.invalid("completedOn", "The completion date \(completed.readable) is in the future.") }
         let expires = try Validate.optionalDay(input.expiresOn, "expiresOn", "Expiry date")
         if let expires, expires < completed { throw AppError.invalid("expiresOn", "The expiry date is before the completion date.") }
         let provider = try Validate.text(input.provider, "provider", "Provider", max: 120)

@@ -77,4 +77,10 @@ public struct CorrectiveActionContent: RecordKindContent, Equatable {
     }
 
     public var pickValues: [String: [String]] { [:] }
+
+    /// An open action is assigned to its owner.
+    public var raisedNotices: [RaisedNotice] {
+        guard status != .verified, !owner.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        return [RaisedNotice(event: .correctiveActionAssigned, title: "Corrective action for you: \(String(description.prefix(80))), due \(dueOn)", assignee: owner)]
+    }
 }

@@ -153,6 +153,10 @@ public struct IncidentContent: RecordKindContent, Equatable {
             + (peopleInvolved + witnesses).map(\.name)).joined(separator: " ")
     }
 
+    public var raisedNotices: [RaisedNotice] {
+        [RaisedNotice(event: .incidentReported, title: (isNearMiss ? "Near miss" : "Incident") + (site.isEmpty ? "" : " at \(site)") + ": " + String(whatHappened.prefix(80)))]
+    }
+
     public var lines: [String] {
         var lines = [isNearMiss ? "Near miss" : "Incident", "Site: \(site)", "What happened: \(whatHappened)"]
         if let harm { lines.append("Harm: \(harm.label)") }

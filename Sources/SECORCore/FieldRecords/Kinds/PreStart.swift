@@ -48,6 +48,11 @@ public struct PreStartContent: RecordKindContent, Equatable {
 
     public var defects: [ChecklistItem] { items.filter(\.failed) }
 
+    /// Each defect opens a corrective action owned by the recorder (who is told with the supervisors).
+    public var raisedNotices: [RaisedNotice] {
+        defects.isEmpty ? [] : [RaisedNotice(event: .inspectionItemFailed, title: "Pre-start of \(equipment): \(defects.count) item\(defects.count == 1 ? "" : "s") failed (\(defects.map(\.item).joined(separator: ", ")))")]
+    }
+
     public func validated() throws -> PreStartContent {
         var check = RecordChecker()
         var clean = self

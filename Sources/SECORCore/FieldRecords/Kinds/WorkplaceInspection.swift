@@ -47,6 +47,11 @@ public struct WorkplaceInspectionContent: RecordKindContent, Equatable {
 
     public var deficiencies: [ChecklistItem] { items.filter(\.failed) }
 
+    /// Each deficiency opens a corrective action owned by the recorder (who is told with the supervisors).
+    public var raisedNotices: [RaisedNotice] {
+        deficiencies.isEmpty ? [] : [RaisedNotice(event: .inspectionItemFailed, title: "Inspection of \(area): \(deficiencies.count) deficienc\(deficiencies.count == 1 ? "y" : "ies") (\(deficiencies.map(\.item).joined(separator: ", ")))")]
+    }
+
     public func validated() throws -> WorkplaceInspectionContent {
         var check = RecordChecker()
         var clean = self
