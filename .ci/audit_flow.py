@@ -138,7 +138,7 @@ try:
             fill("action", "Write the 2027 safety goals and post them in the shop")
             fill("owner", "Sam Okafor")
             fill("targetOn", TODAY)
-            click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action$='/actions'] button[type=submit]"))
+            click_and_wait(driver.find_element(By.CSS_SELECTOR, "button[name=intent][value=addItem]"))
         driver.get(audit + "/check")
     remaining = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "ol.findings li")]
     check(remaining == [], f"nothing left on the check ({remaining})")

@@ -46,7 +46,11 @@ class Flow:
 
     def submit(self, form_action, value=None):
         selector = f"form[action='{form_action}'] button[type=submit]" + (f"[value='{value}']" if value else "")
-        self.click_and_wait(self.driver.find_element(By.CSS_SELECTOR, selector))
+        button = self.driver.find_element(By.CSS_SELECTOR, selector)
+        # A decision that asks for confirmation sits in a closed <details>: open it as a
+        # person would (tap "Approve…", then the confirming button).
+        self.driver.execute_script("var d = arguments[0].closest('details'); if (d && !d.open) d.querySelector('summary').click();", button)
+        self.click_and_wait(button)
 
     def sign_in(self, email, password):
         self.driver.delete_all_cookies()

@@ -23,7 +23,8 @@
   function fields() {
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === '_csrf' || el.name === 'intent' || el.disabled) return;
+      // The action item fields go only with "Add to the action plan", never restored.
+      if (!el.name || el.name === '_csrf' || el.name === 'intent' || el.disabled || el.hasAttribute('data-no-autosave')) return;
       if ((el.type === 'checkbox' || el.type === 'radio')) {
         if (!out[el.name]) out[el.name] = [];
         if (el.checked) out[el.name].push(el.value);
