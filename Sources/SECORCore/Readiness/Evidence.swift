@@ -62,6 +62,15 @@ public struct InvestigationEvidence: Sendable, Equatable {
 /// Corrective actions move identified → controlled → verified; only verified is closed.
 public enum CorrectiveActionStatus: String, Sendable, Equatable, Codable, CaseIterable {
     case identified, controlled, verified
+
+    /// As people read it (the raw value is the API's).
+    public var label: String {
+        switch self {
+        case .identified: return "identified, not yet controlled"
+        case .controlled: return "controlled, not yet verified"
+        case .verified: return "verified"
+        }
+    }
 }
 
 /// A defect found on an equipment pre-start, with the state of its corrective action.

@@ -43,7 +43,7 @@ struct CrewWork: Encodable {
             }
             if let action = content.as(CorrectiveActionContent.self), action.status != .verified,
                action.owner.lowercased() == (me?.name ?? user.name).lowercased() {
-                actions.append(Item(href: "\(base)/\(id.uuidString)", label: "\(action.description) (due \(action.dueOn), \(action.status.rawValue))"))
+                actions.append(Item(href: "\(base)/\(id.uuidString)", label: "\(action.description) (due by \((try? CalendarDay(iso: action.dueOn).readable) ?? action.dueOn), \(action.status.label))"))
             }
         }
         return CrewWork(start: start, toSign: toSign, actions: actions, hasToSign: !toSign.isEmpty, hasActions: !actions.isEmpty)

@@ -31,7 +31,7 @@ struct WorkReminders {
             sent += try await once("ca-overdue:\(id.uuidString):\(action.dueOn)") { db in
                 try await Notices.send(.correctiveActionOverdue, NoticeSubject(employerId: employer, assigneeUserId: assignee),
                                        title: "Corrective action overdue: \(String(action.description.prefix(80)))",
-                                       body: "It was due on \(due.readable) and is \(action.status.rawValue), not verified. Owner: \(action.owner).",
+                                       body: "It was due on \(due.readable) and is \(action.status.label). Owner: \(action.owner).",
                                        link: "/employers/\(employer.uuidString)/records/\(id.uuidString)", on: db)
             }
         }

@@ -65,7 +65,7 @@ struct HomeTodo: Encodable {
             let due = try? CalendarDay(iso: a.dueOn)
             let left = due.map { today.days(until: $0) } ?? 0
             return Item(label: a.description, href: "\(base)/records/\(record.id!.uuidString)", tone: tone(daysLeft: left),
-                        detail: "\(a.owner) · \(a.status.rawValue) · " + (due.map { left < 0 ? "overdue since \($0.readable)" : "due by \($0.readable)" } ?? a.dueOn))
+                        detail: "\(a.owner) · \(a.status.label) · " + (due.map { left < 0 ? "overdue since \($0.readable)" : "due by \($0.readable)" } ?? a.dueOn))
         }, empty: "No corrective action is open."))
 
         // Tickets: the program's requirements and the matrix.
@@ -193,7 +193,7 @@ struct HomeTodo: Encodable {
             .filter { [.expiring, .lapsed].contains($0.status) || !$0.warnings.isEmpty }
         return [
             Section(title: "Applications waiting (\(applications.count))", items: applications.prefix(10).map { o, e in
-                Item(label: e.legalName, href: "/partner/applications", tone: "due", detail: "applied \(e.createdAt.map { CalendarDay($0).readable } ?? "") (\(e.channel))")
+                Item(label: e.legalName, href: "/partner/applications", tone: "due", detail: "applied \(e.createdAt.map { CalendarDay($0).readable } ?? "")" + (e.channel == "phone" ? " by phone" : " online"))
             }, empty: "No application waits.", more: Item(label: "All applications", href: "/partner/applications", tone: "none", detail: "")),
             Section(title: "Registrations waiting for approval (\(registrations.count))", items: registrations.prefix(10).map { a in
                 let start = (try? CalendarDay(iso: a.plannedStart)) ?? today

@@ -86,8 +86,9 @@
           // Saved as sent; what was typed since stays dirty and goes next.
           if (same(sent, fields())) { dirty = false; forget(); }
           say('Saved at ' + time() + '.', 'done');
-        } else if (r.status === 401) {
-          say('You are signed out. What you typed is kept on this device: sign in again (in another tab) and it is saved.', 'late');
+        } else if (r.status === 401 || r.status === 403) {
+          // Signed out (or the session changed and the form token with it).
+          say('You are signed out. What you typed is kept on this device: sign in again and open this question, and it is saved.', 'late');
         } else {
           var message = (r.json && (r.json.message || r.json.reason)) || ('the server answered ' + r.status);
           say('Not saved yet: ' + message + ' What you typed is kept on this device.', 'late');
@@ -136,6 +137,9 @@
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
   form.addEventListener('submit', function () { submitting = true; keep(); });
+  // Dropping the recommendation and action items: what is on the server is the truth now.
+  var tidy = document.querySelector('#full-marks form');
+  if (tidy) tidy.addEventListener('submit', function () { submitting = true; forget(); });
   window.addEventListener('online', function () { if (dirty) schedule(); });
   window.addEventListener('beforeunload', function (event) {
     if (dirty && !submitting) { event.preventDefault(); event.returnValue = ''; }
