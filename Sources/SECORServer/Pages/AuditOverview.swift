@@ -127,6 +127,19 @@ enum AuditOverview {
         var error: FormError?
     }
 
+    /// Q7: what QA sent back, newest as given, each item linked to the question it names
+    /// (or to the pre-submission check). One view for the audit page and the QA page.
+    static func feedbackRows(_ sent: [QAFeedbackModel], _ loaded: LoadedAudit) -> [FeedbackRow] {
+        let questionIds = loaded.auditProtocol.questions.map(\.id)
+        return sent.map { f in
+            FeedbackRow(sentOn: (try? CalendarDay(iso: f.sentOn).readable) ?? f.sentOn, revision: f.revision, message: f.message,
+                        items: ((JSONText.decode(f.deficiencies) as [String]?) ?? []).map { text in
+                            let q = questionIds.first { text.contains(" on \($0):") || text.contains("Question \($0)") }
+                            return FeedbackItem(text: text, href: q.map { "\(loaded.link)/questions/\($0)" } ?? "\(loaded.link)/check")
+                        })
+        }
+    }
+
     /// A deadline as a line: "due by …", its days left while it runs, and its colour.
     static func row(_ d: Deadline, today: CalendarDay, running: Bool) -> DeadlineRow {
         let left = d.daysLeft(on: today)
@@ -182,14 +195,7 @@ enum AuditOverview {
             if let last = review?.openFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) { open.insert(timeline.correction(feedbackOn: last), at: 0) }
             clocks = open.map { Self.row($0, today: today, running: true) }
         }
-        let questionIds = loaded.auditProtocol.questions.map(\.id)
-        let feedback = sentBack.reversed().map { f in
-            FeedbackRow(sentOn: (try? CalendarDay(iso: f.sentOn).readable) ?? f.sentOn, revision: f.revision, message: f.message,
-                        items: ((JSONText.decode(f.deficiencies) as [String]?) ?? []).map { text in
-                            let q = questionIds.first { text.contains(" on \($0):") || text.contains("Question \($0)") }
-                            return FeedbackItem(text: text, href: q.map { "\(base)/questions/\($0)" } ?? "\(base)/check")
-                        })
-        }
+        let feedback = Self.feedbackRows(sentBack.reversed(), loaded)
         let typedReasons: [RejectionReason] = a.rejectionReasons.flatMap { JSONText.decode($0) } ?? []
         let submittedOn = a.submittedAt.map { CalendarDay($0) }
         return try await req.view.render("audit", Context(

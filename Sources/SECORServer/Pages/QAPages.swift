@@ -98,13 +98,6 @@ struct QAPages: RouteCollection {
         var actionable: Bool
     }
 
-    struct FeedbackRow: Encodable {
-        var sentOn: String
-        var revision: Int
-        var message: String
-        var items: [String]
-    }
-
     struct Context: Encodable {
         var layout: LayoutContext
         var auditId: String
@@ -123,7 +116,7 @@ struct QAPages: RouteCollection {
         var reasons: [String]
         var blocking: [String]
         var proposedPass: Bool
-        var feedback: [FeedbackRow]
+        var feedback: [AuditOverview.FeedbackRow]
         var hasFeedback: Bool
         var clocks: [String]
         var compareHref: String?
@@ -190,8 +183,7 @@ struct QAPages: RouteCollection {
         let inQA = loaded.stage == .submitted || loaded.stage == .corrections
         let assignments = isStaff ? try await service.assignments(loaded) : []
         let decided = [AuditStage.passed, .invalid].contains(loaded.stage)
-        let outcome: String? = decided ? (loaded.stage == .passed ? "Passed QA on \(review.row.decidedOn.flatMap { try? CalendarDay(iso: $0).readable } ?? "")."
-                                          : "Invalid: \(review.row.outcomeReason ?? "the report was not accepted (Q11).")") : nil
+        let outcome: String? = decided ? QAService.outcome(loaded.stage, review.row) : nil
         return try await req.view.render("qa", Context(
             layout: req.layoutContext(title: "QA review"), auditId: loaded.id.uuidString, title: loaded.title, stage: loaded.stage.label,
             revision: loaded.audit.revision, canReview: canReview,
@@ -208,8 +200,7 @@ struct QAPages: RouteCollection {
             passLine: "\(loaded.type.label) passes at \(marks.overallPercent)% overall\(marks.elementPercent.map { " and \($0)% in every element" } ?? "") (Q6); the reviewer's scores stand (Q5).",
             passes: review.result.decision.passed, reasons: review.result.decision.reasons, blocking: review.result.blocking,
             proposedPass: review.result.proposed == .pass,
-            feedback: feedback.map { FeedbackRow(sentOn: (try? CalendarDay(iso: $0.sentOn).readable) ?? $0.sentOn, revision: $0.revision, message: $0.message,
-                                                 items: JSONText.decode($0.deficiencies) ?? []) },
+            feedback: AuditOverview.feedbackRows(feedback, loaded),
             hasFeedback: !feedback.isEmpty, clocks: clocks,
             compareHref: loaded.audit.revision > 1 ? "\(loaded.link)/revisions?from=\(loaded.audit.revision - 1)&to=\(loaded.audit.revision)" : nil,
             error: error, showDraft: QAService.mayReadDraft(user, loaded), decided: decided, outcome: outcome,

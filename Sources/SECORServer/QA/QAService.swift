@@ -107,6 +107,17 @@ struct QAService {
         try await QAAssignmentModel.query(on: db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
     }
 
+    /// Where QA stands, in one line for the QA page, the report and the letter.
+    static func outcome(_ stage: AuditStage, _ row: QAReviewModel) -> String {
+        switch stage {
+        case .passed: return "Passed QA on \((row.decidedOn.flatMap { try? CalendarDay(iso: $0) })?.readable ?? "")\(row.reviewerName.map { ", reviewed by \($0)" } ?? "")."
+        case .invalid: return "Invalid: " + (row.outcomeReason ?? "the report was not accepted (Q11).")
+        case .corrections: return "Sent back for corrections."
+        case .submitted: return "In QA review."
+        default: return "Not submitted yet."
+        }
+    }
+
     /// The reviewer's working form is partner staff's until it is sent (as feedback) or
     /// decided: the employer and the auditor never read a draft.
     static func mayReadDraft(_ user: CurrentUser, _ loaded: LoadedAudit) -> Bool {

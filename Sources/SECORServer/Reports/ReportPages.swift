@@ -187,14 +187,7 @@ struct ReportPages: RouteCollection {
         let employerItems = try await EmployerActionItemModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
         let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
         let marks = loaded.ref.profile.passMarks.mark(for: loaded.type)
-        let outcome: String
-        switch loaded.stage {
-        case .passed: outcome = "Passed QA on \((review.row.decidedOn.flatMap { try? CalendarDay(iso: $0) })?.readable ?? "")\(review.row.reviewerName.map { ", reviewed by \($0)" } ?? "")."
-        case .invalid: outcome = "Invalid: " + (review.row.outcomeReason ?? "the report was not accepted (Q11).")
-        case .corrections: outcome = "Sent back for corrections."
-        case .submitted: outcome = "In QA review."
-        default: outcome = "Not submitted yet."
-        }
+        let outcome = QAService.outcome(loaded.stage, review.row)
         let pdfName = document.rawValue + ".pdf"
         return Context(
             document: document.rawValue, title: document.title, partner: loaded.ref.profile.partnerName, program: loaded.ref.profile.programName,
