@@ -65,6 +65,65 @@ def answer_current_question(full=True):
     click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action$='/questions/" + question_id() + "'] button[type=submit]"))
 
 
+def status():
+    return driver.find_element(By.ID, "autosave-status").text
+
+
+def wait_status(text):
+    flow.wait.until(lambda d: text in d.find_element(By.ID, "autosave-status").text)
+
+
+def keystrokes_survive(email):
+    """Issue 17: the audit tool keeps every keystroke. On the question on screen: typed
+    work autosaves; typed offline it waits on the device and is saved when the network
+    returns; typed after the session ended it is restored and saved after signing in
+    again; "Add to the action plan" keeps the answer and notes typed with it; raising
+    the question to full marks asks whether to drop the recommendation and action item."""
+    here = driver.current_url.split("#")[0].split("?")[0]
+    driver.find_element(By.CSS_SELECTOR, "input[name=answer][value=no]").click()
+    driver.find_element(By.ID, "notes").send_keys("No dated policy on file.")
+    wait_status("Saved at")
+    check("1 of" in driver.find_element(By.ID, "progress").text, "the answer autosaves and the progress counts it")
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    driver.find_element(By.ID, "recommendation").send_keys("Date and sign the policy.")
+    wait_status("No connection")
+    driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    driver.execute_script("window.dispatchEvent(new Event('online'))")
+    wait_status("Saved at")
+    driver.get(here)
+    check(driver.find_element(By.ID, "recommendation").get_attribute("value") == "Date and sign the policy.",
+          "what was typed with the network cut is saved when it returns")
+    driver.delete_all_cookies()
+    driver.find_element(By.ID, "notes").send_keys(" Owner showed a draft.")
+    wait_status("signed out")
+    sign_in(email)
+    driver.get(here)
+    wait_status("Saved at")
+    driver.get(here)
+    check(driver.find_element(By.ID, "notes").get_attribute("value") == "No dated policy on file. Owner showed a draft.",
+          "what was typed after the session ended is restored and saved after signing in again")
+    driver.find_element(By.ID, "notes").send_keys(" Typed with the action item.")
+    fill("action", "Date and sign the health and safety policy")
+    fill("owner", "Sam Okafor")
+    fill("targetOn", TODAY)
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "button[name=intent][value=addItem]"))
+    check(driver.find_element(By.ID, "notes").get_attribute("value").endswith("Typed with the action item.")
+          and len(driver.find_elements(By.CSS_SELECTOR, "#action-items li")) == 1,
+          "adding to the action plan keeps the answer and notes typed with it")
+    driver.get(f"{BASE}/audits")
+    driver.get(here)
+    check(driver.find_element(By.ID, "notes").get_attribute("value").endswith("Typed with the action item.")
+          and driver.find_element(By.CSS_SELECTOR, "input[name=answer][value=no]").is_selected(),
+          "leaving and coming back, nothing is lost")
+    driver.find_element(By.CSS_SELECTOR, "input[name=answer][value=yes]").click()
+    flow.wait.until(lambda d: d.find_element(By.ID, "full-marks").is_displayed())
+    shot("audit-question-full-marks", 390)
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "#full-marks button.danger"))
+    check(driver.find_element(By.ID, "recommendation").get_attribute("value") == ""
+          and not driver.find_elements(By.CSS_SELECTOR, "#action-items li"),
+          "raised to full marks, it asks and drops the recommendation and action item")
+
+
 def question_id():
     return driver.current_url.rstrip("/").split("/questions/")[1].split("#")[0]
 
@@ -106,6 +165,8 @@ try:
     click_and_wait(first)
     shot("audit-question")
     shot("audit-question", 390)
+    check(driver.find_elements(By.CSS_SELECTOR, "input[name=answer][value=no]"), "the first question is answered yes or no")
+    keystrokes_survive("auditor@secor.test")
     answered = 0
     while "/questions/" in driver.current_url:
         answer_current_question(full=question_id() != "1.4")
