@@ -78,7 +78,10 @@ try:
     certificate.close()
     driver.find_element(By.ID, "certificateFile").send_keys(certificate.name)
     submit(f"{company}/training".replace(BASE, ""))
-    check("Every training requirement is met." in body(), "training requirements met")
+    check("Every program requirement is met" in body(), "training requirements met")
+    # E5: the employer types in a toolbox talk from its paper records of four months ago.
+    check(flow.backfill_toolbox_talk(company, (TODAY - datetime.timedelta(days=120)).isoformat()),
+          "a toolbox talk of four months ago is recorded (E5 counts field records)")
 
     # 5. Eligible.
     driver.get(company)

@@ -77,6 +77,21 @@ class Flow:
         self.menu()
         self.submit("/sign-out")
 
+    def backfill_toolbox_talk(self, company, day):
+        """Types a toolbox talk held on `day` (an employer entering its paper records: E5
+        counts field records, three months of them before an evaluation), ticking the
+        first person offered as present, and records it."""
+        self.driver.get(f"{company}/records/new/toolboxTalk")
+        self.fill("occurredOn", day)
+        self.fill("topic", "Spill kits: where they are and who carries them")
+        self.fill("site", "Yard")
+        chips = self.driver.find_elements(By.CSS_SELECTOR, "label.chip input")
+        if chips and not chips[0].is_selected():
+            self.driver.execute_script("arguments[0].click()", chips[0])
+        buttons = [b for b in self.driver.find_elements(By.CSS_SELECTOR, "form[data-offline] button[type=submit]") if b.get_attribute("name") != "signAsMe"]
+        self.click_and_wait(buttons[0])
+        return "/records/" in self.driver.current_url and "/new/" not in self.driver.current_url
+
     def body(self):
         return self.driver.find_element(By.TAG_NAME, "body").text
 

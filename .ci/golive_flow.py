@@ -314,7 +314,11 @@ try:
     fill("provider", "Energy Safety Canada")
     fill("certificateNumber", f"SPD-{UNIQUE[-5:]}")
     submit(f"{company}/training".replace(BASE, ""))
-    check(error_text() == "" and "Every training requirement is met." in body(), "the owner's Safety Program Development: training met")
+    check(error_text() == "" and "Every program requirement is met" in body(), "the owner's Safety Program Development: training met")
+    # E5: three months of field records before an evaluation; the owner types in a toolbox
+    # talk from the paper records of four months ago.
+    check(flow.backfill_toolbox_talk(company, (TODAY - datetime.timedelta(days=120)).isoformat()),
+          "a toolbox talk of four months ago is recorded (E5 counts field records)")
 
     driver.get(f"{company}/assessor")
     select = Select(driver.find_element(By.ID, "assessor"))

@@ -9,6 +9,11 @@ public enum ReviewFee {
     public struct Problem: Error, Equatable, Sendable {
         public var field: String
         public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
     }
 
     /// Cents from what was typed; nil for an empty box (no fee invoiced).

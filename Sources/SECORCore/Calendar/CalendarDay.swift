@@ -14,9 +14,10 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     public static let albertaTimeZone = TimeZone(identifier: "America/Edmonton")!
 
     public init(year: Int, month: Int, day: Int) throws {
-        guard (1...12).contains(month) else { throw CalendarDayError.invalid("month \(month) is not 1-12") }
+        guard (1...12).contains(month) else { throw CalendarDayError.invalid("there is no month \(month); months are 1 to 12") }
         guard (1...CalendarDay.daysIn(month: month, year: year)).contains(day) else {
-            throw CalendarDayError.invalid("\(year)-\(month) has no day \(day)")
+            let name = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][month - 1]
+            throw CalendarDayError.invalid("\(name) \(year) has no day \(day)")
         }
         self.year = year
         self.month = month

@@ -68,9 +68,15 @@ extension APIHandler {
             review.checks = []
             review.answers = [:]
             review.deficiencies = []
+            // The result is the auditor's own score under the pass rule: nothing of the draft.
             review.result.blocking = []
             review.result.differences = []
-            if let score = try? ScoreCalculator.score(loaded.auditProtocol, answers: [:]) { review.result.score = score }
+            review.result.proposed = .corrections
+            let work = AuditWorkService(db: request.db)
+            if let own = work.score(loaded, try await work.work(loaded)) {
+                review.result.score = own.score
+                review.result.decision = own.decision
+            }
         }
         let r = review.result
         return .init(

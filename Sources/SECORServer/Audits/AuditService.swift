@@ -236,6 +236,9 @@ struct AuditService {
         let why = try Validate.text(why, "why", "Why", max: 1000)
         guard loaded.stage.registrationChangeable else { throw AppError(status: .conflict, message: "A \(loaded.stage.label.lowercased()) audit cannot be changed.") }
         var what: [String] = []
+        if let plannedStart, plannedStart < .today {
+            throw AppError.invalid("plannedStart", "R1: the audit cannot be moved to start on \(plannedStart.readable), a day already passed; choose today or a later day.")
+        }
         if let plannedStart, plannedStart != loaded.plannedStart {
             what.append("planned start \(loaded.plannedStart.readable) → \(plannedStart.readable)")
             loaded.audit.plannedStart = plannedStart.iso
@@ -287,6 +290,10 @@ struct AuditService {
         do {
             if let cents { try ReviewFee.check(cents: cents) }
             try ReviewFee.check(paidOn: paidOn, today: today)
+            // A fee is paid for a registered audit: not before it was registered.
+            if let paidOn, let registered = loaded.audit.createdAt.map({ CalendarDay($0) }), paidOn < registered {
+                throw ReviewFee.Problem(field: "paidOn", message: "The fee cannot be paid on \(paidOn.readable), before the audit was registered (\(registered.readable)).")
+            }
         } catch let problem as ReviewFee.Problem { throw AppError.invalid(problem.field, problem.message) }
         if paidOn != nil && cents == nil { throw AppError.invalid("paidOn", "Record the invoiced amount before the day it was paid.") }
         let audit = loaded.audit

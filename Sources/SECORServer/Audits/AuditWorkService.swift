@@ -131,6 +131,10 @@ struct AuditWorkService {
         item.questionId = questionId
         item.action = try Validate.text(action, "action", "Action", max: 1000)
         item.owner = try Validate.text(owner, "owner", "Owner")
+        // An action plan looks forward: its target is on or after the audit's start.
+        guard targetOn >= loaded.plannedStart else {
+            throw AppError.invalid("targetOn", "The target date \(targetOn.readable) is before the audit started (\(loaded.plannedStart.readable)); an action item is done after the audit.")
+        }
         item.targetOn = targetOn.iso
         try await changed(loaded, by: user, what: "added an action item to \(questionId)") { db in try await item.create(on: db) }
     }

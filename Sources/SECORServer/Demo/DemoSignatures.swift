@@ -68,5 +68,6 @@ struct DemoSignatures {
         }
         signOff.seal = SignOffService.seal(signOff, signatureSHA256: signOff.signatureFileId == nil ? nil : drawing.sha256)
         try await signOff.create(on: db)
+        if let user = person.userId { try await SignOffService.closeAsk(user, record: detail.record, on: db) }
     }
 }

@@ -22,20 +22,23 @@ struct CrewWork: Encodable {
     var hasActions: Bool
 
     /// The records of the last `days` days that name `user`'s person and wait for their
-    /// signature, and the open corrective actions they own (by name, as actions record it).
+    /// signature, and every open corrective action they own (by name, as actions record it).
     static func load(_ ref: EmployerRef, for user: CurrentUser, days: Int = 60, on db: Database) async throws -> CrewWork {
         let base = "/employers/\(ref.id.uuidString)/records"
         let start = RecordKinds.all.compactMap { d in d.startLabel.map { Start(href: "\(base)/new/\(d.kind.rawValue)", label: $0) } }
         let me = try await PersonModel.linked(to: user, at: ref, on: db)
         let service = FieldRecordService(db: db)
+        // Signatures are asked for the recent records; an open action is the owner's however old.
+        let since = CalendarDay.today.adding(days: -days).iso
         let recent = try await service.all(ref, from: CalendarDay.today.adding(days: -days))
+            + service.all(ref, before: CalendarDay.today.adding(days: -days), kind: .correctiveAction)
         let signed = try await service.currentSignOffs(ref)
         var toSign: [Item] = []
         var actions: [Item] = []
         for (record, content) in recent.sorted(by: { ($0.0.occurredOn, $0.0.occurredTime) > ($1.0.occurredOn, $1.0.occurredTime) }) {
             let id = record.id!
             let day = (try? CalendarDay(iso: record.occurredOn).readable) ?? record.occurredOn
-            if let me = me?.id?.uuidString {
+            if let me = me?.id?.uuidString, record.occurredOn >= since {
                 let mine = Set((signed[id] ?? []).filter { $0.role != .reviewer }.compactMap(\.personId))
                 if SignOffRules.outstanding(content, signedPersonIds: mine).contains(where: { $0.personId == me }) {
                     toSign.append(Item(href: "\(base)/\(id.uuidString)", label: "\(content.kind.title), \(day)\(content.site.isEmpty ? "" : " at \(content.site)")"))

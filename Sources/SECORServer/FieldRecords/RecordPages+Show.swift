@@ -87,7 +87,7 @@ extension RecordPages {
         let roster = try await req.people.list(ref)
         let stamp = DateFormatter()
         stamp.timeZone = CalendarDay.albertaTimeZone
-        stamp.dateFormat = "d MMM yyyy HH:mm"
+        stamp.dateFormat = "d MMMM yyyy, HH:mm"
         let base = "/employers/\(ref.id.uuidString)"
         func name(_ id: UUID?) -> String { users.first { $0.id == id }?.name ?? "someone" }
         let views = try detail.versions.map { v -> VersionView in

@@ -115,10 +115,7 @@ struct SignOffService {
             signOff.seal = Self.seal(signOff, signatureSHA256: signature?.sha256)
             try await signOff.create(on: db)
             // The notice that asked this person to sign is done with.
-            if let signer = personModel.userId {
-                try await NotificationModel.query(on: db).filter(\.$user.$id == signer).filter(\.$readAt == nil)
-                    .filter(\.$link == "/employers/\(ref.id.uuidString)/records/\(now.id!.uuidString)").set(\.$readAt, to: Date()).update()
-            }
+            if let signer = personModel.userId { try await Self.closeAsk(signer, record: now, on: db) }
             try await AuditLog.append(on: db, actor: user.id, action: "record.sign", entity: now.kind, entityId: now.id!.uuidString,
                                       detail: "\(signOff.method) \(signOff.role) \(personName), version \(expectedVersion) \(signOff.contentHash)")
         }
@@ -132,6 +129,14 @@ struct SignOffService {
         return SHA256.hash(data: Data(text.utf8)).hex
     }
 
+    /// The "sign this" notice a person was sent for a record is done with once they sign it
+    /// (or a newer version's notice replaces it).
+    static func closeAsk(_ userId: UUID, record: FieldRecordModel, on db: Database) async throws {
+        let link = "/employers/\(record.$employer.id.uuidString)/records/\(try record.requireID().uuidString)"
+        try await NotificationModel.query(on: db).filter(\.$user.$id == userId).filter(\.$readAt == nil).filter(\.$link == link)
+            .set(\.$readAt, to: Date()).update()
+    }
+
     /// Tells the people a version names, who have an account, to sign it (not its author).
     static func askToSign(_ record: FieldRecordModel, _ content: RecordContent, author: UUID, on db: Database) async throws {
         let ids = SignOffRules.outstanding(content, signedPersonIds: []).compactMap { $0.personId.flatMap(UUID.init(uuidString:)) }
@@ -142,8 +147,7 @@ struct SignOffService {
         let link = "/employers/\(record.$employer.id.uuidString)/records/\(record.id!.uuidString)"
         for userId in Set(people.compactMap(\.userId)) where userId != author {
             // One notice per record: an amendment's replaces the one before.
-            try await NotificationModel.query(on: db).filter(\.$user.$id == userId).filter(\.$readAt == nil).filter(\.$link == link)
-                .set(\.$readAt, to: Date()).update()
+            try await closeAsk(userId, record: record, on: db)
             try await NotificationModel(userId: userId, title: "Sign the \(content.kind.title.lowercased()) of \(day)",
                                         body: "Version \(record.currentVersion) of the \(content.kind.title.lowercased())\(place) names you. Read it and sign it on your phone.",
                                         link: link, event: .recordSignatureNeeded).create(on: db)

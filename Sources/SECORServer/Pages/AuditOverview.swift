@@ -83,6 +83,7 @@ enum AuditOverview {
         /// R2: the typed reasons of a rejection.
         var rejectionReasons: [String]
         var reasonOptions: [SelectOption]
+        var typed: Typed
         /// R1: the planned start has passed; approval needs a new start date.
         var startPassed: Bool
         var todayISO: String
@@ -147,7 +148,17 @@ enum AuditOverview {
                            late: running && left < 0, tone: !running ? "open" : left < 0 ? "late" : left <= 7 ? "due" : "open")
     }
 
-    static func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?) async throws -> View {
+    /// What was typed into a refused decision or fee form, put back into its boxes.
+    struct Typed: Encodable, Sendable {
+        var decision: String?
+        var reason: String?
+        var reasons: [String] = []
+        var newStart: String?
+        var fee: String?
+        var paidOn: String?
+    }
+
+    static func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?, typed: Typed = .init()) async throws -> View {
         let user = try req.requireUser()
         let allowed = { (action: Policy.AuditAction) in Policy.decide(user, .audit(loaded.scope, action)) == .allow }
         let workService = AuditWorkService(db: req.db)
@@ -208,7 +219,8 @@ enum AuditOverview {
             worksites: loaded.worksites.joined(separator: "; "), wcbAccounts: loaded.wcbAccounts.joined(separator: ", "),
             decisionReason: a.decisionReason,
             rejectionReasons: typedReasons.map(\.label),
-            reasonOptions: RejectionReason.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
+            reasonOptions: RejectionReason.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: typed.reasons.contains($0.rawValue)) },
+            typed: typed,
             startPassed: loaded.plannedStart < today, todayISO: today.iso,
             deadlines: deadlineRows.map { d in
                 var row = Self.row(d, today: today, running: loaded.stage == .approved)

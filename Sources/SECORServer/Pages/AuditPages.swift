@@ -179,13 +179,16 @@ struct AuditPages: RouteCollection {
     }
 
     /// Runs a partner or auditor action on the audit page; bad input re-renders it.
-    private func act(_ req: Request, _ action: Policy.AuditAction, _ body: @escaping (LoadedAudit, CurrentUser) async throws -> Void) async throws -> Response {
+    /// Runs a decision of the audit page; on bad input the page comes back with what was
+    /// typed (`typed`) still in its boxes.
+    private func act(_ req: Request, _ action: Policy.AuditAction, typed: AuditOverview.Typed = .init(),
+                     _ body: @escaping (LoadedAudit, CurrentUser) async throws -> Void) async throws -> Response {
         let user = try req.requireUser()
         let loaded = try await req.loadedAudit(action)
         return try await req.submitForm({
             try await body(loaded, user)
             return req.redirect(to: loaded.link)
-        }, orRender: { error in try await AuditOverview.render(req, try await req.loadedAudit(.view), error: error) })
+        }, orRender: { error in try await AuditOverview.render(req, try await req.loadedAudit(.view), error: error, typed: typed) })
     }
 
     struct DecisionForm: Content {
@@ -198,7 +201,8 @@ struct AuditPages: RouteCollection {
 
     func decide(req: Request) async throws -> Response {
         let form = try req.content.decode(DecisionForm.self)
-        return try await act(req, .administer) { loaded, user in
+        let typed = AuditOverview.Typed(decision: form.decision, reason: form.reason, reasons: form.reasons ?? [], newStart: form.newStart)
+        return try await act(req, .administer, typed: typed) { loaded, user in
             guard let d = form.decision, ["approve", "reject"].contains(d) else { throw AppError.invalid("decision", "Choose approve or reject.") }
             let reasons = try (form.reasons ?? []).map { raw in
                 guard let reason = RejectionReason(rawValue: raw) else { throw AppError.invalid("reasons", "'\(raw)' is not a reason for rejecting.") }
@@ -217,7 +221,7 @@ struct AuditPages: RouteCollection {
 
     func fee(req: Request) async throws -> Response {
         let form = try req.content.decode(FeeForm.self)
-        return try await act(req, .administer) { loaded, user in
+        return try await act(req, .administer, typed: .init(fee: form.fee, paidOn: form.paidOn)) { loaded, user in
             let cents: Int?
             do { cents = try ReviewFee.cents(fromDollars: form.fee ?? "") } catch let problem as ReviewFee.Problem { throw AppError.invalid(problem.field, problem.message) }
             try await AuditService(db: req.db).setFee(loaded, cents: cents, paidOn: try Validate.optionalDay(form.paidOn, "paidOn", "Paid on"), by: user)

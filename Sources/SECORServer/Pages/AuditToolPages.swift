@@ -166,7 +166,7 @@ struct AuditToolPages: RouteCollection {
             next: index + 1 < questions.count ? base + questions[index + 1].id : nil,
             minimumNotes: loaded.ref.profile.minimumNoteCharacters, error: error,
             answered: progress.answered, totalQuestions: progress.total,
-            askFullMarks: leftovers && (req.query[String.self, at: "ask"] == "fullMarks" || form != nil),
+            askFullMarks: leftovers,
             action: form?.action ?? "", owner: form?.owner ?? "", targetOn: form?.targetOn ?? ""))
     }
 
@@ -177,7 +177,12 @@ struct AuditToolPages: RouteCollection {
             guard let n = Int(t) else { throw AppError.invalid(field, "'\(t)' is not a whole number.") }
             return n
         }
-        let answer = try AnswerParsing.answer(kind: form.answer, points: try number(form.points, "points"),
+        // Numbers typed without ticking their radio still say what kind of answer it is:
+        // typed points are never dropped behind "Saved".
+        var kind = form.answer ?? ""
+        if kind.isEmpty, !(form.points ?? "").trimmingCharacters(in: .whitespaces).isEmpty { kind = "points" }
+        if kind.isEmpty, !((form.positive ?? "") + (form.total ?? "")).trimmingCharacters(in: .whitespaces).isEmpty { kind = "proportion" }
+        let answer = try AnswerParsing.answer(kind: kind, points: try number(form.points, "points"),
                                               positive: try number(form.positive, "positive"), total: try number(form.total, "total"),
                                               reason: form.naReason)
         let methods = try (form.methods ?? []).map { try Validate.choice($0, "methods", "Method", as: ValidationMethod.self) }
@@ -265,6 +270,7 @@ struct AuditToolPages: RouteCollection {
             throw AppError.notFound("action item")
         }
         try await AuditWorkService(db: req.db).removeActionItem(loaded, itemId: itemId, by: user)
+        req.flash("The action item is removed from the plan.")
         return req.redirect(to: "\(loaded.link)/questions/\(item.questionId)#actions")
     }
 

@@ -20,19 +20,24 @@ struct NotificationPages: RouteCollection {
         var layout: LayoutContext
         var items: [Item]
         var noItems: Bool
+        var pager: Pager
     }
 
     func list(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let items = try await NotificationModel.query(on: req.db).filter(\.$user.$id == user.id)
-            .sort(\.$createdAt, .descending).limit(100).all()
+        let page = try Pager.page(req)
+        // One more than a page tells whether another follows.
+        let rows = try await NotificationModel.query(on: req.db).filter(\.$user.$id == user.id)
+            .sort(\.$createdAt, .descending).offset((page - 1) * Pager.size).limit(Pager.size + 1).all()
+        let items = Array(rows.prefix(Pager.size))
         let formatter = DateFormatter()
         formatter.timeZone = TimeZone(identifier: "America/Edmonton")
-        formatter.dateFormat = "d MMM yyyy, HH:mm"
+        formatter.dateFormat = "d MMMM yyyy, HH:mm"
         return try await req.view.render("notifications", Context(
             layout: req.layoutContext(title: "Notifications"),
             items: items.map { Item(title: $0.title, body: $0.body, link: $0.link, when: $0.createdAt.map(formatter.string) ?? "", unread: $0.readAt == nil) },
-            noItems: items.isEmpty))
+            noItems: items.isEmpty,
+            pager: Pager(path: "/notifications", filters: [], page: page, shown: items.count, hasMore: rows.count > Pager.size, noun: "Notifications", order: "newest first")))
     }
 
     func markRead(req: Request) async throws -> Response {

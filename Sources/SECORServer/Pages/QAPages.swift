@@ -130,6 +130,7 @@ struct QAPages: RouteCollection {
         var canAssign: Bool
         var reviewerOptions: [SelectOption]
         var assignments: [AssignmentRow]
+        var typed: Typed
     }
 
     struct AssignmentRow: Encodable {
@@ -143,7 +144,15 @@ struct QAPages: RouteCollection {
         try await render(req, try await req.loadedAudit(.view), error: nil)
     }
 
-    func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?) async throws -> View {
+    /// What was typed into a refused decision or assignment, put back into its box.
+    struct Typed: Encodable, Sendable {
+        var decision: String?
+        var message: String?
+        var failReason: String?
+        var note: String?
+    }
+
+    func render(_ req: Request, _ loaded: LoadedAudit, error: FormError?, typed: Typed = .init()) async throws -> View {
         let user = try req.requireUser()
         let review = try await QAService(db: req.db).review(loaded)
         let work = try await AuditWorkService(db: req.db).work(loaded)
@@ -165,7 +174,7 @@ struct QAPages: RouteCollection {
         }
         let feedback = try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
         var clocks: [String] = []
-        if let first = review.row.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
+        if let first = review.row.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }), [.submitted, .corrections].contains(loaded.stage) {
             let timeline = AuditTimeline(loaded.ref.profile.timelines)
             if let open = review.row.openFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) {
                 let d4 = timeline.correction(feedbackOn: open)
@@ -210,7 +219,8 @@ struct QAPages: RouteCollection {
                 SelectOption(value: $0.id!.uuidString, label: $0.name + ($0.role == Role.partnerAdmin.rawValue ? " (administrator)" : ""), selected: $0.id == user.id)
             },
             assignments: assignments.map { AssignmentRow(when: $0.createdAt.map { CalendarDay($0).readable } ?? "", reviewer: $0.reviewerName,
-                                                         by: $0.assignedByName, note: $0.note) }))
+                                                         by: $0.assignedByName, note: $0.note) },
+            typed: typed))
     }
 
     static func describe(_ answer: Answer?, _ q: ProtocolQuestion) -> String {
@@ -291,7 +301,7 @@ struct QAPages: RouteCollection {
             try await QAService(db: req.db).assign(loaded, reviewerId: try Validate.uuid(form.reviewerId, "reviewerId", "Reviewer"), note: form.note ?? "", by: user)
             req.flash("The review is assigned.")
             return req.redirect(to: "\(loaded.link)/qa")
-        }, orRender: { error in try await render(req, loaded, error: error) })
+        }, orRender: { error in try await render(req, loaded, error: error, typed: .init(note: form.note)) })
     }
 
     func decide(req: Request) async throws -> Response {
@@ -313,7 +323,9 @@ struct QAPages: RouteCollection {
             default: throw AppError.invalid("decision", "Choose send back, pass or fail.")
             }
             return req.redirect(to: "\(loaded.link)/qa")
-        }, orRender: { error in try await render(req, loaded, error: error) })
+        }, orRender: { error in
+            try await render(req, loaded, error: error, typed: .init(decision: form.decision, message: form.message, failReason: form.failReason))
+        })
     }
 
     // MARK: One revision as frozen (S4, Q12)
@@ -429,8 +441,11 @@ struct QAPages: RouteCollection {
         let rows = loaded.auditProtocol.questions.map { q -> DiffRow in
             let x = a.questions.first { $0.id == q.id }
             let y = b.questions.first { $0.id == q.id }
-            let before = Self.describe(x?.answer, q)
-            let after = Self.describe(y?.answer, q)
+            // The action plan is part of the correction: its items count as a change.
+            let itemsBefore = a.actionItems.filter { $0.questionId == q.id }.map { "\($0.action) — \($0.owner), by \($0.targetOn)" }
+            let itemsAfter = b.actionItems.filter { $0.questionId == q.id }.map { "\($0.action) — \($0.owner), by \($0.targetOn)" }
+            let before = Self.describe(x?.answer, q) + (itemsBefore.isEmpty ? "" : " · action items: " + itemsBefore.joined(separator: "; "))
+            let after = Self.describe(y?.answer, q) + (itemsAfter.isEmpty ? "" : " · action items: " + itemsAfter.joined(separator: "; "))
             return DiffRow(id: q.id, text: q.text, before: before, after: after, notesBefore: x?.notes ?? "", notesAfter: y?.notes ?? "",
                            changed: before != after || x?.notes != y?.notes || x?.recommendation != y?.recommendation)
         }

@@ -52,6 +52,12 @@
     });
   }
 
+  // One date format everywhere: "1 December 2026, 14:02".
+  function readable(d) {
+    var months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+    return d.getDate() + ' ' + months[d.getMonth()] + ' ' + d.getFullYear() + ', ' + ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+  }
+
   function time() {
     var d = new Date();
     return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
@@ -108,8 +114,18 @@
     timer = setTimeout(save, 1200);
   }
 
+  // A number typed for points or a proportion picks its kind of answer, as a person means it.
+  var kinds = { points: 'points', positive: 'proportion', total: 'proportion' };
+  function pickKind(target) {
+    var kind = target && kinds[target.name];
+    if (!kind) return;
+    var radio = form.querySelector('input[name=answer][value=' + kind + ']');
+    if (radio && !radio.checked && target.value !== '') radio.checked = true;
+  }
+
   function changed(event) {
     if (submitting) return;
+    pickKind(event.target);
     dirty = true;
     keep();
     if (event.target && event.target.hasAttribute && event.target.hasAttribute('data-no-autosave')) {
@@ -129,7 +145,7 @@
     } else {
       restore(stored.fields);
       dirty = true;
-      say('Restored what you typed on ' + new Date(stored.at).toLocaleString() + ', not saved yet. Saving…', 'due');
+      say('Restored what you typed on ' + readable(new Date(stored.at)) + ', not saved yet. Saving…', 'due');
       schedule();
     }
   }

@@ -8,6 +8,11 @@ enum Validate {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty && !optional { throw AppError.invalid(field, "\(label) is required.") }
         if text.count > max { throw AppError.invalid(field, "\(label) has at most \(max) characters.") }
+        // NUL and other control characters (a NUL cut what the database kept); line breaks
+        // and tabs are text.
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\n", "\r", "\t"].contains($0) }) {
+            throw AppError.invalid(field, "\(label) holds a control character; type it again as plain text.")
+        }
         return text
     }
 

@@ -72,7 +72,7 @@ public struct CorrectiveActionContent: RecordKindContent, Equatable {
     public var searchText: String { [description, owner, verification].joined(separator: " ") }
 
     public var lines: [String] {
-        ["Action: \(description)", "Owner: \(owner)", "Due: \(dueOn)", "Status: \(status.rawValue)"]
+        ["Action: \(description)", "Owner: \(owner)", "Due by: \((try? CalendarDay(iso: dueOn).readable) ?? dueOn)", "Status: \(status.label)"]
             + (verification.isEmpty ? [] : ["Verified by: \(verification)"])
     }
 
