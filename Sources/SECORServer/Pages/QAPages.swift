@@ -213,7 +213,8 @@ struct QAPages: RouteCollection {
             hasFeedback: !feedback.isEmpty, clocks: clocks,
             compareHref: loaded.audit.revision > 1 ? "\(loaded.link)/revisions?from=\(loaded.audit.revision - 1)&to=\(loaded.audit.revision)" : nil,
             error: error, showDraft: QAService.mayReadDraft(user, loaded), decided: decided, outcome: outcome,
-            reviewer: reviewers.first { $0.id == loaded.audit.qaReviewerId }?.name,
+            // The assigned reviewer; once decided, whoever decided it.
+            reviewer: reviewers.first { $0.id == loaded.audit.qaReviewerId }?.name ?? (decided ? review.row.reviewerName : nil),
             canAssign: inQA && isStaff && (isAdmin || loaded.audit.qaReviewerId != user.id),
             reviewerOptions: reviewers.filter { isAdmin || $0.id == user.id }.map {
                 SelectOption(value: $0.id!.uuidString, label: $0.name + ($0.role == Role.partnerAdmin.rawValue ? " (administrator)" : ""), selected: $0.id == user.id)
@@ -241,6 +242,7 @@ struct QAPages: RouteCollection {
         var checks: [QACheckResult] = []
         for item in QACheckItem.allCases {
             guard let value = form["check_\(item.rawValue)"], !value.isEmpty else { continue }
+            guard value == "met" || value == "notMet" else { throw AppError.invalid("check_\(item.rawValue)", "\(item.title): choose met or not met.") }
             checks.append(QACheckResult(item: item, met: value == "met", comment: form["comment_\(item.rawValue)"] ?? ""))
         }
         var answers: [String: Answer] = [:]
