@@ -112,7 +112,7 @@ extension AuditRegistration {
     /// R1, R3: the partner approves before the audit starts. Once the planned start has
     /// passed, approval needs a new start date, today or later (recorded as a change, R3).
     /// Returns the start the approved audit has, or the reason approval is refused.
-    public static func approvalStart(planned: CalendarDay, newStart: CalendarDay?, today: CalendarDay) -> Result<CalendarDay, ApprovalRefusal> {
+    public static func approvalStart(planned: CalendarDay, newStart: CalendarDay?, today: CalendarDay) -> Result<CalendarDay, FieldRefusal> {
         if let newStart {
             guard newStart >= today else {
                 return .failure(.init(field: "plannedStart", message: "R1: the new start date \(newStart.readable) has passed too; choose today or a later day."))
@@ -144,10 +144,6 @@ public enum RejectionReason: String, Codable, Sendable, CaseIterable {
     }
 }
 
-public struct ApprovalRefusal: Error, Sendable, Equatable {
-    public var field: String
-    public var message: String
-}
 
 /// R6: an audit's number — `digits` digits, never starting with 0, so it reads the same
 /// everywhere it is typed. Uniqueness is the database's job (a unique index).

@@ -6,16 +6,6 @@ public enum ReviewFee {
     /// No partner's review fee comes near this; a larger number is a typing mistake.
     public static let maximumCents = 10_000_000
 
-    public struct Problem: Error, Equatable, Sendable {
-        public var field: String
-        public var message: String
-
-        public init(field: String, message: String) {
-            self.field = field
-            self.message = message
-        }
-    }
-
     /// Cents from what was typed; nil for an empty box (no fee invoiced).
     public static func cents(fromDollars typed: String) throws -> Int? {
         var text = typed.trimmingCharacters(in: .whitespaces)
@@ -28,7 +18,7 @@ public enum ReviewFee {
         guard parts.count <= 2, !whole.isEmpty, whole.count <= 9, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
               fraction.count <= 2, fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty,
               let dollars = Int(whole) else {
-            throw Problem(field: "fee", message: "Give the fee in dollars and cents, e.g. 350.00 (at most two decimals).")
+            throw FieldRefusal(field: "fee", message: "Give the fee in dollars and cents, e.g. 350.00 (at most two decimals).")
         }
         let cents = dollars * 100 + (fraction.isEmpty ? 0 : Int(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))!)
         try check(cents: cents)
@@ -36,16 +26,16 @@ public enum ReviewFee {
     }
 
     public static func check(cents: Int) throws {
-        guard cents >= 0 else { throw Problem(field: "fee", message: "The fee cannot be negative.") }
+        guard cents >= 0 else { throw FieldRefusal(field: "fee", message: "The fee cannot be negative.") }
         guard cents <= maximumCents else {
-            throw Problem(field: "fee", message: "The fee cannot be more than \(text(maximumCents)).")
+            throw FieldRefusal(field: "fee", message: "The fee cannot be more than \(text(maximumCents)).")
         }
     }
 
     /// The day a fee was paid is today or earlier.
     public static func check(paidOn: CalendarDay?, today: CalendarDay) throws {
         if let paidOn, paidOn > today {
-            throw Problem(field: "paidOn", message: "The fee cannot be paid on \(paidOn.readable), a day still to come.")
+            throw FieldRefusal(field: "paidOn", message: "The fee cannot be paid on \(paidOn.readable), a day still to come.")
         }
     }
 

@@ -292,9 +292,9 @@ struct AuditService {
             try ReviewFee.check(paidOn: paidOn, today: today)
             // A fee is paid for a registered audit: not before it was registered.
             if let paidOn, let registered = loaded.audit.createdAt.map({ CalendarDay($0) }), paidOn < registered {
-                throw ReviewFee.Problem(field: "paidOn", message: "The fee cannot be paid on \(paidOn.readable), before the audit was registered (\(registered.readable)).")
+                throw FieldRefusal(field: "paidOn", message: "The fee cannot be paid on \(paidOn.readable), before the audit was registered (\(registered.readable)).")
             }
-        } catch let problem as ReviewFee.Problem { throw AppError.invalid(problem.field, problem.message) }
+        } catch let problem as FieldRefusal { throw AppError.invalid(problem.field, problem.message) }
         if paidOn != nil && cents == nil { throw AppError.invalid("paidOn", "Record the invoiced amount before the day it was paid.") }
         let audit = loaded.audit
         audit.feeCents = cents

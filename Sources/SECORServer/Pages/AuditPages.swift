@@ -223,7 +223,7 @@ struct AuditPages: RouteCollection {
         let form = try req.content.decode(FeeForm.self)
         return try await act(req, .administer, typed: .init(fee: form.fee, paidOn: form.paidOn)) { loaded, user in
             let cents: Int?
-            do { cents = try ReviewFee.cents(fromDollars: form.fee ?? "") } catch let problem as ReviewFee.Problem { throw AppError.invalid(problem.field, problem.message) }
+            do { cents = try ReviewFee.cents(fromDollars: form.fee ?? "") } catch let problem as FieldRefusal { throw AppError.invalid(problem.field, problem.message) }
             try await AuditService(db: req.db).setFee(loaded, cents: cents, paidOn: try Validate.optionalDay(form.paidOn, "paidOn", "Paid on"), by: user)
         }
     }
