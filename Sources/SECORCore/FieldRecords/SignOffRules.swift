@@ -87,6 +87,12 @@ public enum SignOffRules {
 
     /// Who still has to sign the newest version: the named people and the designated
     /// signer who have not signed it.
+    /// Who still has to sign, from the sign-offs of the newest version (a review signs
+    /// for nobody named).
+    public static func outstanding(_ content: RecordContent, signOffs: [SignOffFact]) -> [NamedPerson] {
+        outstanding(content, signedPersonIds: Set(signOffs.filter { $0.role != .reviewer }.compactMap(\.personId)))
+    }
+
     public static func outstanding(_ content: RecordContent, signedPersonIds: Set<String>) -> [NamedPerson] {
         var wanted: [NamedPerson] = []
         if content.descriptor.signOffRoles.contains(.worker) { wanted += content.namedPeople.filter { $0.personId != nil } }

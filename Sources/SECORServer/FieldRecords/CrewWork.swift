@@ -39,8 +39,7 @@ struct CrewWork: Encodable {
             let id = record.id!
             let day = (try? CalendarDay(iso: record.occurredOn).readable) ?? record.occurredOn
             if let me = me?.id?.uuidString, record.occurredOn >= since {
-                let mine = Set((signed[id] ?? []).filter { $0.role != .reviewer }.compactMap(\.personId))
-                if SignOffRules.outstanding(content, signedPersonIds: mine).contains(where: { $0.personId == me }) {
+                if SignOffRules.outstanding(content, signOffs: signed[id] ?? []).contains(where: { $0.personId == me }) {
                     toSign.append(Item(href: "\(base)/\(id.uuidString)", label: "\(content.kind.title), \(day)\(content.site.isEmpty ? "" : " at \(content.site)")"))
                 }
             }

@@ -85,8 +85,7 @@ struct HomeTodo: Encodable {
 
         // Records waiting for signatures (the last 90 days).
         let waiting = newest.compactMap { record, content -> Item? in
-            let mine = Set((signed[record.id!] ?? []).filter { $0.role != .reviewer }.compactMap(\.personId))
-            let outstanding = SignOffRules.outstanding(content, signedPersonIds: mine)
+            let outstanding = SignOffRules.outstanding(content, signOffs: signed[record.id!] ?? [])
             guard !outstanding.isEmpty else { return nil }
             return Item(label: "\(content.kind.title), \(day(record))\(content.site.isEmpty ? "" : " at \(content.site)")",
                         href: "\(base)/records/\(record.id!.uuidString)", tone: "due",
