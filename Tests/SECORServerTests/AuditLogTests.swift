@@ -45,14 +45,16 @@ final class AuditLogTests: XCTestCase {
         }
     }
 
-    func testARecomputedHashStillBreaksTheNextEntry() async throws {
+    // Without the key, a recomputed hash is the unkeyed SHA-256 (or a guess): the entry
+    // itself no longer matches its keyed hash.
+    func testARecomputedHashWithoutTheKeyIsNamed() async throws {
         try await withApp { app in
             let entry = try await AuditLogEntryModel.query(on: app.db).filter(\.$seq == 4).first()!
             entry.detail = "forged"
-            entry.hash = AuditLog.hash(of: entry)
-            try await entry.save(on: app.db)
+            try await app.db.sql.raw("UPDATE audit_log SET detail = 'forged', hash = \(bind: AuditLog.unkeyedHash(of: entry)) WHERE seq = 4").run()
             let result = try await AuditLog.verify(on: app.db)
-            XCTAssertEqual(result.brokenSeq, 5)
+            XCTAssertEqual(result.brokenSeq, 4)
+            XCTAssertTrue(result.firstBroken?.contains("was changed after it was written") == true, result.firstBroken ?? "")
         }
     }
 

@@ -206,7 +206,7 @@ final class AuditTests: XCTestCase {
             let account = try await browser.get("/account")
             let link = try XCTUnwrap(account.body.string.range(of: #"/calendar/[0-9a-f]{48}\.ics"#, options: .regularExpression).map { String(account.body.string[$0]) })
             var ics = ""
-            try await app.test(.GET, link) { res in
+            try await app.test(.GET, link) { res async in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertEqual(res.headers.contentType?.subType, "calendar")
                 ics = res.body.string
@@ -216,7 +216,7 @@ final class AuditTests: XCTestCase {
             XCTAssertTrue(ics.contains("SUMMARY:D1 last day on site · Audit \(number)"), ics)
             XCTAssertTrue(ics.contains("DTSTART;VALUE=DATE:\(CalendarDay.today.adding(days: 15).iso.replacingOccurrences(of: "-", with: ""))"))
             _ = try await browser.post("/account/calendar", form: [:])
-            try await app.test(.GET, link) { res in XCTAssertEqual(res.status, .notFound) }
+            try await app.test(.GET, link) { res async in XCTAssertEqual(res.status, .notFound) }
         }
     }
 

@@ -293,7 +293,7 @@ final class QATests: XCTestCase {
                 let number = try await AuditModel.find(UUID(uuidString: id)!, on: app.db)!.number!
                 // The owner is this audit's auditor (its own assessor) and downloads it.
                 let owner = try await app.token("owner@secor.test")
-                try await app.test(.GET, "/api/v1/reports/\(number)", beforeRequest: { req in req.headers.bearerAuthorization = .init(token: owner) }) { res in
+                try await app.test(.GET, "/api/v1/reports/\(number)", beforeRequest: { req async in req.headers.bearerAuthorization = .init(token: owner) }) { res async in
                     XCTAssertEqual(res.status, .ok)
                     XCTAssertEqual(res.headers.contentType?.subType, "pdf")
                     XCTAssertTrue(res.body.string.hasPrefix("%PDF"))

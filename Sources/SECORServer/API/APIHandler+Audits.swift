@@ -24,8 +24,8 @@ extension APIHandler {
         let queries = AuditQueries(db: request.db)
         let audits = try await queries.visible(to: user)
         let names = try await queries.employerNames(audits)
-        return .ok(.init(body: .json(audits.map { a in
-            .init(id: a.id!.uuidString, number: a.number, stage: .init(rawValue: a.stage) ?? .registered, _type: .init(rawValue: a.auditType) ?? .certification,
+        return .ok(.init(body: .json(try audits.map { a in
+            .init(id: try a.requireID().uuidString, number: a.number, stage: .init(rawValue: a.stage) ?? .registered, _type: .init(rawValue: a.auditType) ?? .certification,
                   employerId: a.$employer.id.uuidString, employerName: names[a.$employer.id] ?? "", auditorName: a.auditorName, plannedStart: a.plannedStart)
         })))
     }
@@ -37,7 +37,7 @@ extension APIHandler {
         guard let audit = try await AuditQueries(db: request.db).visible(to: user).first(where: { $0.number == input.path.number }) else {
             throw AppError.notFound("audit")
         }
-        return .ok(.init(body: .json(try await Self.auditBody(request, try await request.loadedAudit(audit.id!, .view)))))
+        return .ok(.init(body: .json(try await Self.auditBody(request, try await request.loadedAudit(try audit.requireID(), .view)))))
     }
 
     func registerAudit(_ input: Operations.RegisterAudit.Input) async throws -> Operations.RegisterAudit.Output {
@@ -120,8 +120,8 @@ extension APIHandler {
         let (request, _, loaded) = try await Self.audit(input.path.auditId, .view)
         guard let question = loaded.auditProtocol.question(input.path.questionId) else { throw AppError.notFound("question") }
         let records = try await AuditWorkService(db: request.db).proposals(loaded, question: question)
-        return .ok(.init(body: .json(records.map {
-            .init(id: $0.id!.uuidString, kind: $0.kind, occurredOn: $0.occurredOn, occurredTime: $0.occurredTime, site: $0.site, version: $0.currentVersion)
+        return .ok(.init(body: .json(try records.map {
+            .init(id: try $0.requireID().uuidString, kind: $0.kind, occurredOn: $0.occurredOn, occurredTime: $0.occurredTime, site: $0.site, version: $0.currentVersion)
         })))
     }
 
@@ -243,7 +243,7 @@ extension APIHandler {
                                  recommendation: row.recommendation, documents: ((JSONText.decode(row.documents) as [UUID]?) ?? []).map(\.uuidString))
                 }
             },
-            actionItems: work.actionItems.map { .init(id: $0.id!.uuidString, questionId: $0.questionId, action: $0.action, owner: $0.owner, targetOn: $0.targetOn) },
+            actionItems: try work.actionItems.map { .init(id: try $0.requireID().uuidString, questionId: $0.questionId, action: $0.action, owner: $0.owner, targetOn: $0.targetOn) },
             report: .init(employerName: f.employerName, employerAddress: f.employerAddress, contactName: f.contactName, contactPhone: f.contactPhone,
                           contactFax: f.contactFax, noFax: f.noFax, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,
                           assessorEmail: f.assessorEmail, wcbAccounts: f.wcbAccounts, industryCodes: f.industryCodes,
@@ -251,8 +251,8 @@ extension APIHandler {
                           employeesByRole: .init(additionalProperties: f.employeesByRole)),
             strengths: work.strengths, recommendations: work.recommendations,
             safetyManualFileId: a.safetyManualFile?.uuidString, legislationFileId: a.legislationFile?.uuidString,
-            extensions: deadlines.extensions.map {
-                .init(id: $0.id!.uuidString, deadline: $0.deadline, days: $0.days, reason: $0.reason, status: .init(rawValue: $0.status) ?? .requested,
+            extensions: try deadlines.extensions.map {
+                .init(id: try $0.requireID().uuidString, deadline: $0.deadline, days: $0.days, reason: $0.reason, status: .init(rawValue: $0.status) ?? .requested,
                       decisionReason: $0.decisionReason)
             },
             changes: changes.map { .init(at: $0.createdAt, by: $0.userName, what: $0.what, why: $0.why) },

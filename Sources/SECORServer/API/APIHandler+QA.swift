@@ -11,8 +11,8 @@ extension APIHandler {
         let user = try request.requireUser()
         try Policy.authorize(user, .partnerArea)
         let items = try await QAService(db: request.db).queue(partnerId: user.organisationId, programs: request.programs)
-        return .ok(.init(body: .json(items.map {
-            .init(auditId: $0.audit.id!.uuidString, number: $0.audit.number, employerName: $0.employerName, _type: $0.audit.auditType,
+        return .ok(.init(body: .json(try items.map {
+            .init(auditId: try $0.audit.requireID().uuidString, number: $0.audit.number, employerName: $0.employerName, _type: $0.audit.auditType,
                   stage: .init(rawValue: $0.audit.stage) ?? .submitted, revision: $0.audit.revision, daysWaiting: $0.daysWaiting, submittedOn: $0.submittedOn?.iso,
                   reviewerId: $0.audit.qaReviewerId?.uuidString, reviewerName: $0.reviewerName,
                   due: $0.due.map { .init(rule: $0.rule, title: $0.title, due: $0.due.iso) })
@@ -81,7 +81,7 @@ extension APIHandler {
         let r = review.result
         return .init(
             stage: loaded.stage.rawValue, revision: loaded.audit.revision, reviewerName: review.row.reviewerName,
-            checks: review.checks.map { .init(item: .init(rawValue: $0.item.rawValue)!, met: $0.met, comment: $0.comment) },
+            checks: review.checks.map { .init(item: .init($0.item), met: $0.met, comment: $0.comment) },
             scores: review.answers.sorted { $0.key < $1.key }.map { id, answer in
                 let p = AnswerParsing.parts(answer)
                 return .init(questionId: id, answer: .init(kind: .init(rawValue: p.kind) ?? .yes, points: p.points, positive: p.positive, total: p.total,

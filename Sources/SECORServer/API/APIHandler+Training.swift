@@ -42,7 +42,7 @@ extension APIHandler {
             throw AppError(status: .payloadTooLarge, message: "The file is larger than the \(FileStore.maxBytes / 1024 / 1024) MB limit.", field: "body")
         }
         let file = try await request.training.upload(ref, .init(bytes: bytes, filename: input.query.filename), by: user)
-        return .created(.init(body: .json(.init(id: file.id!.uuidString, name: file.originalName, contentType: file.contentType,
+        return .created(.init(body: .json(.init(id: try file.requireID().uuidString, name: file.originalName, contentType: file.contentType,
                                                 size: file.size, sha256: file.sha256))))
     }
 
@@ -62,7 +62,7 @@ extension APIHandler {
             asOf: day.iso, requirements: requirements.map { Self.requirement($0, profile: ref.profile) },
             workers: rows.map { row in
                 .init(personId: row.personId, name: row.personName, jobRole: row.jobRole, certifications: row.cells.map {
-                    .init(courseId: $0.courseId, courseName: $0.courseName, state: .init(rawValue: $0.state.key)!, label: $0.state.label)
+                    .init(courseId: $0.courseId, courseName: $0.courseName, state: .init($0.state), label: $0.state.label)
                 })
             }))))
     }

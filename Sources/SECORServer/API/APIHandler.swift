@@ -8,7 +8,7 @@ import Vapor
 struct APIHandler: APIProtocol {
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         let request = try RequestContext.request()
-        let name = Components.Schemas.Health.DatabasePayload(rawValue: request.application.secorConfig.database.name)!
+        let name = Components.Schemas.Health.DatabasePayload(request.application.secorConfig.database)
         do {
             try await request.db.sql.raw("SELECT 1").run()
             return .ok(.init(body: .json(.init(status: .ok, database: name))))
@@ -90,10 +90,10 @@ struct APIHandler: APIProtocol {
     func me(_ request: Request) async throws -> Components.Schemas.Me {
         let profile = try await request.userProfile()
         return .init(id: profile.user.id.uuidString, email: profile.user.email, name: profile.user.name,
-                     role: .init(rawValue: profile.user.role.rawValue)!, isAssessor: profile.user.isAssessor,
+                     role: .init(profile.user.role), isAssessor: profile.user.isAssessor,
                      emailDigest: try await NoticePreferences(db: request.db).emailDigest(of: profile.user),
                      organisation: .init(id: profile.user.organisationId.uuidString,
-                                         kind: .init(rawValue: profile.organisation.kind)!,
+                                         kind: .init(try profile.organisation.requireKind()),
                                          name: profile.organisation.name),
                      program: profile.program.map(Self.program))
     }
@@ -121,7 +121,7 @@ struct APIHandler: APIProtocol {
     }
 
     static func reason(_ issue: EligibilityIssue) -> Components.Schemas.EligibilityReason {
-        .init(rule: issue.rule, kind: .init(rawValue: issue.kind.rawValue)!, message: issue.message)
+        .init(rule: issue.rule, kind: .init(issue.kind), message: issue.message)
     }
 
     static func minutes(_ seconds: Int) -> String {

@@ -13,7 +13,7 @@ extension APIHandler {
         try await request.spend(.invitation)
         let issued = try await request.invitations.create(.init(email: body.email, role: body.role.rawValue, personId: body.personId, name: body.name),
                                                           by: user, linkBase: request.linkBase)
-        return .created(.init(body: .json(.init(id: issued.invitation.id!.uuidString, link: issued.link, expiresAt: issued.invitation.expiresAt))))
+        return .created(.init(body: .json(.init(id: try issued.invitation.requireID().uuidString, link: issued.link, expiresAt: issued.invitation.expiresAt))))
     }
 
     func listInvitations(_ input: Operations.ListInvitations.Input) async throws -> Operations.ListInvitations.Output {
@@ -97,13 +97,13 @@ extension APIHandler {
               let state = Components.Schemas.Invitation.StatePayload(rawValue: row.state(at: now).rawValue) else {
             throw AppError(status: .internalServerError, message: "An invitation's role or state is missing from the API document.")
         }
-        return .init(id: row.id!.uuidString, role: role, name: row.name, email: row.email, personId: row.personId?.uuidString,
+        return .init(id: try row.requireID().uuidString, role: role, name: row.name, email: row.email, personId: row.personId?.uuidString,
                      state: state, expiresAt: row.expiresAt, createdAt: row.createdAt ?? row.expiresAt)
     }
 
     static func user(_ account: UserService.Account) throws -> Components.Schemas.User {
         let u = account.user
-        return .init(id: u.id!.uuidString, email: u.email, name: u.name, role: try role(u.role), isAssessor: u.isAssessor,
+        return .init(id: try u.requireID().uuidString, email: u.email, name: u.name, role: try role(u.role), isAssessor: u.isAssessor,
                      active: account.active, deactivatedAt: u.deactivatedAt, accessEndsOn: u.accessEndsOn,
                      personId: account.personId?.uuidString, passwordSet: u.hasPassword)
     }

@@ -74,14 +74,13 @@ struct AccountPages: RouteCollection {
         let profile = try await req.userProfile()
         let token = req.session.data["calendarToken"]
         req.session.data["calendarToken"] = nil
-        let host = req.headers.first(name: .host) ?? "localhost:8080"
         let userId = try req.requireUser().id
         let hasCalendar = try await CalendarFeedModel.query(on: req.db).filter(\.$userId == userId).first() != nil
         return try await req.view.render("account", Context(
             layout: req.layoutContext(title: "Account"), email: profile.user.email, name: profile.user.name,
             role: profile.user.role.label, organisation: profile.organisation.name,
             error: error?.message, field: error?.field, changed: changed,
-            calendarLink: token.map { "http://\(host)/calendar/\($0).ics" }, hasCalendar: hasCalendar,
+            calendarLink: token.map { "\(req.linkBase)/calendar/\($0).ics" }, hasCalendar: hasCalendar,
             emailDigest: try await NoticePreferences(db: req.db).emailDigest(of: try req.requireUser())))
     }
 }

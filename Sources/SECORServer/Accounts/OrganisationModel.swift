@@ -29,4 +29,12 @@ final class OrganisationModel: Model, @unchecked Sendable {
     }
 
     var organisationKind: OrganisationKind? { OrganisationKind(rawValue: kind) }
+
+    /// The kind, or a clear error naming the row (never a crash) if the database holds another.
+    func requireKind() throws -> OrganisationKind {
+        guard let kind = organisationKind else {
+            throw AppError(status: .internalServerError, message: "Organisation \(id?.uuidString ?? "") has an unknown kind '\(self.kind)'.")
+        }
+        return kind
+    }
 }

@@ -44,6 +44,9 @@ public struct AppConfig: Sendable {
     public var rateLimitMultiplier = 1
     /// Where links point when no request says (the command line): the public URL or the default address.
     public var linkBase: String { publicURL ?? "http://127.0.0.1:8080" }
+    /// The audit log's key (`SECOR_LOG_KEY`, 64 hex digits); without it, the key file in
+    /// the data directory (`AuditLogSeal`). Instances sharing one database share the key.
+    public var logKey: String?
     /// Adds the benchmark ceilings `/bench/constant` and `/bench/insert` (`SECOR_BENCH_ROUTES=1`).
     public var benchRoutes = false
 
@@ -74,6 +77,7 @@ public struct AppConfig: Sendable {
                          secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 != "0" && $0 != "false" } ?? true,
                          sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
         config.benchRoutes = env["SECOR_BENCH_ROUTES"] == "1"
+        config.logKey = env["SECOR_LOG_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let url = env["SECOR_PUBLIC_URL"], !url.isEmpty { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
         config.rateLimitMultiplier = env["SECOR_RATE_LIMIT_MULTIPLIER"].flatMap(Int.init).map { min(max($0, 1), 1_000_000) } ?? 1
         config.trustedProxies = Set((env["SECOR_TRUSTED_PROXIES"] ?? "").split(separator: ",")

@@ -20,6 +20,8 @@ extension Application {
         }
         // Every notification also goes by email, through the outbox.
         databases.middleware.use(NotificationEmailMiddleware())
+        // Every audit-log entry is sealed with the key kept outside the database.
+        databases.middleware.use(try AuditLogSeal.load(dataDirectory: secorConfig.dataDirectory, environmentKey: secorConfig.logKey))
     }
 
     /// SQLite: WAL (kept in the file), foreign keys (sqlite-kit turns them on for every
@@ -41,7 +43,16 @@ extension Database {
     /// Runs `body` in one transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking
     /// the write lock at once: Fluent's deferred `BEGIN` lets two read-then-write
     /// transactions deadlock and fail with "database is locked".
+    ///
+    /// After the commit, the newest audit-log entry the transaction appended goes to the
+    /// log's checkpoint file (`AuditLogSeal`), so cutting the log's tail is detected.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+        let result = try await committedTransaction(body)
+        try await logSeal.checkpointIfAdvanced(on: self)
+        return result
+    }
+
+    private func committedTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
         guard isSQLite else { return try await transaction(body) }
         // One writer at a time, queued here: otherwise the second connection's BEGIN
         // IMMEDIATE spins in SQLite's busy handler while the first writes (a quarter of

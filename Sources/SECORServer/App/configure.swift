@@ -43,6 +43,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: config.secureCookies))
     app.middleware.use(SECORErrorMiddleware())
     app.middleware.use(PathLengthMiddleware())
+    app.middleware.use(CleanInputMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: resources.publicFiles))
 
     try routes(app, resources: resources)

@@ -136,7 +136,7 @@ struct AuditorService {
             throw AppError.invalid("assessor", "Choose a person on the roster or an auditor on the register.")
         }
         let personId = employer.assessorPersonId
-        try await db.writeTransaction { db in
+        try await db.writeTransaction { [detail] db in
             try await employer.save(on: db)
             // The account of the designated person gets what an assessor may do (T4): register,
             // conduct and submit the employer's own audit. Nobody else of the employer keeps it.

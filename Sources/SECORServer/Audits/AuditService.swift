@@ -115,7 +115,7 @@ struct AuditService {
         audit.recommendations = "[]"
         audit.revision = 0
         let partnerId = audit.partnerId
-        try await db.writeTransaction { db in
+        try await db.writeTransaction { [input] db in
             try await audit.create(on: db)
             let id = try audit.requireID()
             try await AuditLog.append(on: db, actor: user.id, action: "audit.register", entity: "audit", entityId: id.uuidString,
@@ -300,6 +300,11 @@ struct AuditService {
         audit.feeCents = cents
         audit.feePaidOn = paidOn?.iso
         try await db.writeTransaction { db in
+            // Paid is the fee's last state: once recorded, a payment changes no more.
+            let paidCents = try await db.lockedColumn(AuditModel.schema, loaded.id, "fee_cents", as: Int.self)
+            if let paid = try await db.lockedColumn(AuditModel.schema, loaded.id, "fee_paid_on", as: String.self), paid != paidOn?.iso || cents != paidCents {
+                throw AppError(status: .conflict, message: "The fee was already recorded paid on \((try? CalendarDay(iso: paid))?.readable ?? paid); a paid fee no longer changes.", field: "paidOn")
+            }
             try await audit.save(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: "audit.fee", entity: "audit", entityId: loaded.id.uuidString,
                                       detail: "fee \(cents.map(String.init) ?? "none") cents, paid \(paidOn?.iso ?? "no")")
@@ -347,6 +352,9 @@ struct AuditService {
         row.decidedOn = today.iso
         row.decisionReason = reason.isEmpty ? nil : reason
         try await db.writeTransaction { db in
+            guard try await db.lockedColumn(AuditExtensionModel.schema, extensionId, "status", as: String.self) == "requested" else {
+                throw AppError(status: .conflict, message: "This request was already decided.")
+            }
             try await row.save(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: approve ? "audit.extension.approve" : "audit.extension.refuse",
                                       entity: "audit", entityId: loaded.id.uuidString, detail: "\(row.deadline) +\(row.days) days \(reason)")

@@ -14,6 +14,10 @@ enum Backup {
         var records: Int
         var files: Int
         var auditLogEntries: Int
+        /// The newest audit-log entry before the copy began (the copy holds it and all
+        /// before it): a restore proves the log it put back reaches it, and starts the
+        /// checkpoint there. Absent in backups made before December 2026.
+        var auditLogHead: AuditLogSeal.Checkpoint?
     }
 
     static let sqliteName = "secor.sqlite"
@@ -26,6 +30,8 @@ enum Backup {
         }
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let config = app.secorConfig
+        let head = try await AuditLogEntryModel.query(on: app.db).sort(\.$seq, .descending).first()
+            .map { AuditLogSeal.Checkpoint(seq: $0.seq, hash: $0.hash) }
         switch config.database {
         case .sqlite:
             let target = (folder as NSString).appendingPathComponent(sqliteName)
@@ -41,7 +47,15 @@ enum Backup {
         let manifest = Manifest(createdAt: ISO8601DateFormatter().string(from: Date()), database: config.database.name,
                                 records: try await FieldRecordModel.query(on: app.db).count(),
                                 files: try await StoredFileModel.query(on: app.db).count(),
-                                auditLogEntries: try await AuditLogEntryModel.query(on: app.db).count())
+                                auditLogEntries: try await AuditLogEntryModel.query(on: app.db).count(), auditLogHead: head)
+        // The log's key goes with the backup (0600) unless it comes from SECOR_LOG_KEY: a
+        // restored log can only be verified with the key it was sealed with.
+        let keyFile = (config.dataDirectory as NSString).appendingPathComponent(AuditLogSeal.keyFileName)
+        if config.logKey == nil, fm.fileExists(atPath: keyFile) {
+            let copy = (folder as NSString).appendingPathComponent(AuditLogSeal.keyFileName)
+            try fm.copyItem(atPath: keyFile, toPath: copy)
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy)
+        }
         try JSONText.data(manifest).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("manifest.json")))
         return manifest
     }
@@ -70,10 +84,20 @@ enum Backup {
             let dump = (folder as NSString).appendingPathComponent(postgresName)
             try await tool("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname=\(url)", dump])
         }
+        let savedKey = (folder as NSString).appendingPathComponent(AuditLogSeal.keyFileName)
+        let keyFile = (config.dataDirectory as NSString).appendingPathComponent(AuditLogSeal.keyFileName)
+        if config.logKey == nil, fm.fileExists(atPath: savedKey), fm.contents(atPath: savedKey) != fm.contents(atPath: keyFile) {
+            if fm.fileExists(atPath: keyFile) { try fm.moveItem(atPath: keyFile, toPath: keyFile + ".before-restore-\(Int(Date().timeIntervalSince1970))") }
+            try fm.copyItem(atPath: savedKey, toPath: keyFile)
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        }
         let files = filesRoot(config)
         let saved = (folder as NSString).appendingPathComponent("files")
         try? fm.removeItem(atPath: files)
         if fm.fileExists(atPath: saved) { try fm.copyItem(atPath: saved, toPath: files) }
+        // The checkpoint saw the newer log this restore replaced: it starts again at the
+        // backup's head (the old file is kept beside it), which the check then requires.
+        try AuditLogSeal.load(dataDirectory: config.dataDirectory, environmentKey: config.logKey).resetCheckpoint(to: manifest.auditLogHead)
         return manifest
     }
 

@@ -27,6 +27,8 @@ struct RestoreCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let manifest = try await Backup.restore(config: app.secorConfig, from: signature.folder)
+        // The log now is the backup's, sealed with the backup's key (put back beside it).
+        try app.db.logSeal.reloadKey(dataDirectory: app.secorConfig.dataDirectory, environmentKey: app.secorConfig.logKey)
         let report = try await IntegrityCheck.run(db: app.db, filesRoot: Backup.filesRoot(app.secorConfig))
         guard report.problems.isEmpty else { throw CommandFailure("Restored, but the check failed:\n" + report.problems.joined(separator: "\n")) }
         guard report.records == manifest.records, report.auditLogEntries == manifest.auditLogEntries else {

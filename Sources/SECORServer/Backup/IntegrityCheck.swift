@@ -59,21 +59,31 @@ enum IntegrityCheck {
             }
             if SHA256.hash(data: data).hex != file.sha256 { problems.append("File \(file.originalName) no longer matches its SHA-256") }
         }
-        problems += try await signedEvidence(db)
+        let logged = try await LoggedHashes.load(db)
+        problems += try await signedEvidence(db, logged: logged)
+        problems += try await auditRevisions(db, logged: logged)
         let records = try await FieldRecordModel.query(on: db).count()
         return Report(problems: problems, notes: notes, auditLogEntries: log.entries, files: fileCount, records: records)
     }
 
     /// A version's hash recomputed from its day, content and files; a sign-off bound to the
     /// hash of the version it names, its seal recomputed from its own row.
-    static func signedEvidence(_ db: Database) async throws -> [String] {
+    /// Each version's hash is also held to the one the keyed audit log wrote when the
+    /// version was made or signed: an edit that recomputed the stored hashes (and seal)
+    /// still differs from the log, which cannot be rewritten without the key.
+    static func signedEvidence(_ db: Database, logged: LoggedHashes? = nil) async throws -> [String] {
         var problems: [String] = []
+        let logged = if let logged { logged } else { try await LoggedHashes.load(db) }
         let files = Dictionary(try await StoredFileModel.query(on: db).all().map { ($0.id!, $0.sha256) }, uniquingKeysWith: { a, _ in a })
         var versionHashes: [String: String] = [:]
         for version in try await FieldRecordVersionModel.query(on: db).all() {
             let hash = FieldRecordService.contentHash(when: .init(day: (try? CalendarDay(iso: version.occurredOn)) ?? CalendarDay(1, 1, 1), time: version.occurredTime),
                                                       json: version.content, fileHashes: version.attachmentIds.map { files[$0] ?? "" })
             if hash != version.contentHash { problems.append("Record \(version.$record.id) version \(version.version) no longer matches its content hash") }
+            let key = "\(version.$record.id.uuidString)/\(version.version)"
+            if let inLog = logged.records[key], !inLog.contains(version.contentHash) {
+                problems.append("Record \(version.$record.id) version \(version.version) (\(version.occurredOn)) is not the version the audit log recorded: it was edited after it was written")
+            }
             versionHashes["\(version.$record.id)/\(version.version)"] = version.contentHash
         }
         for signOff in try await SignOffModel.query(on: db).all() {
@@ -84,5 +94,65 @@ enum IntegrityCheck {
             }
         }
         return problems
+    }
+
+    /// S4: a frozen revision's hash recomputed from its content and held to the log's
+    /// submission entry; a submitted report's signatures bind the revision submitted.
+    static func auditRevisions(_ db: Database, logged: LoggedHashes) async throws -> [String] {
+        var problems: [String] = []
+        let revisions = try await AuditRevisionModel.query(on: db).sort(\.$revision).all()
+        var latest: [UUID: AuditRevisionModel] = [:]
+        for revision in revisions {
+            let name = "Audit \(revision.$audit.id) revision \(revision.revision)"
+            if SHA256.hash(data: Data(revision.content.utf8)).hex != revision.contentHash {
+                problems.append("\(name) no longer matches its hash: its content was edited")
+            } else if let inLog = logged.revisions["\(revision.$audit.id.uuidString)/\(revision.revision)"], !inLog.contains(revision.contentHash) {
+                problems.append("\(name) is not the revision the audit log recorded at its submission: it was edited")
+            }
+            latest[revision.$audit.id] = revision
+        }
+        let audits = Dictionary(try await AuditModel.query(on: db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        for signOff in try await AuditSignoffModel.query(on: db).all() {
+            let name = "\(signOff.name)'s \(signOff.role) signature on audit \(signOff.$audit.id)"
+            if let inLog = logged.auditSignatures["\(signOff.$audit.id.uuidString)/\(signOff.role)"], !inLog.contains(signOff.contentHash) {
+                problems.append("\(name) binds a content the audit log never saw signed")
+            }
+            // Submitted and not reopened: the signatures are those of the frozen report.
+            if let audit = audits[signOff.$audit.id], let stage = AuditStage(rawValue: audit.stage), !stage.isEditable,
+               let revision = latest[signOff.$audit.id], revision.submittedVia == "online", revision.contentHash != signOff.contentHash {
+                problems.append("\(name) does not bind revision \(revision.revision) it was submitted with")
+            }
+        }
+        return problems
+    }
+}
+
+/// The hashes the audit log holds for record versions, audit revisions and audit
+/// signatures, read from its entries' details ("version 2 <hash>", "revision 1 online
+/// <hash>", "auditor signed <hash>").
+struct LoggedHashes {
+    var records: [String: Set<String>] = [:]
+    var revisions: [String: Set<String>] = [:]
+    var auditSignatures: [String: Set<String>] = [:]
+
+    static func load(_ db: Database) async throws -> LoggedHashes {
+        var logged = LoggedHashes()
+        let entries = try await AuditLogEntryModel.query(on: db)
+            .filter(\.$action ~~ ["record.create", "record.amend", "record.sign", "audit.submit", "audit.sign"]).all()
+        for entry in entries {
+            let words = entry.detail.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" }).map(String.init)
+            guard let hash = words.last(where: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }) else { continue }
+            switch entry.action {
+            case "audit.submit":
+                if let i = words.firstIndex(of: "revision"), i + 1 < words.count { logged.revisions["\(entry.entityId)/\(words[i + 1])", default: []].insert(hash) }
+            case "audit.sign":
+                if let role = words.first { logged.auditSignatures["\(entry.entityId)/\(role)", default: []].insert(hash) }
+            default:
+                if let i = words.lastIndex(of: "version"), i + 1 < words.count, Int(words[i + 1]) != nil {
+                    logged.records["\(entry.entityId)/\(words[i + 1])", default: []].insert(hash)
+                }
+            }
+        }
+        return logged
     }
 }

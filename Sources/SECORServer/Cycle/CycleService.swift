@@ -77,6 +77,9 @@ struct CycleService {
         certificate.cancelledOn = today.iso
         certificate.cancelReason = reason
         try await db.writeTransaction { db in
+            guard try await db.lockedColumn(CertificateModel.schema, id, "cancelled_on", as: String.self) == nil else {
+                throw AppError(status: .conflict, message: "The certificate is already cancelled.")
+            }
             try await certificate.save(on: db)
             try await AuditLog.append(on: db, actor: admin.id, action: "certificate.cancel", entity: "certificate", entityId: id.uuidString, detail: reason)
             let audit = try await AuditModel.find(certificate.$audit.id, on: db)

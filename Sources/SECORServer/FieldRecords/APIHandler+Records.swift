@@ -12,8 +12,8 @@ extension APIHandler {
             text: q.q, kind: q.kind.flatMap { FieldRecordKind(rawValue: $0.rawValue) },
             from: try Validate.optionalDay(q.from, "from", "From"), to: try Validate.optionalDay(q.to, "to", "To"),
             site: q.site, person: q.person))
-        return .ok(.init(body: .json(records.map {
-            .init(id: $0.id!.uuidString, kind: $0.kind, occurredOn: $0.occurredOn, occurredTime: $0.occurredTime, site: $0.site, version: $0.currentVersion)
+        return .ok(.init(body: .json(try records.map {
+            .init(id: try $0.requireID().uuidString, kind: $0.kind, occurredOn: $0.occurredOn, occurredTime: $0.occurredTime, site: $0.site, version: $0.currentVersion)
         })))
     }
 
@@ -101,8 +101,8 @@ extension APIHandler {
             let plain = Components.Schemas.RecordVersion(
                 version: v.version, occurredOn: v.occurredOn, occurredTime: v.occurredTime, contentHash: v.contentHash,
                 authorId: v.authorId.uuidString, reason: v.reason,
-                attachments: v.attachmentIds.compactMap { id in files.first { $0.id == id } }.map {
-                    .init(id: $0.id!.uuidString, name: $0.originalName, contentType: $0.contentType, size: $0.size, sha256: $0.sha256)
+                attachments: try v.attachmentIds.compactMap { id in files.first { $0.id == id } }.map {
+                    .init(id: try $0.requireID().uuidString, name: $0.originalName, contentType: $0.contentType, size: $0.size, sha256: $0.sha256)
                 },
                 signOffs: try detail.signOffs.filter { $0.version == v.version }.map(Components.Schemas.RecordSignOff.init))
             // The kind's content goes under its name, as stored (the schema is its Codable shape).

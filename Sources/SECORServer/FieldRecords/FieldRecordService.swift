@@ -70,9 +70,11 @@ struct FieldRecordService {
         try await mayAuthor(raw.descriptor, ref, user)
         let key = idempotencyKey?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if let key, key.count > 100 { throw AppError.invalid("idempotencyKey", "An idempotency key has at most 100 characters.") }
-        if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
         let content = try await resolve(raw, ref, on: when.day, by: user).checked()
         let files = try await prepare(attachments, ref, by: user)
+        // A retry is the same day, content and files: the same hash as the stored version 1.
+        let hash = Self.contentHash(when: when, json: try content.jsonText(), fileHashes: files.map(\.sha256))
+        if let key, let existing = try await existing(ref, key: key) { return (try Self.replayed(existing, hash: hash), false) }
         let record = FieldRecordModel()
         record.$employer.id = ref.id
         record.recordedBy = user.id
@@ -86,16 +88,17 @@ struct FieldRecordService {
         do {
             try await db.writeTransaction { db in
                 try await record.create(on: db)
-                try await addVersion(record, content, when: when, reason: "", files: files, by: user, on: db)
+                let hash = try await addVersion(record, content, when: when, reason: "", files: files, by: user, on: db)
+                // The version's hash in the keyed log: `secor check` holds the stored version to it.
                 try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: content.kind.rawValue,
-                                          entityId: record.id!.uuidString, detail: "\(when.day.iso) \(content.site)")
+                                          entityId: try record.requireID().uuidString, detail: "\(when.day.iso) \(content.site), version 1 \(hash)")
                 try await openCorrectiveActions(for: record, content, when: when, by: user, on: db)
                 try await SignOffService.askToSign(record, content, author: user.id, on: db)
                 try await Self.raiseNotices(record, content, previous: nil, by: user, on: db)
             }
         } catch where key != nil {
             // Two sends of the same key at once: the unique key let one in; return it.
-            if let key, let existing = try await existing(ref, key: key) { return (existing, false) }
+            if let key, let existing = try await existing(ref, key: key) { return (try Self.replayed(existing, hash: hash), false) }
             throw error
         }
         return (try await detail(ref, record.id), true)
@@ -132,9 +135,9 @@ struct FieldRecordService {
             record.site = content.site
             record.searchText = content.searchText
             try await record.save(on: db)
-            try await addVersion(record, content, when: when, reason: why, files: files, by: user, on: db)
+            let hash = try await addVersion(record, content, when: when, reason: why, files: files, by: user, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "record.amend", entity: content.kind.rawValue,
-                                      entityId: record.id!.uuidString, detail: "version \(record.currentVersion): \(why)")
+                                      entityId: try record.requireID().uuidString, detail: "version \(record.currentVersion) \(hash): \(why)")
             try await SignOffService.askToSign(record, content, author: user.id, on: db)
             try await Self.raiseNotices(record, content, previous: current.content, by: user, on: db)
         }
@@ -236,9 +239,9 @@ struct FieldRecordService {
             // opened, and a derived key collided for two failed items of one name.
             model.idempotencyKey = nil
             try await model.create(on: db)
-            try await addVersion(model, RecordContent(action), when: when, reason: "", by: user, on: db)
+            let hash = try await addVersion(model, RecordContent(action), when: when, reason: "", by: user, on: db)
             try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: "correctiveAction",
-                                      entityId: model.id!.uuidString, detail: "opened by pre-start \(record.id!.uuidString)")
+                                      entityId: try model.requireID().uuidString, detail: "opened by pre-start \(try record.requireID().uuidString), version 1 \(hash)")
         }
     }
 
@@ -281,8 +284,10 @@ struct FieldRecordService {
         }
     }
 
+    /// Stores the record's current version and answers its content hash.
+    @discardableResult
     private func addVersion(_ record: FieldRecordModel, _ content: RecordContent, when: When, reason: String, files: [PreparedFile] = [],
-                            by user: CurrentUser, on db: Database) async throws {
+                            by user: CurrentUser, on db: Database) async throws -> String {
         var fileIds: [UUID] = []
         for file in files {
             switch file {
@@ -299,6 +304,7 @@ struct FieldRecordService {
                                           fileHashes: files.map(\.sha256), author: user.id)
         try await version.create(on: db)
         try await SearchIndex.update(record, on: db)
+        return version.contentHash
     }
 
     /// The hash of a version: it binds the day, the content and every attached file's own hash.
@@ -333,6 +339,15 @@ struct FieldRecordService {
         guard let kind = FieldRecordKind(rawValue: record.kind), let latest = versions.last else { throw AppError.notFound("record") }
         return RecordDetail(record: record, versions: versions, signOffs: signOffs,
                             content: try RecordContent.read(kind: kind, json: latest.content))
+    }
+
+    /// The record an idempotency key already stored, when the retry sends what it stored;
+    /// another body under a used key is a client's mistake, not a retry (409).
+    static func replayed(_ existing: RecordDetail, hash: String) throws -> RecordDetail {
+        guard existing.versions.first?.contentHash == hash else {
+            throw AppError(status: .conflict, message: "This idempotency key was already used for another record; a retry sends the same record, a new record needs a new key.", field: "idempotencyKey")
+        }
+        return existing
     }
 
     private func existing(_ ref: EmployerRef, key: String) async throws -> RecordDetail? {

@@ -35,7 +35,8 @@ struct FileStore {
     /// Checks and stores a certificate file: PDF, PNG or JPEG whose content matches its name.
     func store(_ bytes: [UInt8], filename rawName: String, employerId: UUID, by user: CurrentUser,
                field: String = "certificateFile") throws -> (sha256: String, kind: Kind, name: String) {
-        let name = (rawName as NSString).lastPathComponent.trimmingCharacters(in: .whitespaces)
+        // Every upload's name passes here (API query, page form): one line, at most 200 characters.
+        let name = try Validate.text((rawName as NSString).lastPathComponent, "filename", "The file name", max: 200, optional: true)
         guard !bytes.isEmpty else { throw AppError.invalid(field, "The file \(name.isEmpty ? "" : "'\(name)' ")is empty.") }
         guard bytes.count <= Self.maxBytes else {
             throw AppError(status: .payloadTooLarge, message: "The file '\(name)' is \(bytes.count / 1024 / 1024) MB; the limit is \(Self.maxBytes / 1024 / 1024) MB.", field: field)

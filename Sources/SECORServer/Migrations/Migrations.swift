@@ -31,6 +31,7 @@ enum Migrations {
         AddAccountLifecycle(),
         AddPersonalSignOffs(),
         AddNoticeRouting(),
+        KeyAuditLog(),
     ]
 }
 

@@ -132,8 +132,8 @@ struct OutboxSender {
     }
 
     private func send(_ row: EmailOutboxModel) async throws {
-        let message = "To: \(row.recipient)\nSubject: \(row.subject)\nContent-Type: text/plain; charset=utf-8\n\n\(row.body)"
-        let result = try await Subprocess.run("/bin/sh", ["-c", command], stdin: Data(message.utf8))
+        let message = try EmailMessage(to: row.recipient, subject: row.subject, body: row.body).rendered()
+        let result = try await Subprocess.run("/bin/sh", ["-c", command], stdin: message)
         guard result.status == 0 else {
             throw SendFailure(message: "sendmail exited \(result.status): \(result.errors.prefix(300))")
         }

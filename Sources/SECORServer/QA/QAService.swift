@@ -247,7 +247,7 @@ struct QAService {
             certificate = c
         }
         let score = review.result.score.overall
-        try await db.writeTransaction { db in
+        try await db.writeTransaction { [certificate] db in
             try await db.lockAudit(loaded.id, expecting: { $0 == .submitted }, otherwise: { "This audit was already decided (\($0.label.lowercased()))." })
             try await row.save(on: db)
             try await audit.save(on: db)

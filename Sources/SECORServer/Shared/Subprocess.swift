@@ -10,14 +10,15 @@ enum Subprocess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) async throws -> (status: Int32, errors: String) {
-        let result = try await capture(executable, arguments, stdin: stdin, keepOutput: false)
+    /// `timeout`: the command is stopped (SIGTERM, then SIGKILL 2 s later) when it runs longer.
+    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, timeout: TimeInterval? = nil) async throws -> (status: Int32, errors: String) {
+        let result = try await capture(executable, arguments, stdin: stdin, keepOutput: false, timeout: timeout)
         return (result.status, result.errors)
     }
 
     /// As `run`, and also returns what the command wrote to stdout (qrencode's SVG).
     static func capture(_ executable: String, _ arguments: [String], stdin: Data? = nil,
-                        keepOutput: Bool = true) async throws -> (status: Int32, output: Data, errors: String) {
+                        keepOutput: Bool = true, timeout: TimeInterval? = nil) async throws -> (status: Int32, output: Data, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -30,6 +31,14 @@ enum Subprocess {
         // A command that exits without reading its input must not kill the server.
         signal(SIGPIPE, SIG_IGN)
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                guard process.isRunning else { return }
+                kill(pid, SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + 2) { if process.isRunning { kill(pid, SIGKILL) } }
+            }
+        }
         if let stdin {
             try? input.fileHandleForWriting.write(contentsOf: stdin)
             try? input.fileHandleForWriting.close()

@@ -3,15 +3,17 @@ import SECORCore
 
 /// Input checks shared by pages and the API; each failure names the field (HTTP 400).
 enum Validate {
-    /// Trimmed text, required unless `optional`, at most `max` characters.
+    /// Trimmed text, required unless `optional`, at most `max` characters, with no control
+    /// character. A field of 400 characters or more is a text area: line breaks and tabs are
+    /// its text; a shorter one (a name, a title, a phone number) is one line.
     static func text(_ value: String?, _ field: String, _ label: String, max: Int = 200, optional: Bool = false) throws -> String {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty && !optional { throw AppError.invalid(field, "\(label) is required.") }
         if text.count > max { throw AppError.invalid(field, "\(label) has at most \(max) characters.") }
-        // NUL and other control characters (a NUL cut what the database kept); line breaks
-        // and tabs are text.
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\n", "\r", "\t"].contains($0) }) {
-            throw AppError.invalid(field, "\(label) holds a control character; type it again as plain text.")
+        let multiline = max >= 400
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !(multiline && ["\n", "\r", "\t"].contains($0)) }) {
+            throw AppError.invalid(field, multiline ? "\(label) holds a control character; type it again as plain text."
+                                                   : "\(label) is one line: it holds a line break or another control character.")
         }
         return text
     }

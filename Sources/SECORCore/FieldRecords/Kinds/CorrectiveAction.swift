@@ -59,6 +59,7 @@ public struct CorrectiveActionContent: RecordKindContent, Equatable {
         var clean = self
         clean.description = check.text(description, "description", "What must be done", max: 500, multiline: true)
         clean.owner = check.text(owner, "owner", "Who owns it", max: 120)
+        clean.sourceItem = sourceItem.map { check.text($0, "sourceItem", "The inspected item", max: 120, required: false) }?.nilIfBlank
         clean.dueOn = check.day(dueOn, "dueOn", "The due date", required: true) ?? ""
         clean.verification = check.text(verification, "verification", "The verifying evidence", max: 1000, required: false, multiline: true)
         if status == .verified && clean.verification.isEmpty {
