@@ -70,7 +70,7 @@ final class AccessMatrixTests: XCTestCase {
         Row(operation: "getEmployer", method: .GET, path: "/api/v1/employers/{employer}", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "getEmployerDetails", method: .GET, path: "/api/v1/employers/{employer}/details", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "updateEmployerDetails", method: .PUT, path: "/api/v1/employers/{employer}/details",
-            body: ["legalName": "{legalName}", "tradeName": "", "address": "1 Main St, Leduc AB", "contactName": "Sam", "phone": "780-555-0100",
+            body: ["programId": "esc", "legalName": "{legalName}", "tradeName": "", "address": "1 Main St, Leduc AB", "contactName": "Sam", "phone": "780-555-0100",
                    "fax": "", "email": "office@example.test", "wcbAccounts": [["number": "{wcb}", "industryCode": "{industry}", "active": true]]],
             own: "AFFAFNU", other: "NNNNNNU"),
         Row(operation: "getEligibility", method: .GET, path: "/api/v1/employers/{employer}/eligibility", own: "AAAAANU", other: "NNNNNNU"),

@@ -121,7 +121,7 @@ final class AccountLifecycleTests: XCTestCase {
             // Someone who has left cannot be invited.
             let gone = try await newPerson(app, name: "Left Already", end: CalendarDay.today.adding(days: -1).iso)
             let left = try await owner.send(.POST, "/api/v1/invitations", json: ["role": "worker", "personId": gone.id!.uuidString])
-            XCTAssertEqual(left.status, .badRequest)
+            XCTAssertEqual(left.status, .conflict)  // the person's state, not the request's form
             // A partner admin invites staff, not crew.
             let admin = try await APIClient(app, as: "esc-admin@secor.test")
             let crew = try await admin.send(.POST, "/api/v1/invitations", json: ["role": "worker", "email": "x@y.test", "name": "X"])
@@ -140,7 +140,7 @@ final class AccountLifecycleTests: XCTestCase {
             for weak in ["password1234", "qwertyuiop123", "iloveyou1234", "dragon2024!!"] {
                 let answer = try await APIClient(app, as: nil).send(.POST, "/api/v1/invitations/\(token(of: link))/acceptance",
                                                                     json: ["password": weak, "email": "weak@crew.test"])
-                XCTAssertEqual(answer.status, .badRequest)
+                XCTAssertEqual(answer.status, .unprocessableEntity)  // a well-formed password the policy refuses
                 XCTAssertEqual(answer.json["field"].string, "password")
                 XCTAssertTrue(answer.json["message"].string?.contains("most common passwords") == true, weak)
             }
@@ -616,7 +616,7 @@ final class AccountLifecycleTests: XCTestCase {
             let workerId = try await UserModel.query(on: app.db).filter(\.$email == "worker@secor.test").first()!.requireID()
             _ = try await owner.send(.POST, "/api/v1/users/\(workerId)/deactivation")
             let assessor = try await owner.send(.PUT, "/api/v1/users/\(workerId)/roles", json: ["roles": ["worker", "assessor"]])
-            XCTAssertEqual(assessor.status, .badRequest)
+            XCTAssertEqual(assessor.status, .conflict)  // the state of that account, not the request's form
             do { let value = try await owner.send(.GET, "/api/v1/me").json["isAssessor"] as? Bool; XCTAssertEqual(value, true) }
         }
     }

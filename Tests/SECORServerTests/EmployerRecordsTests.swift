@@ -116,7 +116,7 @@ final class EmployerRecordsTests: XCTestCase {
             let owner = try await APIClient(app, as: "owner@secor.test")
             let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
             let vague = try await owner.send(.POST, "/api/v1/employers/\(employer)/matrix", json: ["jobRole": "Operator", "courseId": "as required"])
-            XCTAssertEqual(vague.status, .badRequest)
+            XCTAssertEqual(vague.status, .unprocessableEntity)  // Rule F2: a well-formed request the rule refuses
             XCTAssertEqual(vague.json["field"].string, "courseId")
             let duplicate = try await owner.send(.POST, "/api/v1/employers/\(employer)/matrix", json: ["jobRole": "operator", "courseId": "h2s-alive"])
             XCTAssertEqual(duplicate.status, .conflict)

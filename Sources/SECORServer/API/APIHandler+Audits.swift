@@ -33,7 +33,8 @@ extension APIHandler {
     func findAuditByNumber(_ input: Operations.FindAuditByNumber.Input) async throws -> Operations.FindAuditByNumber.Output {
         let request = try RequestContext.request()
         let user = try request.requireUser()
-        guard AuditNumber.isValid(input.path.number, digits: 9) else { throw AppError.invalid("number", "An audit number has 9 digits.") }
+        // Not a number any audit can have: no such audit (404), as for an unknown one.
+        guard AuditNumber.isValid(input.path.number, digits: 9) else { throw AppError(status: .notFound, message: "No audit has that number: an audit number has 9 digits.", field: "number") }
         guard let audit = try await AuditQueries(db: request.db).visible(to: user).first(where: { $0.number == input.path.number }) else {
             throw AppError.notFound("audit")
         }

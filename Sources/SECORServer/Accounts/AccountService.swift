@@ -27,7 +27,7 @@ struct AccountService {
     func signIn(email rawEmail: String, password: String, client: String) async throws -> SignInResult {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         guard !email.isEmpty else { throw AppError.invalid("email", "Enter your email address.") }
-        guard email.count <= 320, email.contains("@") else {
+        guard email.count <= 320, Contract.holds(email, Contract.email) else {
             throw AppError.invalid("email", "Enter an email address (at most 320 characters, with an @).")
         }
         guard !password.isEmpty else { throw AppError.invalid("password", "Enter your password.") }

@@ -35,7 +35,7 @@ struct InvitationService {
         if user.role.isEmployerSide {
             // Every crew account belongs to a person on the roster (E1 counts them; their end date ends the account).
             guard let raw = input.personId, !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw AppError.invalid("personId", "Choose the person on the roster this account is for.")
+                throw AppError.refused("personId", "Choose the person on the roster this account is for.")
             }
             let id = try Validate.uuid(raw, "personId", "Person on the roster")
             guard let person = try await PersonModel.query(on: db).filter(\.$id == id)
@@ -44,7 +44,7 @@ struct InvitationService {
             }
             if person.userId != nil { throw AppError(status: .conflict, message: "\(person.name) has an account already.", field: "personId") }
             if person.hasLeft(by: CalendarDay(now)) {
-                throw AppError.invalid("personId", "\(person.name) left on \(person.endDate ?? ""): people who have left cannot be invited.")
+                throw AppError(status: .conflict, message: "\(person.name) left on \(person.endDate ?? ""): people who have left cannot be invited.", field: "personId")
             }
             personId = id
             name = person.name

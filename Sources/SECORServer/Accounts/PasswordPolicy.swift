@@ -25,13 +25,13 @@ enum PasswordPolicy {
         // A common word with digits or marks added ("password1234", "dragon2024!") is as weak.
         let base = String(lowered.reversed().drop { $0.isNumber || $0.isPunctuation || $0.isSymbol || $0 == " " }.reversed())
         if common.contains(lowered) || (base.count >= 4 && common.contains(base)) {
-            throw AppError.invalid(field, "This password is one of the 10,000 most common passwords, which attackers try first. Choose another.")
+            throw AppError.refused(field, "This password is one of the 10,000 most common passwords, which attackers try first. Choose another.")
         }
         if let email, !email.isEmpty, lowered == email.lowercased() || lowered == email.lowercased().split(separator: "@").first.map(String.init) {
-            throw AppError.invalid(field, "A password must not be your email address.")
+            throw AppError.refused(field, "A password must not be your email address.")
         }
         if Set(password).count < 3 {
-            throw AppError.invalid(field, "A password needs more than one or two different characters.")
+            throw AppError.refused(field, "A password needs more than one or two different characters.")
         }
     }
 }

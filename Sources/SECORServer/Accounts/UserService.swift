@@ -47,7 +47,7 @@ struct UserService {
         let base = raw.filter { $0 != "assessor" }
         guard base.count == 1, let role = Role(rawValue: base[0]) else {
             let options = Policy.grantableRoles(by: caller.role).map(\.rawValue).joined(separator: ", ")
-            throw AppError.invalid("roles", "Give exactly one role (\(options)), and assessor if it applies.")
+            throw AppError.refused("roles", "Give exactly one role (\(options)), and assessor if it applies.")
         }
         guard let current = Role(rawValue: user.role), Policy.grantableRoles(by: caller.role).contains(current) else {
             throw AppError(status: .forbidden, message: "The role of \(user.name) (\(Role(rawValue: user.role)?.label.lowercased() ?? user.role)) is not yours to change.")
@@ -59,7 +59,7 @@ struct UserService {
             throw AppError.invalid("roles", "Only an employer's people can be its assessor.")
         }
         if wantsAssessor && !user.isActive(on: CalendarDay(now)) {
-            throw AppError.invalid("roles", "\(user.name) cannot sign in (deactivated or off the roster), so cannot be the assessor.")
+            throw AppError(status: .conflict, message: "\(user.name) cannot sign in (deactivated or off the roster), so cannot be the assessor.", field: "roles")
         }
         let userId = try user.requireID()
         let now = self.now
@@ -91,7 +91,7 @@ struct UserService {
     func deactivate(_ id: UUID?, by caller: CurrentUser) async throws -> UserModel {
         let user = try await find(id, by: caller, change: true)
         let userId = try user.requireID()
-        guard userId != caller.id else { throw AppError.invalid("userId", "You cannot deactivate your own account.") }
+        guard userId != caller.id else { throw AppError(status: .conflict, message: "You cannot deactivate your own account.", field: "userId") }
         guard let role = Role(rawValue: user.role), Policy.grantableRoles(by: caller.role).contains(role) || role == .externalAuditor else {
             throw AppError(status: .forbidden, message: "This account is not yours to deactivate.")
         }

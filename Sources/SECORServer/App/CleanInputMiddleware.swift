@@ -1,13 +1,15 @@
 import Foundation
 import Vapor
 
-/// The one gate every request passes before any handler reads it: no query value, form
-/// field or JSON string may hold NUL or another control character (line breaks and tabs
-/// are text; which fields may hold them is `Validate.text`'s and the record checker's
-/// rule). A NUL stored in SQLite was read back cut short and broke the log's hash chain;
-/// refused here, it never reaches a handler, a page or the database. 400 names the field.
+/// The pages' gate, before any handler reads a request: no query value, form field or JSON
+/// string may hold NUL or another control character (line breaks and tabs are text; which
+/// fields may hold them is `Validate.text`'s and the record checker's rule). A NUL stored
+/// in SQLite was read back cut short and broke the log's hash chain; refused here, it never
+/// reaches a handler or the database. 400 names the field. The API's gate is the
+/// document's patterns (`ContractGate`), field by field.
 struct CleanInputMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if request.url.path.hasPrefix("/api/") { return try await next.respond(to: request) }
         if let field = Self.queryProblem(request.url.query) { throw Self.refusal(field) }
         if request.method != .GET, request.method != .HEAD, let type = request.headers.contentType,
            type == .json || type == .urlEncodedForm {
@@ -40,9 +42,7 @@ struct CleanInputMiddleware: AsyncMiddleware {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (s: Substring) in String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
             let name = decode(parts[0])
-            if holdsRefused(name) || (parts.count > 1 && holdsRefused(decode(parts[1]))) {
-                return holdsRefused(name) ? "query" : name
-            }
+            if parts.count > 1 && holdsRefused(decode(parts[1])) { return name }
         }
         return nil
     }
@@ -63,7 +63,6 @@ struct CleanInputMiddleware: AsyncMiddleware {
         case let object as [String: Any]:
             for (key, inner) in object {
                 let here = path.isEmpty ? key : "\(path).\(key)"
-                if holdsRefused(key) { return here }
                 if let found = find(in: inner, path: here) { return found }
             }
             return nil

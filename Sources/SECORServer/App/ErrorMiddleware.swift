@@ -101,7 +101,9 @@ struct SECORErrorMiddleware: AsyncMiddleware {
         case .typeMismatch(let type, _): return "a value has the wrong type (expected \(type))."
         case .valueNotFound: return "a required value is null."
         case .dataCorrupted(let c):
-            return c.codingPath.isEmpty ? "it is not well-formed JSON." : allowedValues(c.debugDescription)
+            // The parser's own words say where and what (a number too large, a stray comma).
+            let detail = (c.underlyingError as NSError?).flatMap { $0.userInfo[NSDebugDescriptionErrorKey] as? String ?? $0.localizedDescription }
+            return c.codingPath.isEmpty ? "it is not well-formed JSON\(detail.map { " (\($0))" } ?? "")." : allowedValues(c.debugDescription)
         @unknown default: return "it could not be read."
         }
     }

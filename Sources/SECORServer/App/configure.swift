@@ -42,6 +42,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Outside the error middleware, so error pages carry the headers too.
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: config.secureCookies))
     app.middleware.use(SECORErrorMiddleware())
+    app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(PathLengthMiddleware())
     app.middleware.use(CleanInputMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: resources.publicFiles))
@@ -72,7 +73,8 @@ func routes(_ app: Application, resources: Resources) throws {
     }
 
     // The API, generated from openapi.yaml; bearer tokens only (no cookies, so no CSRF).
-    let api = app.grouped(BodyLimitMiddleware(), RequestContextMiddleware(), BearerUserMiddleware())
+    let contract = try Contract(yaml: String(contentsOfFile: resources.openAPI, encoding: .utf8))
+    let api = app.grouped(BodyLimitMiddleware(), RequestContextMiddleware(), BearerUserMiddleware(), ContractGate(contract: contract))
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!,
                                       configuration: .init(jsonEncodingOptions: []))
 

@@ -91,9 +91,9 @@ struct PeopleService {
         guard user.role.isEmployerSide, user.organisationId == ref.id else {
             throw AppError.invalid("isMe", "Only the employer's own people are on its roster.")
         }
-        if person.userId != nil { throw AppError.invalid("isMe", "\(person.name) has an account of their own.") }
+        if person.userId != nil { throw AppError(status: .conflict, message: "\(person.name) has an account of their own.", field: "isMe") }
         if try await PersonModel.query(on: db).filter(\.$userId == user.id).first() != nil {
-            throw AppError.invalid("isMe", "Your account is linked to another person on the roster already.")
+            throw AppError(status: .conflict, message: "Your account is linked to another person on the roster already.", field: "isMe")
         }
         person.userId = user.id
     }

@@ -48,16 +48,16 @@ struct EnrollmentService {
         guard !rows.isEmpty else { throw AppError.invalid("wcbAccounts[0].number", "Enter the employer's Alberta WCB account number (E2).") }
         var accounts: [WCBAccount] = []
         for (i, row) in rows.enumerated() {
-            let number = (row.number ?? "").filter { !$0.isWhitespace }
-            guard number.count >= 4, number.count <= 12, number.allSatisfy(\.isNumber) else {
+            let number = (row.number ?? "").filter { $0 != " " }
+            guard Contract.holds(number, Contract.wcbNumber) else {
                 throw AppError.invalid("wcbAccounts[\(i)].number", "A WCB account number is 4 to 12 digits.")
             }
-            let code = (row.industryCode ?? "").filter { !$0.isWhitespace }
-            guard code.count == 5, code.allSatisfy(\.isNumber) else {
+            let code = (row.industryCode ?? "").filter { $0 != " " }
+            guard Contract.holds(code, Contract.industryCode) else {
                 throw AppError.invalid("wcbAccounts[\(i)].industryCode", "A WCB industry code is 5 digits.")
             }
             guard !accounts.contains(where: { $0.number == number }) else {
-                throw AppError.invalid("wcbAccounts[\(i)].number", "WCB account \(number) is listed twice.")
+                throw AppError.refused("wcbAccounts[\(i)].number", "WCB account \(number) is listed twice.")
             }
             accounts.append(WCBAccount(number: number, industryCode: code, active: row.active ?? true))
         }
@@ -71,8 +71,7 @@ struct EnrollmentService {
 
     static func phone(_ value: String?, _ field: String, _ label: String, optional: Bool) throws -> String {
         let text = try Validate.text(value, field, label, max: 30, optional: optional)
-        let digits = text.filter(\.isNumber)
-        if !text.isEmpty && (digits.count < 10 || digits.count > 15 || text.contains { !"0123456789 +-().x".contains($0) }) {
+        if !text.isEmpty && !Contract.holds(text, Contract.phone) {
             throw AppError.invalid(field, "\(label) '\(text)' is not a phone number (10 to 15 digits).")
         }
         return text
@@ -87,7 +86,7 @@ struct EnrollmentService {
         guard let profile = programs.profile(programId),
               let partner = try await OrganisationModel.query(on: db).filter(\.$profileId == programId)
                 .filter(\.$kind == OrganisationKind.partner.rawValue).first() else {
-            throw AppError.invalid("programId", "'\(programId)' is not a program (\(programs.all.map(\.id).joined(separator: ", "))).")
+            throw AppError.refused("programId", "'\(programId)' is not a program (\(programs.all.map(\.id).joined(separator: ", "))).")
         }
         if channel == .phone {
             try Policy.authorize(staff, .partnerAdmin(partnerId: try partner.requireID()), what: "program")

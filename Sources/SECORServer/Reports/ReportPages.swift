@@ -108,7 +108,8 @@ struct ReportPages: RouteCollection {
     /// The audit the user may see with this number, once QA passed it (Q13).
     static func completed(_ req: Request, number: String) async throws -> LoadedAudit {
         let user = try req.requireUser()
-        guard AuditNumber.isValid(number, digits: 9) else { throw AppError.invalid("number", "An audit number has 9 digits.") }
+        // Not a number any audit can have: no such audit (404), as for an unknown one.
+        guard AuditNumber.isValid(number, digits: 9) else { throw AppError(status: .notFound, message: "No audit has that number: an audit number has 9 digits.", field: "number") }
         guard let audit = try await AuditQueries(db: req.db).visible(to: user).first(where: { $0.number == number }) else {
             throw AppError.notFound("audit")
         }

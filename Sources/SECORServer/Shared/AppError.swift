@@ -23,6 +23,13 @@ struct AppError: AbortError, Sendable {
         return AppError(status: .badRequest, message: message, field: all.first?.field, problems: all)
     }
 
+    /// A well-formed request a program rule or the state of things refuses (422): the
+    /// document cannot say it, so the field and the rule are named here. 400 is for input
+    /// that breaks the document itself.
+    static func refused(_ field: String, _ message: String) -> AppError {
+        AppError(status: .unprocessableEntity, message: message, field: field, problems: [FieldProblem(field: field, message: message)])
+    }
+
     static let unauthorized = AppError(status: .unauthorized, message: "Sign in first: no valid session or token was given.")
     static let forbidden = AppError(status: .forbidden, message: "Your role does not allow this.")
     static func notFound(_ what: String) -> AppError { AppError(status: .notFound, message: "No \(what) with that id.") }

@@ -21,8 +21,7 @@ enum Validate {
     static func email(_ value: String?, _ field: String = "email", optional: Bool = false) throws -> String {
         let text = try self.text(value, field, "Email", max: 320, optional: optional).lowercased()
         if text.isEmpty { return text }
-        let parts = text.split(separator: "@")
-        guard parts.count == 2, parts[1].contains("."), !text.contains(" ") else {
+        guard Contract.holds(text, Contract.email) else {
             throw AppError.invalid(field, "'\(text)' is not an email address.")
         }
         return text

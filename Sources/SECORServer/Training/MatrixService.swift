@@ -17,7 +17,9 @@ struct MatrixService {
         do {
             try TrainingMatrix.validateRequirement(jobRole: role, courseId: course, profile: ref.profile)
         } catch let error as MatrixError {
-            throw AppError.invalid(error.field, error.message)
+            // A course the program does not list is a rule of the profile's data (422); a
+            // job role too long is the request's form (400).
+            throw error.field == "courseId" ? AppError.refused(error.field, error.message) : AppError.invalid(error.field, error.message)
         }
         let existing = try await requirements(ref)
         if existing.contains(where: { $0.jobRole.caseInsensitiveCompare(role) == .orderedSame && $0.courseId == course }) {

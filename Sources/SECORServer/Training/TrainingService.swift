@@ -30,7 +30,7 @@ struct TrainingService {
         let person = try await PeopleService(db: db).find(ref, personId)
         let courseId = try Validate.text(input.courseId, "courseId", "Course")
         guard let course = ref.profile.course(courseId) else {
-            throw AppError.invalid("courseId", "'\(courseId)' is not a course or ticket of the \(ref.profile.partnerShortName) program.")
+            throw AppError.refused("courseId", "'\(courseId)' is not a course or ticket of the \(ref.profile.partnerShortName) program.")
         }
         let completed = try Validate.day(input.completedOn, "completedOn", "Completion date")
         if completed > CalendarDay.today { throw AppError.invalid("completedOn", "The completion date \(completed.readable) is in the future.") }
