@@ -67,7 +67,7 @@ extension APIHandler {
         EnrollmentService.Application(
             programId: body.programId, legalName: body.legalName, tradeName: body.tradeName, address: body.address,
             contactName: body.contactName, phone: body.phone, fax: body.fax, email: body.email, password: body.password,
-            wcbAccounts: body.wcbAccounts?.map { .init(number: $0.number, industryCode: $0.industryCode, active: $0.active) },
+            wcbAccounts: body.wcbAccounts.map { .init(number: $0.number, industryCode: $0.industryCode, active: $0.active) },
             associatePaidUntil: body.associatePaidUntil)
     }
 

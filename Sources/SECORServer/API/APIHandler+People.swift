@@ -32,7 +32,7 @@ extension APIHandler {
     }
 
     static func personInput(_ body: Components.Schemas.PersonInput) -> PeopleService.Input {
-        PeopleService.Input(name: body.name, category: body.category?.rawValue, fullTime: body.fullTime.map { $0 ? "true" : "false" },
+        PeopleService.Input(name: body.name, category: body.category.rawValue, fullTime: body.fullTime.map { $0 ? "true" : "false" },
                             familiarWithOperation: body.familiarWithOperation.map { $0 ? "true" : "false" },
                             jobRole: body.jobRole, startDate: body.startDate, endDate: body.endDate,
                             isMe: body.isMe.map { $0 ? "true" : "false" })
