@@ -91,7 +91,7 @@ final class EnrollmentTests: XCTestCase {
             var body = applicationBody()
             body["channel"] = "phone"
             // Staff never choose the owner's password.
-            do { let v = try await APIClient(app, as: "esc-admin@secor.test").send(.POST, "/api/v1/applications", json: body); XCTAssertEqual(v.status, .badRequest); XCTAssertEqual(v.json["field"].string, "password") }
+            do { let v = try await APIClient(app, as: "esc-admin@secor.test").send(.POST, "/api/v1/applications", json: body); XCTAssertEqual(v.status, .unprocessableEntity); XCTAssertEqual(v.json["field"].string, "password") }
             body.removeValue(forKey: "password")
             do { let v = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .unauthorized) }
             do { let v = try await APIClient(app, as: "acsa-admin@secor.test").send(.POST, "/api/v1/applications", json: body).status; XCTAssertEqual(v, .notFound) }

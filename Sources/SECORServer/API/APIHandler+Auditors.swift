@@ -15,7 +15,7 @@ extension APIHandler {
         let (request, user, ref) = try await Self.context(input.path.employerId, .view)
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send personId or auditorId as JSON.") }
         if body.personId != nil && body.auditorId != nil {
-            throw AppError.invalid("auditorId", "Designate a person or an auditor, not both.")
+            throw AppError.refused("auditorId", "Designate a person or an auditor, not both.")
         }
         let value = body.personId.map { "person:\($0)" } ?? body.auditorId.map { "auditor:\($0)" } ?? ""
         try await request.auditors.designate(ref, assessor: value, by: user)
@@ -68,7 +68,13 @@ extension APIHandler {
 
     static func auditorInput(_ body: Components.Schemas.AuditorInput) -> AuditorService.Input {
         .init(name: body.name, email: body.email, certificationNumber: body.certificationNumber,
-              standing: body.standing?.rawValue, validUntil: body.validUntil, courses: body.courses?.additionalProperties)
+              standing: body.standing.rawValue, validUntil: body.validUntil, courses: body.courses?.additionalProperties)
+    }
+
+    /// An update changes the terms only (the name and email are the account's).
+    static func auditorInput(_ body: Components.Schemas.AuditorUpdate) -> AuditorService.Input {
+        .init(name: nil, email: nil, certificationNumber: body.certificationNumber,
+              standing: body.standing.rawValue, validUntil: body.validUntil, courses: body.courses?.additionalProperties)
     }
 
     static func auditor(_ a: AuditorModel) -> Components.Schemas.Auditor {

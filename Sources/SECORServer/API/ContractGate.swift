@@ -62,7 +62,9 @@ struct Contract: @unchecked Sendable {
     /// spaces are taken out before the check, the API sends digits only.
     static let wcbNumber = "^[0-9]{4,12}$"
     static let industryCode = "^[0-9]{5}$"
-    static let known = [oneLine, multiLine, email, optionalEmail, phone, optionalPhone, wcbNumber, industryCode]
+    /// A time of day, HH:MM on the 24-hour clock.
+    static let time = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+    static let known = [oneLine, multiLine, email, optionalEmail, phone, optionalPhone, wcbNumber, industryCode, time]
 
     static func holds(_ text: String, _ pattern: String) -> Bool {
         (try? NSRegularExpression(pattern: pattern)).map { $0.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil } ?? false
@@ -127,11 +129,16 @@ struct Contract: @unchecked Sendable {
         if let max = parameter.schema["maxLength"] as? Int, value.unicodeScalars.count > max {
             return AppError.invalid(parameter.name, "\(parameter.name) has at most \(max) characters.")
         }
-        switch parameter.schema["format"] as? String {
+        return formatRefusal(value, parameter.schema["format"] as? String, parameter.name)
+    }
+
+    /// A day (`date`) or an id (`uuid`) that is not one.
+    static func formatRefusal(_ value: String, _ format: String?, _ field: String) -> AppError? {
+        switch format {
         case "date" where (try? CalendarDay(iso: value)) == nil:
-            return AppError.invalid(parameter.name, "\(parameter.name) is a day, YYYY-MM-DD ('\(value)' is not).")
+            return AppError.invalid(field, "\(field) is a day, YYYY-MM-DD ('\(value)' is not).")
         case "uuid" where UUID(uuidString: value) == nil:
-            return AppError.invalid(parameter.name, "'\(value)' is not an id (a UUID).")
+            return AppError.invalid(field, "\(field): '\(value)' is not an id (a UUID).")
         default:
             return nil
         }
@@ -154,6 +161,7 @@ struct Contract: @unchecked Sendable {
             if let min = schema["minLength"] as? Int, text.unicodeScalars.count < min {
                 return AppError.invalid(field, min == 1 ? "\(field) is required." : "\(field) has at least \(min) characters.")
             }
+            if let refusal = Self.formatRefusal(text, schema["format"] as? String, field) { return refusal }
             guard let pattern = schema["pattern"] as? String, !Self.matches(text, pattern, patterns[pattern]) else { return nil }
             let what = switch pattern {
             case Self.oneLine: "is one line: it holds a line break or another control character; send it again as plain text"
@@ -162,6 +170,7 @@ struct Contract: @unchecked Sendable {
             case Self.phone, Self.optionalPhone: "'\(text)' is not a phone number (10 to 15 digits)"
             case Self.wcbNumber: "a WCB account number is 4 to 12 digits"
             case Self.industryCode: "a WCB industry code is 5 digits"
+            case Self.time: "the time is HH:MM (24-hour), e.g. 07:30"
             default: "'\(text)' is not in the form the API document gives"
             }
             return AppError.invalid(field, "\(field): \(what).")

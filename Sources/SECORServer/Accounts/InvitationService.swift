@@ -29,6 +29,11 @@ struct InvitationService {
         try Policy.authorize(user, .users(organisationId: user.organisationId, change: false), what: "organisation")
         let role = try Validate.choice(input.role, "role", "Role", as: Role.self)
         try Policy.authorize(user, .invite(organisationId: user.organisationId, role: role), what: "organisation")
+        // Partner staff sign in by email; a crew member may give one on accepting. Which one
+        // the invitation is depends on who invites, which the document cannot say: 422.
+        if !user.role.isEmployerSide && (input.email ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw AppError.refused("email", "Email is required: partner staff sign in with it.")
+        }
         let email = try Validate.email(input.email, optional: user.role.isEmployerSide)
         var name = try Validate.text(input.name, "name", "Name", max: 120, optional: true)
         var personId: UUID?

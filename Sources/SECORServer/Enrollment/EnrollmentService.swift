@@ -93,9 +93,13 @@ struct EnrollmentService {
         }
         let details = try validateDetails(a, profile: profile)
         let password = a.password ?? ""
+        // Whether a password belongs depends on the channel, which the document cannot say: 422.
+        if channel == .online && password.isEmpty {
+            throw AppError.refused("password", "An online application chooses the owner's password (at least \(PasswordPolicy.minimumLength) characters).")
+        }
         if channel == .online { try PasswordPolicy.check(password, field: "password", email: details.email) }
         if channel == .phone && !password.isEmpty {
-            throw AppError.invalid("password", "Staff do not choose the owner's password: leave it out, and the owner gets an invitation to choose it.")
+            throw AppError.refused("password", "Staff do not choose the owner's password: leave it out, and the owner gets an invitation to choose it.")
         }
         try await requireUnclaimed(details.wcbAccounts, except: nil)
         if try await UserModel.query(on: db).filter(\.$email == details.email).first() != nil {

@@ -68,7 +68,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the sign-off as JSON.") }
         var png: [UInt8]?
         if let text = body.signaturePng {
-            guard let data = Data(base64Encoded: text) else { throw AppError.invalid("signaturePng", "The signature is a PNG in base64.") }
+            guard let data = Data(base64Encoded: text) else { throw AppError.refused("signaturePng", "The signature is a PNG in base64.") }
             png = Array(data)
         }
         let signOff = try await request.signOffs.sign(ref, recordId: try Validate.uuid(input.path.recordId, "recordId", "Record"), .init(
