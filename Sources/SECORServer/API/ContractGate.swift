@@ -185,8 +185,10 @@ struct Contract: @unchecked Sendable {
             return nil
         case let object as [String: Any]:
             let properties = (schema["properties"] as? [String: Any]) ?? [:]
+            // A map (`additionalProperties` with a schema, as an auditor's courses): every value.
+            let values = schema["additionalProperties"] as? [String: Any]
             for (key, inner) in object {
-                guard let property = properties[key] as? [String: Any] else { continue }  // not ours: the handler ignores it
+                guard let property = (properties[key] as? [String: Any]) ?? values else { continue }  // not ours: the handler ignores it
                 if inner is NSNull, resolve(property)["nullable"] as? Bool != true {
                     let field = path.isEmpty ? key : "\(path).\(key)"
                     return AppError.invalid(field, "\(field) cannot be null: leave it out instead.")

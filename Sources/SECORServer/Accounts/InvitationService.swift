@@ -54,7 +54,7 @@ struct InvitationService {
             personId = id
             name = person.name
         } else if name.isEmpty {
-            throw AppError.invalid("name", "Name is required.")
+            throw AppError.refused("name", "Name is required: an invitation for no one on the roster names the person.")
         } else if input.personId.map({ !$0.isEmpty }) == true {
             throw AppError.invalid("personId", "Partner staff are not on an employer's roster: leave the person out.")
         }

@@ -96,7 +96,7 @@ struct AuditorService {
         var lines: [String] = []
         for (courseId, day) in (input.courses ?? [:]).sorted(by: { $0.key < $1.key }) where !day.isEmpty {
             guard profile.auditors.assessorCourses.contains(courseId) else {
-                throw AppError.invalid("courses.\(courseId)", "'\(courseId)' is not an assessor course of \(profile.partnerShortName).")
+                throw AppError.refused("courses.\(courseId)", "'\(courseId)' is not an assessor course of \(profile.partnerShortName).")
             }
             lines.append("\(courseId)=\(try Validate.day(day, "courses.\(courseId)", "Course date").iso)")
         }
