@@ -56,7 +56,7 @@ struct InvitationService {
         } else if name.isEmpty {
             throw AppError.refused("name", "Name is required: an invitation for no one on the roster names the person.")
         } else if input.personId.map({ !$0.isEmpty }) == true {
-            throw AppError.invalid("personId", "Partner staff are not on an employer's roster: leave the person out.")
+            throw AppError.refused("personId", "Partner staff are not on an employer's roster: leave the person out.")
         }
         if !email.isEmpty, try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
             throw AppError(status: .conflict, message: "\(email) has an account already.", field: "email")

@@ -84,7 +84,7 @@ extension APIHandler {
         guard let kind = FieldRecordKind(rawValue: body.kind.rawValue) else { throw AppError.invalid("kind", "'\(body.kind.rawValue)' is not a kind of record.") }
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(body)) as? [String: Any]
         guard let part = object?[kind.rawValue] else {
-            throw AppError.invalid(kind.rawValue, "A \(kind.title.lowercased()) needs its content in '\(kind.rawValue)'.")
+            throw AppError.refused(kind.rawValue, "A \(kind.title.lowercased()) needs its content in '\(kind.rawValue)'.")
         }
         return try RecordContent.read(kind: kind, json: String(decoding: try JSONSerialization.data(withJSONObject: part), as: UTF8.self))
     }
