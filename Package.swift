@@ -47,13 +47,11 @@ let package = Package(
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
             ],
             resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml"), .copy("Accounts/common-passwords.txt")],
-            swiftSettings: [.swiftLanguageMode(.v5)],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .executableTarget(
             name: "secor",
-            dependencies: ["SECORServer"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["SECORServer"]
         ),
         .testTarget(name: "SECORCoreTests", dependencies: ["SECORCore"]),
         .testTarget(
@@ -61,8 +59,7 @@ let package = Package(
             dependencies: [
                 "SECORServer",
                 .product(name: "XCTVapor", package: "vapor"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            ]
         ),
     ]
 )

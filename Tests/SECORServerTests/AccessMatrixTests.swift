@@ -32,18 +32,18 @@ final class AccessMatrixTests: XCTestCase {
         var bytes: [UInt8]? = nil
     }
 
-    static let flha: [String: Any] = [
+    nonisolated(unsafe) static let flha: [String: Any] = [
         "kind": "flha", "occurredOn": CalendarDay.today.iso, "occurredTime": "07:15",
         "flha": ["site": "Pad 14-22", "location": "Wellhead 2", "task": "Change out choke valve",
                  "hazards": [["hazard": "Trapped pressure", "control": "Bleed down"]], "ppe": ["FR coveralls"],
                  "workers": [["name": "Worker 1"]], "notes": ""] as [String: Any]]
-    static let person: [String: Any] = ["name": "New Hand", "category": "worker", "fullTime": true, "familiarWithOperation": false,
+    nonisolated(unsafe) static let person: [String: Any] = ["name": "New Hand", "category": "worker", "fullTime": true, "familiarWithOperation": false,
                                         "jobRole": "Operator", "startDate": CalendarDay.today.iso]
-    static let auditor: [String: Any] = ["name": "Pat Auditor", "email": "pat{unique}@auditors.test",
+    nonisolated(unsafe) static let auditor: [String: Any] = ["name": "Pat Auditor", "email": "pat{unique}@auditors.test",
                                          "certificationNumber": "EA-{unique}", "standing": "goodStanding",
                                          "validUntil": CalendarDay.today.adding(years: 1).iso, "courses": [String: String]()]
 
-    static let rows: [Row] = [
+    nonisolated(unsafe) static let rows: [Row] = [
         // Public, the own account, lists scoped by the caller.
         Row(operation: "getHealth", method: .GET, path: "/health", own: "AAAAAAA"),
         Row(operation: "createSession", method: .POST, path: "/api/v1/sessions",

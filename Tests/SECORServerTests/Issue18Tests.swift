@@ -65,7 +65,7 @@ final class Issue18Tests: XCTestCase {
         }
     }
 
-    func status(of work: @Sendable () async throws -> Void) async -> HTTPStatus {
+    static func status(of work: @Sendable () async throws -> Void) async -> HTTPStatus {
         do { try await work(); return .ok } catch let error as AppError { return error.status } catch { return .internalServerError }
     }
 
@@ -134,7 +134,7 @@ final class Issue18Tests: XCTestCase {
             try await service.pass(try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs), by: reviewer)
             let certificate = try await CertificateModel.query(on: app.db).filter(\.$audit.$id == UUID(uuidString: id)!).first()!.requireID()
             let statuses = try await concurrently(50) { i in
-                await self.status { try await CycleService(db: app.db).cancelCertificate(certificate, reason: "Reason \(i)", by: admin) }
+                await Self.status { try await CycleService(db: app.db).cancelCertificate(certificate, reason: "Reason \(i)", by: admin) }
             }
             XCTAssertEqual(statuses.filter { $0 == .ok }.count, 1, "\(statuses)")
             XCTAssertEqual(statuses.filter { $0 == .conflict }.count, 49, "\(statuses)")
@@ -186,7 +186,7 @@ final class Issue18Tests: XCTestCase {
             let actions = try await crew.send(.GET, "/api/v1/employers/\(employer)/records?kind=correctiveAction")
             let actionId = try XCTUnwrap((actions.json.array.first as? [String: Any])?["id"] as? String)
             let action = try await crew.send(.GET, "/api/v1/employers/\(employer)/records/\(actionId)")
-            let content = ((action.json["versions"] as? [[String: Any]])?.last?["correctiveAction"] as? [String: Any]) ?? [:]
+            nonisolated(unsafe) let content = ((action.json["versions"] as? [[String: Any]])?.last?["correctiveAction"] as? [String: Any]) ?? [:]
             do {
                 var probe = content
                 probe["status"] = "controlled"

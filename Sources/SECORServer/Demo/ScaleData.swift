@@ -229,7 +229,7 @@ enum ScaleData {
     static func addAudit(_ index: Int, stage: AuditStage, employer organisation: OrganisationModel, owner: UserModel,
                          partner: (id: UUID, profile: String, protocolId: UUID, value: AuditProtocol), wcb: String, app: Application) async throws {
         let today = CalendarDay.today
-        let reached: (AuditStage) -> Bool = { step in
+        let reached: @Sendable (AuditStage) -> Bool = { step in
             let order: [AuditStage] = [.registered, .approved, .submitted, .corrections, .passed]
             switch stage {
             case .rejected, .cancelled: return step == .registered
