@@ -207,6 +207,16 @@ final class ContractLimitsTests: XCTestCase {
             XCTAssertEqual(multiLine.status, .created, "\(String(describing: multiLine.json))")
             let stored = try await FieldRecordModel.query(on: app.db).all().filter { $0.searchText.contains("Ann\u{0}") }.count
             XCTAssertEqual(stored, 0)
+            // Found by review: ICU's `$` matched before a final line break, so "8812345\n"
+            // passed the WCB pattern and enrolled one account twice.
+            XCTAssertFalse(Contract.holds("8812345\n", Contract.wcbNumber))
+            XCTAssertFalse(Contract.holds("x@example.test\n", Contract.email))
+            XCTAssertTrue(Contract.holds("8812345", Contract.wcbNumber))
+            var twice = applicationBody(name: "Second Rig Ltd.", email: "second@test.test")
+            twice["wcbAccounts"] = [["number": "8812345\n", "industryCode": "06103", "active": true]]
+            let enrolled = try await APIClient(app, as: nil).send(.POST, "/api/v1/applications", json: twice)
+            XCTAssertEqual(enrolled.status, .badRequest)
+            XCTAssertEqual(enrolled.json["field"].string, "wcbAccounts[0].number")
             // A page form: the same gate.
             let browser = Browser(app)
             _ = try await browser.signIn("owner@secor.test")

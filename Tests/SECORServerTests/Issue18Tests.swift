@@ -53,6 +53,9 @@ final class Issue18Tests: XCTestCase {
             XCTAssertTrue(mail.contains("Subject: SECOR: Acme Bcc: x@y.test\r\n"))
             XCTAssertFalse(mail.contains("\r\nBcc:"))
             XCTAssertTrue(mail.contains("Content-Transfer-Encoding: base64\r\n"))
+            // Found by review: the link was a bare path no mail client can open.
+            let queued = try await EmailOutboxModel.query(on: app.db).filter(\.$subject == "SECOR: Acme\r\nBcc: x@y.test").first()
+            XCTAssertTrue(queued?.body.contains("Open it in SECOR: http://127.0.0.1:8080/home") == true, queued?.body ?? "")
         }
     }
 

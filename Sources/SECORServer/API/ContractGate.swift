@@ -67,7 +67,15 @@ struct Contract: @unchecked Sendable {
     static let known = [oneLine, multiLine, email, optionalEmail, phone, optionalPhone, wcbNumber, industryCode, time]
 
     static func holds(_ text: String, _ pattern: String) -> Bool {
-        (try? NSRegularExpression(pattern: pattern)).map { $0.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil } ?? false
+        (try? NSRegularExpression(pattern: pattern)).map { whole(text, $0) } ?? false
+    }
+
+    /// The expression matches all of `text`. ICU's `$` also matches before a final line
+    /// break (ECMA's, which the document's patterns are written in, does not): "8812345\n"
+    /// passed `^[0-9]{4,12}$` and enrolled a WCB account twice. Found by review.
+    static func whole(_ text: String, _ expression: NSRegularExpression) -> Bool {
+        let all = NSRange(text.startIndex..., in: text)
+        return expression.firstMatch(in: text, range: all)?.range == all
     }
 
     private let operations: [String: Operation]
@@ -208,7 +216,7 @@ struct Contract: @unchecked Sendable {
         case multiLine: return !text.unicodeScalars.contains { isControl($0) && $0 != "\n" && $0 != "\r" && $0 != "\t" }
         default:
             guard let compiled else { return true }
-            return compiled.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            return whole(text, compiled)
         }
     }
 }

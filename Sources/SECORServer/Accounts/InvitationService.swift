@@ -253,9 +253,14 @@ extension Request {
     /// The start of links in emails and on pages: `SECOR_PUBLIC_URL`, or the address the
     /// server listens on. Never the request's Host header, which the sender chooses: a reset
     /// link pointing at their host would hand them the victim's token.
+    var linkBase: String { application.linkBase }
+}
+
+extension Application {
+    /// `SECOR_PUBLIC_URL`, or the address this server listens on (see `Request.linkBase`).
     var linkBase: String {
-        if let url = application.secorConfig.publicURL { return url }
-        let server = application.http.server.configuration
+        if let url = secorConfig.publicURL { return url }
+        let server = http.server.configuration
         return "http://\(server.hostname):\(server.port)"
     }
 }

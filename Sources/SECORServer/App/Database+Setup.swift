@@ -19,7 +19,7 @@ extension Application {
             databases.use(.postgres(configuration: config, sqlLogLevel: .debug), as: .psql)
         }
         // Every notification also goes by email, through the outbox.
-        databases.middleware.use(NotificationEmailMiddleware())
+        databases.middleware.use(NotificationEmailMiddleware(linkBase: { [weak self] in self?.linkBase ?? "" }))
         // Every audit-log entry is sealed with the key kept outside the database.
         databases.middleware.use(try AuditLogSeal.load(dataDirectory: secorConfig.dataDirectory, environmentKey: secorConfig.logKey))
     }

@@ -51,6 +51,10 @@ struct CreateEmailOutbox: AsyncMigration {
 /// Puts the email of every notification in the outbox, in the notification's own
 /// transaction: both are written, or neither.
 struct NotificationEmailMiddleware: AsyncModelMiddleware {
+    /// Where the app is reached (`SECOR_PUBLIC_URL`, else the address it serves on): a link
+    /// in an email must be whole to be clicked. Found by review: they were bare paths.
+    let linkBase: @Sendable () -> String
+
     func create(model: NotificationModel, on db: Database, next: any AnyAsyncModelResponder) async throws {
         try await next.create(model, on: db)
         // Someone who chose the daily digest gets this notice in it (`DigestJob`).
@@ -59,7 +63,7 @@ struct NotificationEmailMiddleware: AsyncModelMiddleware {
         email.notificationId = try model.requireID()
         email.recipient = user.email
         email.subject = "SECOR: \(model.title)"
-        email.body = "\(model.body)\n\nOpen it in SECOR: \(model.link)\n"
+        email.body = "\(model.body)\n\nOpen it in SECOR: \(linkBase())\(model.link)\n"
         email.attempts = 0
         email.nextAttemptAt = Date()
         try await email.create(on: db)

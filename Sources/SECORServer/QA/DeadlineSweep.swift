@@ -98,7 +98,7 @@ struct SweepCommand: AsyncCommand {
         context.console.print(result.invalidated.isEmpty ? "Nothing past its deadline." : "Marked invalid: \(result.invalidated.joined(separator: ", ")).")
         context.console.print("Warnings sent (C6): \(result.warned).")
         context.console.print("Reminders sent (overdue actions, expiring tickets): \(result.reminded).")
-        context.console.print("Daily digests sent: \(try await DigestJob(db: app.db).run()).")
+        context.console.print("Daily digests sent: \(try await DigestJob(db: app.db, linkBase: app.linkBase).run()).")
     }
 }
 
