@@ -54,7 +54,8 @@ struct FieldRecordService {
 
     static func when(day: String?, time: String?) throws -> When {
         let date = try Validate.day(day, "occurredOn", "The day the work happened")
-        if let problem = RecordDay.problem(date, rosterStarts: nil, today: .today) { throw AppError.invalid("occurredOn", problem) }
+        // A day the document allows that the rule refuses (in the future, too long ago): 422.
+        if let problem = RecordDay.problem(date, rosterStarts: nil, today: .today) { throw AppError.refused("occurredOn", problem) }
         let t = (time ?? "").trimmingCharacters(in: .whitespaces)
         let parts = t.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
