@@ -62,12 +62,7 @@ final class PreSubmissionTests: XCTestCase {
     func complete() -> SubmissionFacts {
         var work: [String: QuestionWork] = [:]
         for q in esc.questions {
-            let answer: Answer
-            switch q.scoring {
-            case .yesNo: answer = .yes
-            case .range: answer = .points(q.maxPoints)
-            case .proportion: answer = .proportion(positive: 3, of: 3)
-            }
+            let answer = q.plainAnswer(fullMarks: true)
             work[q.id] = QuestionWork(answer: answer, methods: q.methods, notes: goodNotes, documentDays: [today.adding(days: -30)])
         }
         var report = ReportFacts()

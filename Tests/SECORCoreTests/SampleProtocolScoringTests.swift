@@ -7,13 +7,7 @@ final class SampleProtocolScoringTests: XCTestCase {
 
     func samples() throws -> [AuditProtocol] { try AuditProtocol.bundledSamples().map(\.value) }
 
-    func full(_ q: ProtocolQuestion) -> Answer {
-        switch q.scoring {
-        case .yesNo: return .yes
-        case .range: return .points(q.maxPoints)
-        case .proportion: return .proportion(positive: 1, of: 1)
-        }
-    }
+    func full(_ q: ProtocolQuestion) -> Answer { q.plainAnswer(fullMarks: true) }
 
     /// Answers earning exactly `target` points: "no" on yes/no questions, then points off
     /// range questions; each element keeps more than half its points (so only the overall
@@ -80,7 +74,7 @@ final class SampleProtocolScoringTests: XCTestCase {
             let marks = profiles[p.partner]!.passMarks
             var answers = Dictionary(uniqueKeysWithValues: p.questions.map { ($0.id, full($0)) })
             let element = p.elements.last!
-            for q in element.questions { answers[q.id] = q.scoring == .yesNo ? .no : q.scoring == .range ? .points(0) : .proportion(positive: 0, of: 3) }
+            for q in element.questions { answers[q.id] = q.plainAnswer(fullMarks: false) }
             let score = try ScoreCalculator.score(p, answers: answers)
             let decision = score.decision(for: .certification, marks: marks)
             XCTAssertTrue(score.overall.reaches(percent: 80), "\(p.id) \(score.overall.percentText)")

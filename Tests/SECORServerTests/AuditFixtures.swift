@@ -27,12 +27,7 @@ extension XCTestCase {
     func complete(_ id: String, _ app: Application, as auditor: APIClient) async throws {
         let protocolValue = try await ProtocolService(db: app.db).current(partner: "esc").value
         for q in protocolValue.questions {
-            let answer: [String: Any]
-            switch q.scoring {
-            case .yesNo: answer = ["kind": "yes"]
-            case .range: answer = ["kind": "points", "points": q.maxPoints]
-            case .proportion: answer = ["kind": "proportion", "positive": 3, "total": 3]
-            }
+            let answer = Self.json(q.plainAnswer(fullMarks: true, sites: [worksite]))
             let saved = try await auditor.send(.PUT, "/api/v1/audits/\(id)/answers/\(q.id)", json: [
                 "answer": answer, "methods": q.methods.map(\.rawValue),
                 "notes": "Reviewed twelve months of records with the owner; each signed and dated."])

@@ -117,6 +117,10 @@ public struct SubmissionFacts: Sendable {
     /// the D2 clock counts from it.
     public var lastDayOnSite: CalendarDay?
     public var onSiteDeadline: Deadline?
+    /// Registration's employee breakdown: N/A by role is checked against it.
+    public var breakdown: EmployeeBreakdown?
+    /// The sample the profile calls for and what the audit planned and recorded.
+    public var sample: SampleCheck?
 
     public init(auditProtocol: AuditProtocol, work: [String: QuestionWork], report: ReportFacts, strengths: [String],
                 recommendations: [String], legislationListRequired: Bool, legislationListAttached: Bool, minimumNoteCharacters: Int,
@@ -180,6 +184,7 @@ public enum PreSubmission {
         for question in f.auditProtocol.questions {
             out += findings(question, f.work[question.id], f)
         }
+        if let sample = f.sample { out += sample.findings(f) }
         // A8 across questions: "no incidents" on one, incidents scored on another.
         let incidentQuestions = f.auditProtocol.questions.filter { !Set($0.evidenceKinds).isDisjoint(with: [.incidentReport, .investigation]) }
         let saysNone = incidentQuestions.filter { f.work[$0.id]?.answer == .notApplicable(.noIncidents) }.map(\.id)
@@ -224,7 +229,7 @@ public enum PreSubmission {
         }
         var out: [SubmissionFinding] = []
         let earned: Int?
-        do { earned = try q.points(for: answer) } catch {
+        do { earned = try q.points(for: answer, breakdown: f.breakdown) } catch {
             return [.init(rule: "A2", message: "\(error)", place: .question(q.id))]
         }
         // A2: at least one of the protocol's methods was used.
@@ -269,6 +274,43 @@ public enum PreSubmission {
                 out.append(.init(rule: "A8", message: "Question \(q.id) is N/A for an owner-operator, but the roster lists \(f.workersOnRoster) worker(s).",
                                  place: .question(q.id)))
             default: break
+            }
+        }
+        return out
+    }
+}
+
+/// A2 with the profile's sampling rule: enough people interviewed and sites visited.
+public struct SampleCheck: Sendable, Equatable {
+    public var required: SamplePlan
+    public var plannedInterviews: Int
+    public var visitedSites: Int
+    /// Rows on each interview sheet, by question id.
+    public var interviewsRecorded: [String: Int]
+
+    public init(required: SamplePlan, plannedInterviews: Int, visitedSites: Int, interviewsRecorded: [String: Int]) {
+        self.required = required
+        self.plannedInterviews = plannedInterviews
+        self.visitedSites = visitedSites
+        self.interviewsRecorded = interviewsRecorded
+    }
+
+    func findings(_ f: SubmissionFacts) -> [SubmissionFinding] {
+        var out: [SubmissionFinding] = []
+        if plannedInterviews < required.interviews {
+            out.append(.init(rule: "A2", message: "\(plannedInterviews) interview(s) planned; the sampling rule calls for at least \(required.interviews) for this headcount.",
+                             place: .reportDetails("plannedInterviews")))
+        }
+        if visitedSites < required.visits {
+            out.append(.init(rule: "A2", message: "\(visitedSites) worksite(s) visited; the sampling rule calls for at least \(required.visits).",
+                             place: .reportDetails("visitedSites")))
+        }
+        for q in f.auditProtocol.questions where q.sheet == .interview {
+            if case .notApplicable = f.work[q.id]?.answer { continue }
+            let rows = interviewsRecorded[q.id] ?? 0
+            if rows > 0 && rows < required.interviews {
+                out.append(.init(rule: "A2", message: "Question \(q.id) records \(rows) interview(s); the sample calls for at least \(required.interviews).",
+                                 place: .question(q.id)))
             }
         }
         return out

@@ -78,5 +78,17 @@ extension ProgramProfile {
         check.require(certificateValidityYears > 0, "certificateValidityYears", "must be at least 1")
         check.require(cycleYears >= 1, "cycleYears", "must be at least 1")
         check.require((6...18).contains(auditNumberDigits), "auditNumberDigits", "must be 6-18")
+        sampling?.validate(into: &check, at: "sampling")
+        if let carryOver {
+            check.require(carryOver.maxShare.denominator >= 1 && (0...carryOver.maxShare.denominator).contains(carryOver.maxShare.numerator),
+                          "carryOver.maxShare", "must be a share from 0/n to n/n")
+            check.require(!carryOver.methods.isEmpty, "carryOver.methods", "must name at least one validation method")
+        }
+        if let short = shortCertificate {
+            check.require((1..<certificateValidityYears).contains(short.years), "shortCertificate.years",
+                          "must be at least 1 and under certificateValidityYears (\(certificateValidityYears))")
+            check.require(short.fullRecordMonths > minimumRecordMonths, "shortCertificate.fullRecordMonths",
+                          "must be above minimumRecordMonths (\(minimumRecordMonths))")
+        }
     }
 }

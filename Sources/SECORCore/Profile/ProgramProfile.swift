@@ -40,6 +40,12 @@ public struct ProgramProfile: Codable, Sendable, Equatable {
     /// Q10, C5: who at the governing bodies (e.g. the Partnerships program) is told in
     /// writing of a pass; addresses a partner configures.
     public var governingBodyRecipients: [GoverningBodyRecipient]
+    /// Registration's sample: interviews for a headcount, visits for a number of sites.
+    public var sampling: SamplingRule?
+    /// Maintenance audits may carry over full-marks answers of the certification audit.
+    public var carryOver: CarryOverRule?
+    /// A shorter certificate when a certification audit rests on fewer months of records.
+    public var shortCertificate: ShortCertificateRule?
 
     /// A program course or a ticket, by id.
     public func course(_ id: String) -> Course? { courses.first { $0.id == id } ?? tickets.first { $0.id == id } }

@@ -49,6 +49,7 @@ extension AuditProtocol {
                 check.require(!question.text.isEmpty, "\(at).text", "must not be empty")
                 check.require(!question.methods.isEmpty, "\(at).methods", "must name at least one validation method")
                 check.require(question.maxPoints > 0, "\(at).maxPoints", "must be at least 1")
+                question.validateMethod(at: at, earlier: ids, into: &check)
                 if case .proportion(let bands) = question.scoring {
                     check.require(!bands.isEmpty, "\(at).scoring.bands", "must list at least one band")
                     for (b, band) in bands.enumerated() {
@@ -58,6 +59,42 @@ extension AuditProtocol {
                     }
                 }
             }
+        }
+    }
+}
+
+extension ProtocolQuestion {
+    /// The scoring method's own fields: what each needs, and what it may not be mixed with.
+    /// `earlier` holds the ids before this question (and this one): a cascade names one of them.
+    func validateMethod(at: String, earlier: Set<String>, into check: inout DataFileValidator) {
+        let sharesScored: Bool
+        switch scoring {
+        case .yesNo, .range: sharesScored = false
+        case .proportion, .scaled: sharesScored = true
+        case .threshold(let percent):
+            sharesScored = true
+            check.require((1...100).contains(percent), "\(at).scoring.percent", "must be 1-100")
+        }
+        if let criteria {
+            check.require((1...100).contains(criteria), "\(at).criteria", "must be 1-100 (the criteria counted)")
+            check.require(sharesScored, "\(at).criteria", "a criteria count needs a proportion, threshold or scaled scoring rule")
+            check.require(sheet == nil, "\(at).criteria", "a question is counted by criteria or by a sampling sheet, not both")
+        }
+        if let sheet {
+            check.require(sharesScored, "\(at).sheet", "a sampling sheet needs a proportion, threshold or scaled scoring rule")
+            check.require(methods.contains(sheet.method), "\(at).sheet", "an \(sheet.rawValue) sheet needs the \(sheet.method.rawValue) method in methods")
+        }
+        // A site's score comes from what was sampled there: the sheet's rows carry the site.
+        check.require(!perSite || sheet != nil, "\(at).perSite", "a per-site question needs a sampling sheet (sheet: interview or observation)")
+        if let exemption = notApplicableByRole {
+            check.require(!exemption.roles.isEmpty, "\(at).notApplicableByRole.roles", "must name at least one role")
+            check.require(!exemption.reason.trimmingCharacters(in: .whitespaces).isEmpty, "\(at).notApplicableByRole.reason",
+                          "must say why the question is N/A (\"no workers, so the owner is the manager\")")
+        }
+        if let cappedBy {
+            check.require(cappedBy != id, "\(at).cappedBy", "a question cannot cap itself")
+            check.require(cappedBy == id || earlier.contains(cappedBy), "\(at).cappedBy",
+                          "'\(cappedBy)' is not a question before this one (a cascade runs from an earlier question)")
         }
     }
 }

@@ -36,10 +36,28 @@ public struct ProtocolQuestion: Codable, Sendable, Equatable {
     public var notesRequired: Bool
     /// Kinds of field record that can serve as evidence (F1).
     public var evidenceKinds: [EvidenceKind]
+    /// Criteria-count question: the auditor counts how many of this many criteria are met;
+    /// the share found/criteria goes through the scoring rule.
+    public var criteria: Int?
+    /// Answered from a sampling sheet: one row per interview or observation, the share of
+    /// positive rows goes through the scoring rule.
+    public var sheet: SheetKind?
+    /// Scored at every site visited and averaged over the sites where it applies.
+    public var perSite: Bool
+    /// How a scaled share or a site average becomes whole points.
+    public var rounding: Rounding
+    /// N/A by role: the question is asked of these roles, and is not applicable (with this
+    /// reason) when the employee breakdown has nobody in them.
+    public var notApplicableByRole: RoleExemption?
+    /// Cascade scoring: this question's share of its points cannot exceed the share the
+    /// named question earned.
+    public var cappedBy: String?
 
     public init(id: String, text: String, guidance: String = "", methods: [ValidationMethod],
                 maxPoints: Int, scoring: ScoringRule, notApplicableReasons: [NotApplicableReason] = [],
-                notesRequired: Bool = true, evidenceKinds: [EvidenceKind] = []) {
+                notesRequired: Bool = true, evidenceKinds: [EvidenceKind] = [], criteria: Int? = nil,
+                sheet: SheetKind? = nil, perSite: Bool = false, rounding: Rounding = .halfUp,
+                notApplicableByRole: RoleExemption? = nil, cappedBy: String? = nil) {
         self.id = id
         self.text = text
         self.guidance = guidance
@@ -49,10 +67,36 @@ public struct ProtocolQuestion: Codable, Sendable, Equatable {
         self.notApplicableReasons = notApplicableReasons
         self.notesRequired = notesRequired
         self.evidenceKinds = evidenceKinds
+        self.criteria = criteria
+        self.sheet = sheet
+        self.perSite = perSite
+        self.rounding = rounding
+        self.notApplicableByRole = notApplicableByRole
+        self.cappedBy = cappedBy
     }
 
     enum CodingKeys: String, CodingKey {
         case id, text, guidance, methods, maxPoints, scoring, notApplicableReasons, notesRequired, evidenceKinds
+        case criteria, sheet, perSite, rounding, notApplicableByRole, cappedBy
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(text, forKey: .text)
+        try c.encode(guidance, forKey: .guidance)
+        try c.encode(methods, forKey: .methods)
+        try c.encode(maxPoints, forKey: .maxPoints)
+        try c.encode(scoring, forKey: .scoring)
+        try c.encode(notApplicableReasons, forKey: .notApplicableReasons)
+        try c.encode(notesRequired, forKey: .notesRequired)
+        try c.encode(evidenceKinds, forKey: .evidenceKinds)
+        try c.encodeIfPresent(criteria, forKey: .criteria)
+        try c.encodeIfPresent(sheet, forKey: .sheet)
+        if perSite { try c.encode(perSite, forKey: .perSite) }
+        if rounding != .halfUp { try c.encode(rounding, forKey: .rounding) }
+        try c.encodeIfPresent(notApplicableByRole, forKey: .notApplicableByRole)
+        try c.encodeIfPresent(cappedBy, forKey: .cappedBy)
     }
 
     public init(from decoder: Decoder) throws {
@@ -65,7 +109,66 @@ public struct ProtocolQuestion: Codable, Sendable, Equatable {
                   scoring: try c.decode(ScoringRule.self, forKey: .scoring),
                   notApplicableReasons: try c.decodeIfPresent([NotApplicableReason].self, forKey: .notApplicableReasons) ?? [],
                   notesRequired: try c.decodeIfPresent(Bool.self, forKey: .notesRequired) ?? true,
-                  evidenceKinds: try c.decodeIfPresent([EvidenceKind].self, forKey: .evidenceKinds) ?? [])
+                  evidenceKinds: try c.decodeIfPresent([EvidenceKind].self, forKey: .evidenceKinds) ?? [],
+                  criteria: try c.decodeIfPresent(Int.self, forKey: .criteria),
+                  sheet: try c.decodeIfPresent(SheetKind.self, forKey: .sheet),
+                  perSite: try c.decodeIfPresent(Bool.self, forKey: .perSite) ?? false,
+                  rounding: try c.decodeIfPresent(Rounding.self, forKey: .rounding) ?? .halfUp,
+                  notApplicableByRole: try c.decodeIfPresent(RoleExemption.self, forKey: .notApplicableByRole),
+                  cappedBy: try c.decodeIfPresent(String.self, forKey: .cappedBy))
+    }
+
+    /// What the auditor gives to answer it (one place the form, the API and the demo ask).
+    public var answerKind: AnswerKind {
+        switch scoring {
+        case .yesNo: return .yesNo
+        case .range: return .points
+        case .proportion, .threshold, .scaled:
+            if sheet != nil { return .sheet }
+            return criteria != nil ? .criteria : .share
+        }
+    }
+}
+
+/// How an answer is given: yes or no, points, a count of positive answers out of those
+/// asked, a count of criteria met, or computed from the sampling sheet's rows.
+public enum AnswerKind: String, Sendable, Equatable, CaseIterable {
+    case yesNo, points, share, criteria, sheet
+}
+
+/// Interview or observation rows (A2): the sampling sheet of a question.
+public enum SheetKind: String, Codable, Sendable, Equatable, CaseIterable {
+    case interview, observation
+
+    public var method: ValidationMethod { self == .interview ? .interview : .observation }
+}
+
+/// How a fraction becomes whole points: half up (7.5 → 8) or down (7.9 → 7).
+public enum Rounding: String, Codable, Sendable, Equatable, CaseIterable {
+    case halfUp, down
+
+    /// numerator / denominator rounded, in integers (denominator > 0).
+    public func divide(_ numerator: Int, by denominator: Int) -> Int {
+        switch self {
+        case .halfUp: return (2 * numerator + denominator) / (2 * denominator)
+        case .down: return numerator / denominator
+        }
+    }
+}
+
+/// The roles an employee breakdown counts (S1).
+public enum StaffRole: String, Codable, Sendable, Equatable, CaseIterable {
+    case owner, manager, supervisor, worker, contractor
+}
+
+/// "No workers, so the owner is the manager": N/A when nobody holds these roles.
+public struct RoleExemption: Codable, Sendable, Equatable {
+    public var roles: [StaffRole]
+    public var reason: String
+
+    public init(roles: [StaffRole], reason: String) {
+        self.roles = roles
+        self.reason = reason
     }
 }
 
@@ -85,6 +188,8 @@ public enum NotApplicableReason: String, Codable, Sendable, Equatable, CaseItera
     case noEquipment
     /// The employer uses no contractors.
     case noContractors
+    /// Nobody holds the role the question is asked of (the question's `notApplicableByRole`).
+    case noneInRole
 
     public var label: String {
         switch self {
@@ -93,6 +198,7 @@ public enum NotApplicableReason: String, Codable, Sendable, Equatable, CaseItera
         case .noIncidents: return "No incidents in the evidence window"
         case .noEquipment: return "No equipment requiring inspection"
         case .noContractors: return "No contractors used"
+        case .noneInRole: return "Nobody in the role the question is asked of"
         }
     }
 }
@@ -115,8 +221,12 @@ public enum ScoringRule: Codable, Sendable, Equatable {
     /// Interviews or observations: the share of positive answers, mapped by bands to
     /// points. Bands are checked highest first; a share below every band earns 0.
     case proportion([ProportionBand])
+    /// Pass or fail on a share: at least `percent` % earns every point, less earns none.
+    case threshold(percent: Int)
+    /// The share of the points, rounded by the question's `rounding` (73% of 10 → 7).
+    case scaled
 
-    enum CodingKeys: String, CodingKey { case kind, bands }
+    enum CodingKeys: String, CodingKey { case kind, bands, percent }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -125,9 +235,11 @@ public enum ScoringRule: Codable, Sendable, Equatable {
         case "yesNo": self = .yesNo
         case "range": self = .range
         case "proportion": self = .proportion(try c.decode([ProportionBand].self, forKey: .bands))
+        case "threshold": self = .threshold(percent: try c.decode(Int.self, forKey: .percent))
+        case "scaled": self = .scaled
         default:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c,
-                debugDescription: "'\(kind)' is not a scoring rule (yesNo, range or proportion)")
+                debugDescription: "'\(kind)' is not a scoring rule (yesNo, range, proportion, threshold or scaled)")
         }
     }
 
@@ -139,6 +251,10 @@ public enum ScoringRule: Codable, Sendable, Equatable {
         case .proportion(let bands):
             try c.encode("proportion", forKey: .kind)
             try c.encode(bands, forKey: .bands)
+        case .threshold(let percent):
+            try c.encode("threshold", forKey: .kind)
+            try c.encode(percent, forKey: .percent)
+        case .scaled: try c.encode("scaled", forKey: .kind)
         }
     }
 }

@@ -61,8 +61,21 @@ extension ProtocolQuestion {
         if evidenceKinds != b.evidenceKinds {
             d.append("evidence \(evidenceKinds.map(\.rawValue).joined(separator: ", ").orNone) → \(b.evidenceKinds.map(\.rawValue).joined(separator: ", ").orNone)")
         }
+        if criteria != b.criteria { d.append("criteria \(criteria.map(String.init) ?? "none") → \(b.criteria.map(String.init) ?? "none")") }
+        if sheet != b.sheet { d.append("sampling sheet \(sheet?.rawValue ?? "none") → \(b.sheet?.rawValue ?? "none")") }
+        if perSite != b.perSite { d.append(b.perSite ? "now scored per site visited" : "no longer scored per site") }
+        if rounding != b.rounding { d.append("rounding \(rounding.rawValue) → \(b.rounding.rawValue)") }
+        if notApplicableByRole != b.notApplicableByRole {
+            d.append("N/A by role \(notApplicableByRole?.summary ?? "none") → \(b.notApplicableByRole?.summary ?? "none")")
+        }
+        if cappedBy != b.cappedBy { d.append("capped by \(cappedBy ?? "none") → \(b.cappedBy ?? "none")") }
         return d
     }
+}
+
+extension RoleExemption {
+    /// "no worker: No workers, so the owner is the manager".
+    public var summary: String { "no \(roles.map(\.rawValue).joined(separator: "/")): \(reason)" }
 }
 
 extension ScoringRule {
@@ -74,6 +87,8 @@ extension ScoringRule {
         case .proportion(let bands):
             return "proportion " + bands.sorted { $0.atLeastPercent > $1.atLeastPercent }
                 .map { "≥\($0.atLeastPercent)%→\($0.points)" }.joined(separator: ", ")
+        case .threshold(let percent): return "all points at ≥\(percent)%, else none"
+        case .scaled: return "the share of the points"
         }
     }
 }

@@ -46,28 +46,72 @@ public struct ElementScore: Sendable, Equatable, Codable {
     public var notApplicable: [String]
 }
 
+/// One question's points, with the cascade cap that lowered them, if any.
+public struct QuestionScore: Sendable, Equatable, Codable {
+    public var id: String
+    /// nil when unanswered or N/A.
+    public var earned: Int?
+    public var maxPoints: Int
+    public var notApplicable: Bool
+    /// Cascade: the points before the cap and the question that capped them.
+    public var uncapped: Int?
+    public var cappedBy: String?
+
+    /// "Capped at 1 of 3: question 2.1 earned 5 of 10 and this question cannot score above it."
+    public var capExplanation: String? {
+        guard let cappedBy, let uncapped, let earned else { return nil }
+        return "Capped at \(earned) of \(maxPoints) (\(uncapped) before the cap): it cannot score above question \(cappedBy), which it depends on (cascade scoring)."
+    }
+}
+
 public struct AuditScore: Sendable, Equatable, Codable {
     public var elements: [ElementScore]
     public var overall: Points
+    /// Every answered question's points, in protocol order.
+    public var questions: [QuestionScore]
     public var unanswered: [String] { elements.flatMap(\.unanswered) }
+
+    public func question(_ id: String) -> QuestionScore? { questions.first { $0.id == id } }
 }
 
 public enum ScoreCalculator {
     /// Scores every element of `auditProtocol`. An unanswered question counts 0 of its
     /// maximum (the audit is not done); an N/A question leaves its points out entirely.
-    public static func score(_ auditProtocol: AuditProtocol, answers: [String: Answer]) throws -> AuditScore {
+    /// Cascade caps apply in protocol order: a question can only be capped by an earlier
+    /// one (the protocol loader checks it), whose points are final by then.
+    public static func score(_ auditProtocol: AuditProtocol, answers: [String: Answer],
+                             breakdown: EmployeeBreakdown? = nil) throws -> AuditScore {
+        var scores: [String: QuestionScore] = [:]
+        var ordered: [QuestionScore] = []
+        for question in auditProtocol.questions {
+            guard let answer = answers[question.id] else { continue }
+            var score = QuestionScore(id: question.id, earned: try question.points(for: answer, breakdown: breakdown),
+                                      maxPoints: question.maxPoints, notApplicable: false)
+            score.notApplicable = score.earned == nil
+            if let raw = score.earned, let by = question.cappedBy, let dependency = scores[by], let depEarned = dependency.earned {
+                // Shares compared in integers: earned/max ≤ depEarned/depMax.
+                let cap = Rounding.down.divide(question.maxPoints * depEarned, by: dependency.maxPoints)
+                if raw > cap {
+                    score.earned = cap
+                    score.uncapped = raw
+                    score.cappedBy = by
+                }
+            }
+            scores[question.id] = score
+            ordered.append(score)
+        }
         var elements: [ElementScore] = []
         for element in auditProtocol.elements {
             var points = Points()
             var unanswered: [String] = []
             var notApplicable: [String] = []
             for question in element.questions {
-                guard let answer = answers[question.id] else {
+                guard let score = scores[question.id] else {
                     unanswered.append(question.id)
                     points.possible += question.maxPoints
                     continue
                 }
-                if let earned = try question.points(for: answer) {
+                if let earned = score.earned {
                     points = points + Points(earned: earned, possible: question.maxPoints)
                 } else {
                     notApplicable.append(question.id)
@@ -77,7 +121,7 @@ public enum ScoreCalculator {
                                          unanswered: unanswered, notApplicable: notApplicable))
         }
         let overall = elements.reduce(Points()) { $0 + $1.points }
-        return AuditScore(elements: elements, overall: overall)
+        return AuditScore(elements: elements, overall: overall, questions: ordered)
     }
 }
 

@@ -5,11 +5,15 @@ public struct CompletedAudit: Sendable, Equatable, Codable {
     public var type: AuditType
     public var endDate: CalendarDay
     public var passed: Bool
+    /// A certification audit's certificate term when shorter than the profile's (a one-year
+    /// SECOR); nil for the full term.
+    public var termYears: Int?
 
-    public init(type: AuditType, endDate: CalendarDay, passed: Bool) {
+    public init(type: AuditType, endDate: CalendarDay, passed: Bool, termYears: Int? = nil) {
         self.type = type
         self.endDate = endDate
         self.passed = passed
+        self.termYears = termYears
     }
 }
 
@@ -39,8 +43,8 @@ public struct CertificateCycle: Sendable {
 
     /// C2: expires `validityYears` after the certification audit's end date
     /// (29 Feb 2024 + 3 years = 28 Feb 2027).
-    public func expiry(certificationEndDate end: CalendarDay) -> CalendarDay {
-        end.adding(years: validityYears)
+    public func expiry(certificationEndDate end: CalendarDay, termYears: Int? = nil) -> CalendarDay {
+        end.adding(years: termYears ?? validityYears)
     }
 
     /// C3: maintenance audit k (k = 1, 2 for years 2 and 3) is due by the end of the
@@ -60,17 +64,23 @@ public struct CertificateCycle: Sendable {
             return NextAudit(type: .certification, dueBy: nil, cycleYear: 1,
                              reason: "No certification audit has passed yet.")
         }
-        let expiry = expiry(certificationEndDate: certification.endDate)
+        let expiry = expiry(certificationEndDate: certification.endDate, termYears: certification.termYears)
         if today > expiry {
             return NextAudit(type: .certification, dueBy: nil, cycleYear: 1,
                              reason: "The certificate expired on \(expiry.readable); a new certification audit is needed.")
         }
         let maintenanceDone = passed.filter { $0.type == .maintenance && $0.endDate > certification.endDate }.count
-        let dues = maintenanceDue(expiry: expiry)
+        // A short certificate has no maintenance years: the next audit certifies again.
+        let short = (certification.termYears ?? validityYears) < validityYears
+        let dues = short ? [] : maintenanceDue(expiry: expiry)
         if maintenanceDone < dues.count {
             let year = maintenanceDone + 2
             return NextAudit(type: .maintenance, dueBy: dues[maintenanceDone], cycleYear: year,
                              reason: "Year \(year) maintenance audit, due by the end of the anniversary month.")
+        }
+        if short {
+            return NextAudit(type: .certification, dueBy: expiry, cycleYear: 1,
+                             reason: "A \(certification.termYears ?? 1)-year certificate (fewer months of records than a full term needs): a new certification audit is due before it expires on \(expiry.readable).")
         }
         return NextAudit(type: .certification, dueBy: expiry, cycleYear: 1,
                          reason: "The cycle is complete; a new certification audit is due before the certificate expires on \(expiry.readable).")

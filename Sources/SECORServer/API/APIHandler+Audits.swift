@@ -47,7 +47,8 @@ extension APIHandler {
         let id = try await AuditService(db: request.db).register(ref, .init(
             type: try Validate.choice(body._type.rawValue, "type", "Audit type", as: AuditType.self),
             plannedStart: try Validate.day(body.plannedStart, "plannedStart", "Planned start"),
-            worksites: body.worksites, wcbAccounts: body.wcbAccounts), by: user)
+            worksites: body.worksites, wcbAccounts: body.wcbAccounts, breakdown: body.employeesByRole?.domain,
+            visitedSites: body.visitedSites, plannedInterviews: body.plannedInterviews), by: user)
         return .created(.init(body: .json(try await Self.auditBody(request, try await request.loadedAudit(id, .view)))))
     }
 
@@ -109,7 +110,7 @@ extension APIHandler {
         let (request, user, loaded) = try await Self.audit(input.path.auditId, .work)
         guard case .json(let body) = input.body else { throw AppError.invalid("body", "Send the answer as JSON.") }
         let a = body.answer
-        let answer = try AnswerParsing.answer(kind: a?.kind.rawValue, points: a?.points, positive: a?.positive, total: a?.total, reason: a?.reason?.rawValue)
+        let answer = try a.map { try AnswerParsing.answer($0.parts) } ?? nil
         let methods = try (body.methods ?? []).map { try Validate.choice($0.rawValue, "methods", "Method", as: ValidationMethod.self) }
         let documents = try (body.documents ?? []).map { try Validate.uuid($0, "documents", "Document") }
         try await AuditWorkService(db: request.db).saveAnswer(loaded, questionId: input.path.questionId, .init(
@@ -211,6 +212,21 @@ extension APIHandler {
         try await auditBody(request, try await AuditService(db: request.db).load(loaded.id, programs: request.programs))
     }
 
+    /// Every answered question with its points after any cascade cap.
+    static func answers(_ loaded: LoadedAudit, _ work: AuditWorkService.Work, _ score: AuditScore?) -> [Components.Schemas.AuditAnswer] {
+        loaded.auditProtocol.questions.compactMap { q -> Components.Schemas.AuditAnswer? in
+            guard let row = work.answers[q.id] else { return nil }
+            let answer: Answer? = row.answer.flatMap { JSONText.decode($0, as: Answer.self) }
+            let scored: QuestionScore? = score?.question(q.id)
+            let points: Int? = scored?.earned ?? answer.flatMap { (try? q.points(for: $0)) ?? nil }
+            let documents: [UUID] = JSONText.decode(row.documents) ?? []
+            return Components.Schemas.AuditAnswer(
+                questionId: q.id, answer: answer.map(Components.Schemas.AnswerValue.init), points: points,
+                capExplanation: scored?.capExplanation, carriedFrom: row.carriedFrom, methods: JSONText.decode(row.methods) ?? [],
+                notes: row.notes, recommendation: row.recommendation, documents: documents.map(\.uuidString))
+        }
+    }
+
     static func auditBody(_ request: Request, _ loaded: LoadedAudit) async throws -> Components.Schemas.Audit {
         let service = AuditWorkService(db: request.db)
         let work = try await service.work(loaded)
@@ -225,6 +241,10 @@ extension APIHandler {
             employerId: loaded.ref.id.uuidString, employerName: loaded.ref.organisation.name, auditorName: a.auditorName, auditorKind: a.auditorKind,
             _protocol: .init(id: loaded.auditProtocol.id, version: loaded.auditProtocol.version, title: loaded.auditProtocol.title),
             plannedStart: a.plannedStart, lastDayOnSite: a.lastDayOnSite, worksites: loaded.worksites, wcbAccounts: loaded.wcbAccounts,
+            sampling: loaded.breakdown.map { b in
+                .init(employeesByRole: .init(b), visitedSites: loaded.visitedSites, plannedInterviews: a.plannedInterviews ?? 0,
+                      requiredInterviews: loaded.requiredSample?.interviews ?? 0, requiredVisits: loaded.requiredSample?.visits ?? 0)
+            },
             decisionReason: a.decisionReason, feeCents: a.feeCents, feePaidOn: a.feePaidOn,
             deadlines: ([deadlines.onSite] + [deadlines.submission].compactMap { $0 }).map {
                 .init(rule: $0.rule, title: $0.title, due: $0.due.iso, daysLeft: $0.daysLeft(on: today))
@@ -233,17 +253,7 @@ extension APIHandler {
                 .init(earned: s.score.overall.earned, possible: s.score.overall.possible, passed: s.decision.passed, reasons: s.decision.reasons,
                       elements: s.score.elements.map { .init(number: $0.number, title: $0.title, earned: $0.points.earned, possible: $0.points.possible) })
             },
-            answers: loaded.auditProtocol.questions.compactMap { q in
-                work.answers[q.id].map { row in
-                    let answer = row.answer.flatMap { JSONText.decode($0, as: Answer.self) }
-                    let parts = AnswerParsing.parts(answer)
-                    return .init(questionId: q.id,
-                                 answer: answer == nil ? nil : .init(kind: .init(rawValue: parts.kind) ?? .yes, points: parts.points, positive: parts.positive,
-                                                                     total: parts.total, reason: parts.reason.flatMap { .init(rawValue: $0) }),
-                                 points: answer.flatMap { try? q.points(for: $0) }, methods: JSONText.decode(row.methods) ?? [], notes: row.notes,
-                                 recommendation: row.recommendation, documents: ((JSONText.decode(row.documents) as [UUID]?) ?? []).map(\.uuidString))
-                }
-            },
+            answers: Self.answers(loaded, work, scored?.score),
             actionItems: try work.actionItems.map { .init(id: try $0.requireID().uuidString, questionId: $0.questionId, action: $0.action, owner: $0.owner, targetOn: $0.targetOn) },
             report: .init(employerName: f.employerName, employerAddress: f.employerAddress, contactName: f.contactName, contactPhone: f.contactPhone,
                           contactFax: f.contactFax, noFax: f.noFax, contactEmail: f.contactEmail, assessorName: f.assessorName, assessorPhone: f.assessorPhone,

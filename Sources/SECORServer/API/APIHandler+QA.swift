@@ -41,7 +41,7 @@ extension APIHandler {
         var answers: [String: Answer] = [:]
         for score in body.scores {
             let a = score.answer
-            answers[score.questionId] = try AnswerParsing.answer(kind: a.kind.rawValue, points: a.points, positive: a.positive, total: a.total, reason: a.reason?.rawValue)
+            answers[score.questionId] = try AnswerParsing.answer(a.parts)
         }
         let deficiencies = body.deficiencies.map { QADeficiency(questionId: $0.questionId, text: $0.text, actionable: $0.actionable) }
         try await QAService(db: request.db).save(loaded, checks: checks, answers: answers, deficiencies: deficiencies, by: user)
@@ -83,9 +83,7 @@ extension APIHandler {
             stage: loaded.stage.rawValue, revision: loaded.audit.revision, reviewerName: review.row.reviewerName,
             checks: review.checks.map { .init(item: .init($0.item), met: $0.met, comment: $0.comment) },
             scores: review.answers.sorted { $0.key < $1.key }.map { id, answer in
-                let p = AnswerParsing.parts(answer)
-                return .init(questionId: id, answer: .init(kind: .init(rawValue: p.kind) ?? .yes, points: p.points, positive: p.positive, total: p.total,
-                                                           reason: p.reason.flatMap { .init(rawValue: $0) }))
+                .init(questionId: id, answer: .init(answer))
             },
             deficiencies: review.deficiencies.map { .init(questionId: $0.questionId, text: $0.text, actionable: $0.actionable) },
             result: .init(earned: r.score.overall.earned, possible: r.score.overall.possible, passed: r.decision.passed, reasons: r.decision.reasons,

@@ -50,6 +50,9 @@ enum Policy {
         case changeRegistration
         /// Q1-Q11: the QA review: the partner's QA reviewers and admins.
         case review
+        /// The sampling sheets' confidential notes and interviewees: the auditor and the
+        /// partner's staff, never the rest of the employer (the customer copy leaves them out).
+        case readConfidential
     }
 
     enum Action: Equatable {
@@ -150,6 +153,8 @@ enum Policy {
                 return auditor || (ownPartner && user.role == .partnerAdmin) ? .allow : .forbidden
             case .review:
                 return ownPartner ? .allow : .forbidden
+            case .readConfidential:
+                return auditor || ownPartner ? .allow : .forbidden
             }
         }
     }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SECORCore
 
 /// One audit from registration to submission (R1-R7, S4). Lists (worksites, accounts,
 /// summary lines) are JSON text: they are read and written whole with the audit.
@@ -42,6 +43,11 @@ final class AuditModel: Model, @unchecked Sendable {
     @Field(key: "revision") var revision: Int
     @OptionalField(key: "submitted_at") var submittedAt: Date?
     @OptionalField(key: "submitted_via") var submittedVia: String?
+    /// Scope and sampling (profile `sampling`): the employee breakdown by role (JSON
+    /// `EmployeeBreakdown`), the worksites to visit (JSON) and the interviews planned.
+    @OptionalField(key: "employee_breakdown") var employeeBreakdown: String?
+    @OptionalField(key: "visited_sites") var visitedSites: String?
+    @OptionalField(key: "planned_interviews") var plannedInterviews: Int?
 
     init() {}
 }
@@ -62,8 +68,33 @@ final class AuditAnswerModel: Model, @unchecked Sendable {
     @Field(key: "documents") var documents: String
     @Field(key: "updated_by") var updatedBy: UUID
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Carry-over: the number of the certification audit whose answer this is.
+    @OptionalField(key: "carried_from") var carriedFrom: String?
 
     init() {}
+}
+
+/// One interview or observation on a question's sampling sheet (A2). `subject` (who was
+/// interviewed, what was observed) and `note` are confidential: partner staff and the
+/// auditor see them; the employer's report and the customer copy never do.
+final class AuditSheetRowModel: Model, @unchecked Sendable {
+    static let schema = "audit_sheet_rows"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "audit_id") var audit: AuditModel
+    @Field(key: "question_id") var questionId: String
+    @Field(key: "site") var site: String
+    @Field(key: "role") var role: String
+    @Field(key: "on_day") var onDay: String
+    @Field(key: "positive") var positive: Bool
+    @Field(key: "subject") var subject: String
+    @Field(key: "note") var note: String
+    @Field(key: "recorded_by") var recordedBy: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    var core: SheetRow { SheetRow(site: site, role: StaffRole(rawValue: role) ?? .worker, positive: positive) }
 }
 
 /// A6: an action-plan item for a deficiency.

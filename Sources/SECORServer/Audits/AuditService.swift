@@ -53,6 +53,10 @@ struct AuditService {
         var plannedStart: CalendarDay
         var worksites: [String]
         var wcbAccounts: [String]
+        /// Scope and sampling; nil takes what the roster and the profile's sampling rule propose.
+        var breakdown: EmployeeBreakdown? = nil
+        var visitedSites: [String]? = nil
+        var plannedInterviews: Int? = nil
     }
 
     /// C1: the type the employer's cycle calls for, from its QA-passed audits.
@@ -97,6 +101,7 @@ struct AuditService {
         }
         let version = try await ProtocolService(db: db).current(partner: ref.profile.id).row
         let records = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
+        let scope = try SamplingScope.validated(input, roster: records.people, profile: ref.profile)
         let audit = AuditModel()
         audit.$employer.id = ref.id
         audit.partnerId = try ref.partner.requireID()
@@ -110,7 +115,11 @@ struct AuditService {
         audit.worksites = JSONText.encode(input.worksites.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         audit.wcbAccounts = JSONText.encode(input.wcbAccounts)
         audit.stage = AuditStage.registered.rawValue
-        audit.reportFacts = JSONText.encode(initialFacts(ref, records: records, accounts: input.wcbAccounts, start: input.plannedStart, auditor: user))
+        audit.employeeBreakdown = JSONText.encode(scope.breakdown)
+        audit.visitedSites = JSONText.encode(scope.visitedSites)
+        audit.plannedInterviews = scope.plannedInterviews
+        audit.reportFacts = JSONText.encode(initialFacts(ref, records: records, accounts: input.wcbAccounts, start: input.plannedStart, auditor: user,
+                                                         breakdown: scope.breakdown))
         audit.strengths = "[]"
         audit.recommendations = "[]"
         audit.revision = 0
@@ -128,7 +137,8 @@ struct AuditService {
     }
 
     /// S1 as far as the platform already knows it; the auditor completes the rest.
-    private func initialFacts(_ ref: EmployerRef, records: EmployerRecords, accounts: [String], start: CalendarDay, auditor: CurrentUser) -> ReportFacts {
+    private func initialFacts(_ ref: EmployerRef, records: EmployerRecords, accounts: [String], start: CalendarDay, auditor: CurrentUser,
+                              breakdown: EmployeeBreakdown) -> ReportFacts {
         var facts = ReportFacts()
         let e = ref.employer
         facts.employerName = e.legalName
@@ -144,19 +154,7 @@ struct AuditService {
         facts.wcbAccounts = accounts
         facts.industryCodes = Array(Set(records.wcbAccounts.filter { accounts.contains($0.number) }.map(\.industryCode))).sorted()
         facts.dataGatheringStart = start
-        var byRole: [String: Int] = [:]
-        for person in records.people where person.isOnAccount(on: start) {
-            let role: String
-            switch person.category {
-            case .owner: role = "owner"
-            case .manager: role = "manager"
-            case .supervisor: role = "supervisor"
-            case .contractor: role = "contractor"
-            default: role = "worker"
-            }
-            byRole[role, default: 0] += 1
-        }
-        facts.employeesByRole = byRole
+        facts.employeesByRole = breakdown.byRole.filter { $0.value > 0 }
         return facts
     }
 

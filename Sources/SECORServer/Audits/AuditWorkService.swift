@@ -18,6 +18,7 @@ struct AuditWorkService {
         var facts: ReportFacts
         var strengths: [String]
         var recommendations: [String]
+        var sheets: [AuditSheetRowModel] = []
     }
 
     func work(_ loaded: LoadedAudit) async throws -> Work {
@@ -26,7 +27,8 @@ struct AuditWorkService {
         let signoffs = try await AuditSignoffModel.query(on: db).filter(\.$audit.$id == loaded.id).all()
         return Work(answers: Dictionary(answers.map { ($0.questionId, $0) }, uniquingKeysWith: { a, _ in a }), actionItems: items,
                     signoffs: signoffs, facts: JSONText.decode(loaded.audit.reportFacts) ?? ReportFacts(),
-                    strengths: JSONText.decode(loaded.audit.strengths) ?? [], recommendations: JSONText.decode(loaded.audit.recommendations) ?? [])
+                    strengths: JSONText.decode(loaded.audit.strengths) ?? [], recommendations: JSONText.decode(loaded.audit.recommendations) ?? [],
+                    sheets: try await sheetRows(loaded))
     }
 
     /// The rules' view of the answers.
@@ -52,7 +54,7 @@ struct AuditWorkService {
     func score(_ loaded: LoadedAudit, _ work: Work) -> (score: AuditScore, decision: PassDecision)? {
         var answers: [String: Answer] = [:]
         for (id, row) in work.answers { if let a = row.answer.flatMap({ JSONText.decode($0, as: Answer.self) }) { answers[id] = a } }
-        guard let score = try? ScoreCalculator.score(loaded.auditProtocol, answers: answers) else { return nil }
+        guard let score = try? ScoreCalculator.score(loaded.auditProtocol, answers: answers, breakdown: loaded.breakdown) else { return nil }
         return (score, score.decision(for: loaded.type, marks: loaded.ref.profile.passMarks))
     }
 
@@ -66,7 +68,7 @@ struct AuditWorkService {
         var documents: [UUID]
     }
 
-    private func requireEditable(_ loaded: LoadedAudit) throws {
+    func requireEditable(_ loaded: LoadedAudit) throws {
         switch loaded.stage {
         case .approved, .corrections: return
         case .submitted, .passed, .invalid:
@@ -79,8 +81,17 @@ struct AuditWorkService {
     func saveAnswer(_ loaded: LoadedAudit, questionId: String, _ input: AnswerInput, by user: CurrentUser) async throws {
         try requireEditable(loaded)
         guard let question = loaded.auditProtocol.question(questionId) else { throw AppError.notFound("question") }
+        var input = input
+        if question.sheet != nil, input.answer.map({ if case .notApplicable = $0 { return false } else { return true } }) ?? true {
+            // A sheet question's answer is its sheet's: what the form or client sent is ignored.
+            let rows = try await sheetRows(loaded, questionId: questionId)
+            input.answer = SamplingSheet.answer(question, rows: rows.map(\.core))
+        }
         if let answer = input.answer {
-            do { _ = try question.points(for: answer) } catch { throw AppError.invalid("answer", "\(error)") }
+            do { _ = try question.points(for: answer, breakdown: loaded.breakdown) } catch { throw AppError.invalid("answer", "\(error)") }
+            if case .sites(let sites) = answer, let stray = sites.first(where: { !loaded.worksites.contains($0.site) }) {
+                throw AppError.invalid("sites", "\"\(stray.site.prefix(60))\" is not one of the audit's worksites.")
+            }
         }
         for method in input.methods where !question.methods.contains(method) {
             throw AppError.invalid("methods", "Question \(question.id) is validated by \(question.methods.map(\.rawValue).joined(separator: ", ")), not \(method.rawValue) (A2).")
@@ -96,6 +107,8 @@ struct AuditWorkService {
         let row = existing ?? AuditAnswerModel()
         row.$audit.id = loaded.id
         row.questionId = questionId
+        // Another answer than the one carried over is this year's own.
+        if row.answer != input.answer.map(JSONText.encode) { row.carriedFrom = nil }
         row.answer = input.answer.map(JSONText.encode)
         row.methods = JSONText.encode(input.methods)
         row.notes = notes
@@ -243,7 +256,7 @@ struct AuditWorkService {
     }
 
     /// Every change voids the signatures (S1): the signed hash no longer matches.
-    private func changed(_ loaded: LoadedAudit, by user: CurrentUser, what: String,
+    func changed(_ loaded: LoadedAudit, by user: CurrentUser, what: String,
                          _ write: @escaping @Sendable (Database) async throws -> Void) async throws {
         try await db.writeTransaction { db in
             try await write(db)
@@ -299,7 +312,15 @@ struct AuditWorkService {
             workersOnRoster: workers, trainingAtSubmission: training, qualificationAtSubmission: qualification,
             submissionDeadline: submission, today: today, lastDayOnSite: loaded.lastDayOnSite, onSiteDeadline: deadlines.onSite,
             correction: correction)
-        let findings = PreSubmission.findings(facts)
+        var checked = facts
+        checked.breakdown = loaded.breakdown
+        if let required = loaded.requiredSample {
+            let rows = try await sheetRows(loaded)
+            let interviews = Dictionary(grouping: rows.filter { loaded.auditProtocol.question($0.questionId)?.sheet == .interview }, by: \.questionId).mapValues(\.count)
+            checked.sample = SampleCheck(required: required, plannedInterviews: loaded.audit.plannedInterviews ?? required.interviews,
+                                         visitedSites: loaded.visitedSites.count, interviewsRecorded: interviews)
+        }
+        let findings = PreSubmission.findings(checked)
         var holds: [String] = []
         if loaded.audit.feeCents != nil && loaded.audit.feePaidOn == nil {
             holds.append("R7: the review fee invoiced by \(loaded.ref.profile.partnerShortName) is not paid; the audit is on hold until it is.")
@@ -327,6 +348,18 @@ struct AuditWorkService {
             var notes: String
             var recommendation: String
             var documents: [UUID]
+            /// Carry-over: the certification audit's number.
+            var carriedFrom: String?
+        }
+        /// A sampling-sheet row, frozen with the report (confidential: see `ReportPages`).
+        struct SheetEntry: Codable {
+            var questionId: String
+            var site: String
+            var role: String
+            var on: String
+            var positive: Bool
+            var subject: String
+            var note: String
         }
         struct Item: Codable {
             var questionId: String
@@ -349,21 +382,37 @@ struct AuditWorkService {
         var actionItems: [Item]
         var safetyManualFile: UUID?
         var legislationFile: UUID?
+        /// Scope and sampling; nil in revisions frozen before they were recorded.
+        var employeesByRole: [String: Int]?
+        var visitedSites: [String]?
+        var plannedInterviews: Int?
+        var sheets: [SheetEntry]?
     }
 
     func content(_ loaded: LoadedAudit, _ work: Work) -> ReportContent {
-        ReportContent(
+        var content = ReportContent(
             auditId: loaded.id, number: loaded.audit.number, protocolId: loaded.auditProtocol.id, protocolVersion: loaded.auditProtocol.version,
             auditType: loaded.audit.auditType, plannedStart: loaded.audit.plannedStart, lastDayOnSite: loaded.audit.lastDayOnSite,
             worksites: loaded.worksites, facts: work.facts, strengths: work.strengths, recommendations: work.recommendations,
             questions: loaded.auditProtocol.questions.compactMap { q in
                 work.answers[q.id].map { row in
                     .init(id: q.id, answer: row.answer.flatMap { JSONText.decode($0, as: Answer.self) }, methods: JSONText.decode(row.methods) ?? [],
-                          notes: row.notes, recommendation: row.recommendation, documents: JSONText.decode(row.documents) ?? [])
+                          notes: row.notes, recommendation: row.recommendation, documents: JSONText.decode(row.documents) ?? [],
+                          carriedFrom: row.carriedFrom)
                 }
             },
             actionItems: work.actionItems.map { .init(questionId: $0.questionId, action: $0.action, owner: $0.owner, targetOn: $0.targetOn) },
             safetyManualFile: loaded.audit.safetyManualFile, legislationFile: loaded.audit.legislationFile)
+        if let breakdown = loaded.breakdown {
+            content.employeesByRole = breakdown.byRole
+            content.visitedSites = loaded.visitedSites
+            content.plannedInterviews = loaded.audit.plannedInterviews
+        }
+        if !work.sheets.isEmpty {
+            content.sheets = work.sheets.map { .init(questionId: $0.questionId, site: $0.site, role: $0.role, on: $0.onDay, positive: $0.positive,
+                                                     subject: $0.subject, note: $0.note) }
+        }
+        return content
     }
 
     func contentHash(_ loaded: LoadedAudit, _ work: Work) throws -> String {

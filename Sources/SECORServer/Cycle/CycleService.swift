@@ -26,11 +26,17 @@ struct CycleService {
         let passed = try await AuditModel.query(on: db).filter(\.$employer.$id ~~ employerIds)
             .filter(\.$stage == AuditStage.passed.rawValue)
             .field(\.$id).field(\.$employer.$id).field(\.$auditType).field(\.$lastDayOnSite).field(\.$plannedStart).all()
+        // A short certificate's term shapes the cycle (no maintenance years): one query for all.
+        let ids = passed.compactMap(\.id)
+        let terms = ids.isEmpty ? [] : try await CertificateModel.query(on: db).filter(\.$audit.$id ~~ ids).filter(\.$termYears != nil)
+            .field(\.$audit.$id).field(\.$termYears).all()
+        let termByAudit = Dictionary(terms.map { ($0.$audit.id, $0.termYears) }, uniquingKeysWith: { a, _ in a })
         var out: [UUID: [CompletedAudit]] = [:]
         for audit in passed {
             guard let type = AuditType(rawValue: audit.auditType),
                   let end = (audit.lastDayOnSite ?? Optional(audit.plannedStart)).flatMap({ try? CalendarDay(iso: $0) }) else { continue }
-            out[audit.$employer.id, default: []].append(CompletedAudit(type: type, endDate: end, passed: true))
+            out[audit.$employer.id, default: []].append(CompletedAudit(type: type, endDate: end, passed: true,
+                                                                       termYears: audit.id.flatMap { termByAudit[$0] } ?? nil))
         }
         return out
     }

@@ -278,13 +278,8 @@ enum ScaleData {
                     row.id = UUID()
                     row.$audit.id = audit.id!
                     row.questionId = q.id
-                    let kind: String
-                    switch q.scoring { case .yesNo: kind = "yes"; case .range: kind = "points"; case .proportion: kind = "proportion" }
                     // An audit that failed QA scored low on every question with points to give.
-                    let low = stage == .invalid
-                    let points = low ? 0 : q.maxPoints
-                    row.answer = JSONText.encode(try AnswerParsing.answer(kind: low && kind == "yes" ? "no" : kind, points: points,
-                                                                          positive: low ? 0 : 3, total: 3, reason: nil))
+                    row.answer = JSONText.encode(q.plainAnswer(fullMarks: stage != .invalid, sites: ["Pad 14-22-047-09W5"]))
                     row.methods = JSONText.encode(q.methods)
                     row.notes = "Reviewed twelve months of records with the owner; each was signed and dated."
                     row.recommendation = ""

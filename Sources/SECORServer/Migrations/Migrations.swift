@@ -32,6 +32,7 @@ enum Migrations {
         AddPersonalSignOffs(),
         AddNoticeRouting(),
         KeyAuditLog(),
+        AddAuditInstrument(),
     ]
 }
 

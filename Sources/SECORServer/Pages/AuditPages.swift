@@ -118,6 +118,30 @@ struct AuditPages: RouteCollection {
         var plannedStart: String?
         var worksites: String?
         var wcbAccounts: [String]?
+        /// The employee breakdown, one box per role: `employees_owner`, `employees_worker`, ...
+        var employees_owner: String?
+        var employees_manager: String?
+        var employees_supervisor: String?
+        var employees_worker: String?
+        var employees_contractor: String?
+        var visitedSites: String?
+        var plannedInterviews: String?
+
+        func count(_ role: StaffRole) -> String? {
+            switch role {
+            case .owner: return employees_owner
+            case .manager: return employees_manager
+            case .supervisor: return employees_supervisor
+            case .worker: return employees_worker
+            case .contractor: return employees_contractor
+            }
+        }
+    }
+
+    struct RoleCount: Encodable {
+        var role: String
+        var label: String
+        var value: String
     }
 
     struct RegisterContext: Encodable {
@@ -130,6 +154,11 @@ struct AuditPages: RouteCollection {
         var worksites: String
         var accounts: [SelectOption]
         var protocolTitle: String
+        var roles: [RoleCount]
+        var visitedSites: String
+        var plannedInterviews: String
+        /// "The sampling rule proposes 4 interviews for 5 employees ..."
+        var sampleHint: String
         var error: FormError?
     }
 
@@ -144,6 +173,10 @@ struct AuditPages: RouteCollection {
         let chosenType = form.type ?? proposal.type.rawValue
         let chosenAccounts = form.wcbAccounts ?? accounts.map(\.number)
         let version = try await ProtocolService(db: req.db).current(partner: ref.profile.id).value
+        let roster = try await EmployerRecords.load(employers: [ref.id], on: req.db)[ref.id]?.people ?? []
+        let start = (try? CalendarDay(iso: form.plannedStart ?? "")) ?? CalendarDay.today.adding(days: 7)
+        let typedSites = (form.worksites ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let proposed = SamplingScope.proposed(roster: roster, worksites: typedSites, start: start, profile: ref.profile)
         return try await req.view.render("audit-register", RegisterContext(
             layout: req.layoutContext(title: "Register an audit"), employerName: ref.organisation.name,
             action: "/employers/\(ref.id.uuidString)/audits/new",
@@ -151,7 +184,16 @@ struct AuditPages: RouteCollection {
             proposal: "\(proposal.type.label) (year \(proposal.cycleYear) of the cycle): \(proposal.reason)",
             plannedStart: form.plannedStart ?? CalendarDay.today.adding(days: 7).iso, worksites: form.worksites ?? "",
             accounts: accounts.map { SelectOption(value: $0.number, label: "\($0.number) · industry \($0.industryCode)", selected: chosenAccounts.contains($0.number)) },
-            protocolTitle: "\(version.title), version \(version.version)", error: error))
+            protocolTitle: "\(version.title), version \(version.version)",
+            roles: StaffRole.allCases.map { RoleCount(role: $0.rawValue, label: $0.rawValue.capitalized, value: form.count($0) ?? String(proposed.breakdown.count($0))) },
+            visitedSites: form.visitedSites ?? "", plannedInterviews: form.plannedInterviews ?? "",
+            sampleHint: Self.sampleHint(ref.profile.sampling, proposed), error: error))
+    }
+
+    /// The sampling rule in words, for the form's help.
+    static func sampleHint(_ rule: SamplingRule?, _ proposed: SamplingScope) -> String {
+        guard rule != nil else { return "The partner's profile sets no sampling rule: interview everyone and visit every site." }
+        return "For \(proposed.breakdown.employees) employees (contractors are not counted) the sampling rule proposes at least \(proposed.plannedInterviews) interview(s). Leave the boxes below empty to take the proposal; you may plan more."
     }
 
     func register(req: Request) async throws -> Response {
@@ -169,7 +211,12 @@ struct AuditPages: RouteCollection {
             type: try Validate.choice(form.type, "type", "Audit type", as: AuditType.self),
             plannedStart: try Validate.day(form.plannedStart, "plannedStart", "Planned start"),
             worksites: (form.worksites ?? "").split(whereSeparator: \.isNewline).map(String.init),
-            wcbAccounts: form.wcbAccounts ?? [])
+            wcbAccounts: form.wcbAccounts ?? [],
+            breakdown: EmployeeBreakdown(Dictionary(uniqueKeysWithValues: try StaffRole.allCases.map { role in
+                (role.rawValue, try Validate.count(form.count(role), "employees_\(role.rawValue)", "\(role.rawValue.capitalized)s") ?? 0)
+            })),
+            visitedSites: (form.visitedSites ?? "").split(whereSeparator: \.isNewline).map(String.init),
+            plannedInterviews: try Validate.count(form.plannedInterviews, "plannedInterviews", "Interviews planned"))
     }
 
     // MARK: One audit

@@ -11,6 +11,8 @@ struct AuditToolPages: RouteCollection {
         routes.post("audits", ":auditId", "questions", ":questionId", "actions", use: addAction)
         routes.post("audits", ":auditId", "questions", ":questionId", "tidy", use: dropRecommendationAndItems)
         routes.post("audits", ":auditId", "actions", ":itemId", "delete", use: removeAction)
+        routes.post("audits", ":auditId", "questions", ":questionId", "sheet", use: addSheetRow)
+        routes.post("audits", ":auditId", "sheet", ":rowId", "delete", use: removeSheetRow)
         routes.get("audits", ":auditId", "report", use: showReport)
         routes.post("audits", ":auditId", "report", use: saveReport)
         routes.on(.POST, "audits", ":auditId", "attachments", body: .collect(maxSize: "11mb"), use: attach)
@@ -26,6 +28,7 @@ struct AuditToolPages: RouteCollection {
         var points: String?
         var positive: String?
         var total: String?
+        var found: String?
         var naReason: String?
         var methods: [String]?
         var notes: String?
@@ -92,6 +95,27 @@ struct AuditToolPages: RouteCollection {
         var action: String
         var owner: String
         var targetOn: String
+        var found: String
+        /// A sheet question: "3 of 4 positive — 2 of 3 points".
+        var sheetScore: String
+        var capExplanation: String
+        var carriedFrom: String
+        var rows: [SheetRowView]
+        var hasRows: Bool
+        var sites: [SelectOption]
+        var roles: [SelectOption]
+        var sheetOn: String
+        var sampleHint: String
+    }
+
+    struct SheetRowView: Encodable {
+        var id: String
+        var site: String
+        var role: String
+        var on: String
+        var positive: Bool
+        var subject: String
+        var note: String
     }
 
     private func question(_ req: Request, _ loaded: LoadedAudit) throws -> ProtocolQuestion {
@@ -119,15 +143,14 @@ struct AuditToolPages: RouteCollection {
         let questions = loaded.auditProtocol.questions
         let index = questions.firstIndex { $0.id == q.id } ?? 0
         let base = "/audits/\(loaded.id.uuidString)/questions/"
-        let scoring: String
-        var bands = ""
-        switch q.scoring {
-        case .yesNo: scoring = "yesNo"
-        case .range: scoring = "range"
-        case .proportion(let b):
-            scoring = "proportion"
-            bands = b.sorted { $0.atLeastPercent > $1.atLeastPercent }.map { "≥\($0.atLeastPercent)% → \($0.points)" }.joined(separator: ", ")
-        }
+        let scoring = Self.formKind(q)
+        let bands = q.scoring.summary + (q.perSite ? ", averaged over the sites (\(q.rounding == .down ? "rounded down" : "rounded half up"))" : "")
+            + (q.cappedBy.map { ", never above question \($0) (cascade)" } ?? "")
+        // An employer's owner may follow the audit, but the sheet's who and notes are confidential.
+        let confidential = Policy.decide(user, .audit(loaded.scope, .readConfidential)) == .allow
+        let rows = work.sheets.filter { $0.questionId == q.id }
+        let score = service.score(loaded, work)?.score.question(q.id)
+        let storedAnswer = row?.answer.flatMap { JSONText.decode($0, as: Answer.self) }
         let chosenMethods = form?.methods ?? storedMethods
         // Evidence opens in place, with what readiness found about each record.
         let readiness = try await ReadinessService(db: req.db).report(loaded.ref, on: .today)
@@ -135,7 +158,7 @@ struct AuditToolPages: RouteCollection {
         for deduction in readiness.deductions { for f in deduction.findings { if let id = f.recordId { findings[id, default: []].append(f.reason) } } }
         let progress = service.progress(loaded, work)
         let items = work.actionItems.filter { $0.questionId == q.id }
-        let earned = row?.answer.flatMap { JSONText.decode($0, as: Answer.self) }.flatMap { try? q.points(for: $0) }
+        let earned = storedAnswer.flatMap { try? q.points(for: $0, breakdown: loaded.breakdown) }
         let leftovers = earned == q.maxPoints && (!(row?.recommendation ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !items.isEmpty)
         return try await req.view.render("audit-question", QuestionContext(
             layout: req.layoutContext(title: "Question \(q.id)"), auditId: loaded.id.uuidString, auditTitle: loaded.title,
@@ -167,7 +190,29 @@ struct AuditToolPages: RouteCollection {
             minimumNotes: loaded.ref.profile.minimumNoteCharacters, error: error,
             answered: progress.answered, totalQuestions: progress.total,
             askFullMarks: leftovers,
-            action: form?.action ?? "", owner: form?.owner ?? "", targetOn: form?.targetOn ?? ""))
+            action: form?.action ?? "", owner: form?.owner ?? "", targetOn: form?.targetOn ?? "",
+            found: form?.found ?? stored.found.map(String.init) ?? "",
+            sheetScore: rows.isEmpty ? "No row yet: the score comes from the rows you record." : QAPages.describe(storedAnswer, q, earned: score.map(\.earned)),
+            capExplanation: score?.capExplanation ?? "", carriedFrom: row?.carriedFrom ?? "",
+            rows: rows.map { SheetRowView(id: $0.id?.uuidString ?? "", site: $0.site, role: $0.role.capitalized,
+                                          on: (try? CalendarDay(iso: $0.onDay).readable) ?? $0.onDay, positive: $0.positive,
+                                          subject: confidential ? $0.subject : "", note: confidential ? $0.note : "") },
+            hasRows: !rows.isEmpty,
+            sites: loaded.worksites.map { SelectOption(value: $0, label: $0 + (loaded.visitedSites.contains($0) ? "" : " (not in the sample)"), selected: $0 == rows.last?.site) },
+            roles: StaffRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == (rows.last.map(\.core.role) ?? .worker)) },
+            sheetOn: min(CalendarDay.today, loaded.lastDayOnSite ?? .today).iso,
+            sampleHint: q.sheet == .interview ? loaded.requiredSample.map { "The sample calls for at least \($0.interviews) interview(s); \(rows.count) recorded." } ?? "" : ""))
+    }
+
+    /// The answer boxes a question's form shows.
+    static func formKind(_ q: ProtocolQuestion) -> String {
+        switch q.answerKind {
+        case .yesNo: return "yesNo"
+        case .points: return "range"
+        case .share: return "proportion"
+        case .criteria: return "criteria"
+        case .sheet: return "sheet"
+        }
     }
 
     static func answerInput(_ form: QuestionForm) throws -> AuditWorkService.AnswerInput {
@@ -180,10 +225,14 @@ struct AuditToolPages: RouteCollection {
         // Numbers typed without ticking their radio still say what kind of answer it is:
         // typed points are never dropped behind "Saved".
         var kind = form.answer ?? ""
+        // "Scored from the sheet": the service takes the sheet's answer.
+        if kind == "sheet" { kind = "" }
         if kind.isEmpty, !(form.points ?? "").trimmingCharacters(in: .whitespaces).isEmpty { kind = "points" }
         if kind.isEmpty, !((form.positive ?? "") + (form.total ?? "")).trimmingCharacters(in: .whitespaces).isEmpty { kind = "proportion" }
+        if kind.isEmpty, !(form.found ?? "").trimmingCharacters(in: .whitespaces).isEmpty { kind = "criteria" }
         let answer = try AnswerParsing.answer(kind: kind, points: try number(form.points, "points"),
                                               positive: try number(form.positive, "positive"), total: try number(form.total, "total"),
+                                              found: try number(form.found, "found"),
                                               reason: form.naReason)
         let methods = try (form.methods ?? []).map { try Validate.choice($0, "methods", "Method", as: ValidationMethod.self) }
         let documents = try (form.documents ?? []).map { try Validate.uuid($0, "documents", "Document") }
@@ -272,6 +321,45 @@ struct AuditToolPages: RouteCollection {
         try await AuditWorkService(db: req.db).removeActionItem(loaded, itemId: itemId, by: user)
         req.flash("The action item is removed from the plan.")
         return req.redirect(to: "\(loaded.link)/questions/\(item.questionId)#actions")
+    }
+
+    // MARK: Sampling sheets (A2)
+
+    struct SheetForm: Content {
+        var site: String?
+        var role: String?
+        var on: String?
+        var positive: String?
+        var subject: String?
+        var note: String?
+    }
+
+    static func sheetInput(_ form: SheetForm) throws -> AuditWorkService.SheetInput {
+        .init(site: form.site ?? "", role: try Validate.choice(form.role, "role", "Role", as: StaffRole.self),
+              on: try Validate.day(form.on, "on", "Day"), positive: Validate.flag(form.positive),
+              subject: form.subject ?? "", note: form.note ?? "")
+    }
+
+    func addSheetRow(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        let q = try question(req, loaded)
+        let form = try req.content.decode(SheetForm.self)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).addSheetRow(loaded, questionId: q.id, try Self.sheetInput(form), by: user)
+            req.flash("Recorded on the sheet of question \(q.id); its score is recomputed.")
+            return req.redirect(to: "\(loaded.link)/questions/\(q.id)#sheet")
+        }, orRender: { error in try await renderQuestion(req, loaded, q, form: nil, error: error) })
+    }
+
+    func removeSheetRow(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        guard let rowId = req.parameters.get("rowId", as: UUID.self) else { throw AppError.notFound("sheet row") }
+        let question = try await AuditSheetRowModel.query(on: req.db).filter(\.$id == rowId).filter(\.$audit.$id == loaded.id).first()?.questionId
+        try await AuditWorkService(db: req.db).removeSheetRow(loaded, rowId: rowId, by: user)
+        req.flash("The row is removed; the score is recomputed.")
+        return req.redirect(to: "\(loaded.link)/questions/\(question ?? "")#sheet")
     }
 
     // MARK: Report details, summary, attachments (S1, A4, A9, A10)

@@ -82,6 +82,8 @@ struct QAPages: RouteCollection {
         var reviewerPoints: String
         var reviewerPositive: String
         var reviewerTotal: String
+        var reviewerFound: String
+        var criteria: Int
         var differs: Bool
     }
 
@@ -163,12 +165,12 @@ struct QAPages: RouteCollection {
                 let mine = row?.answer.flatMap { JSONText.decode($0, as: Answer.self) }
                 let theirs = review.answers[q.id]
                 let parts = AnswerParsing.parts(theirs)
-                let scoring: String
-                switch q.scoring { case .yesNo: scoring = "yesNo"; case .range: scoring = "range"; case .proportion: scoring = "proportion" }
+                let scoring = Self.reviewerInput(q)
                 return QuestionRow(id: q.id, text: q.text, scoring: scoring, maxPoints: q.maxPoints,
                                    auditor: Self.describe(mine, q), notes: row?.notes ?? "",
                                    reviewerKind: parts.kind, reviewerPoints: parts.points.map(String.init) ?? "",
                                    reviewerPositive: parts.positive.map(String.init) ?? "", reviewerTotal: parts.total.map(String.init) ?? "",
+                                   reviewerFound: parts.found.map(String.init) ?? "", criteria: q.criteria ?? 0,
                                    differs: review.result.differences.contains(q.id))
             })
         }
@@ -224,16 +226,43 @@ struct QAPages: RouteCollection {
             typed: typed))
     }
 
-    static func describe(_ answer: Answer?, _ q: ProtocolQuestion) -> String {
+    /// The reviewer's boxes for a question: a per-site score keeps the auditor's site answers.
+    static func reviewerInput(_ q: ProtocolQuestion) -> String {
+        if q.perSite { return "perSite" }
+        switch q.answerKind {
+        case .yesNo: return "yesNo"
+        case .points: return "range"
+        case .share, .sheet: return "proportion"
+        case .criteria: return "criteria"
+        }
+    }
+
+    /// An answer in words with its points ("3 of 4 — 2/3"); `earned` is the score after a
+    /// cascade cap when the caller has it.
+    static func describe(_ answer: Answer?, _ q: ProtocolQuestion, earned: Int?? = nil) -> String {
         guard let answer else { return "not answered" }
-        let points = (try? q.points(for: answer)).flatMap { $0 }
+        let computed: Int? = (try? q.points(for: answer)) ?? nil
+        let points: Int? = earned ?? computed
         switch answer {
         case .yes: return "Yes — \(points ?? 0)/\(q.maxPoints)"
         case .no: return "No — 0/\(q.maxPoints)"
-        case .points(let p): return "\(p)/\(q.maxPoints)"
+        case .points(let p): return p == points ? "\(p)/\(q.maxPoints)" : "\(p) → \(points ?? 0)/\(q.maxPoints)"
         case .proportion(let pos, let total): return "\(pos) of \(total) — \(points ?? 0)/\(q.maxPoints)"
-        case .notApplicable(let r): return "N/A (\(r.label))"
+        case .criteria(let found): return "\(found) of \(q.criteria ?? 0) criteria — \(points ?? 0)/\(q.maxPoints)"
+        case .notApplicable(let r): return "N/A (\(r == .noneInRole ? q.notApplicableByRole?.reason ?? r.label : r.label))"
+        case .sites(let sites):
+            let one = Self.oneSite(q)
+            let each: [String] = sites.map { site in site.site + ": " + describe(site.answer, one) }
+            let average: String = points.map { String($0) } ?? "N/A"
+            return each.joined(separator: "; ") + " — average " + average + "/\(q.maxPoints)"
         }
+    }
+
+    /// The question as scored at one site (to describe a site's answer).
+    private static func oneSite(_ q: ProtocolQuestion) -> ProtocolQuestion {
+        var one = q
+        one.perSite = false
+        return one
     }
 
     /// Reads the form: checks, the reviewer's scores, deficiencies kept, removed and added.
@@ -250,12 +279,12 @@ struct QAPages: RouteCollection {
             let kind = form["r_\(q.id)"] ?? ""
             let filled = { (key: String) in !(form[key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
             // Empty boxes keep the auditor's score.
-            guard !kind.isEmpty, kind != "points" || filled("rp_\(q.id)"),
+            guard !kind.isEmpty, kind != "points" || filled("rp_\(q.id)"), kind != "criteria" || filled("rfound_\(q.id)"),
                   kind != "proportion" || filled("rpos_\(q.id)") || filled("rtot_\(q.id)") else { continue }
             let number = { (key: String) -> Int? in Int((form[key] ?? "").trimmingCharacters(in: .whitespaces)) }
             do {
                 if let answer = try AnswerParsing.answer(kind: kind, points: number("rp_\(q.id)"), positive: number("rpos_\(q.id)"),
-                                                         total: number("rtot_\(q.id)"), reason: form["rna_\(q.id)"]) {
+                                                         total: number("rtot_\(q.id)"), found: number("rfound_\(q.id)"), reason: form["rna_\(q.id)"]) {
                     answers[q.id] = answer
                 }
             } catch let error as AppError {

@@ -55,6 +55,8 @@ final class CertificateModel: Model, @unchecked Sendable {
     @Field(key: "expires_on") var expiresOn: String
     @OptionalField(key: "cancelled_on") var cancelledOn: String?
     @OptionalField(key: "cancel_reason") var cancelReason: String?
+    /// A short certificate's years (profile `shortCertificate`); nil for the full term.
+    @OptionalField(key: "term_years") var termYears: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

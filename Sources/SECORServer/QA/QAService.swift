@@ -243,7 +243,11 @@ struct QAService {
             c.$audit.id = loaded.id
             c.number = "\(loaded.ref.profile.partnerShortName)-\(end.year)-\(audit.number ?? "")"
             c.issuedOn = today.iso
-            c.expiresOn = CertificateCycle(profile: loaded.ref.profile).expiry(certificationEndDate: end).iso
+            // Profile shortCertificate: fewer months of records than a full term gives a shorter certificate.
+            let firstRecord = try await EmployerRecords.load(employers: [loaded.ref.id], on: db)[loaded.ref.id]?.firstFieldRecord
+            let years = CertificateTerm.years(loaded.ref.profile, firstRecord: firstRecord, auditEnd: end)
+            c.termYears = years < loaded.ref.profile.certificateValidityYears ? years : nil
+            c.expiresOn = CertificateCycle(profile: loaded.ref.profile).expiry(certificationEndDate: end, termYears: c.termYears).iso
             certificate = c
         }
         let score = review.result.score.overall

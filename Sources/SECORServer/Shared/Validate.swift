@@ -57,6 +57,15 @@ enum Validate {
         return choice
     }
 
+    /// A whole number typed in a form box, 0-`max`; nil when the box is empty.
+    static func count(_ value: String?, _ field: String, _ label: String, max: Int = 1000) throws -> Int? {
+        let t = (value ?? "").trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return nil }
+        guard let n = Int(t) else { throw AppError.invalid(field, "\(label): '\(t.prefix(20))' is not a whole number.") }
+        guard (0...max).contains(n) else { throw AppError.invalid(field, "\(label) is 0 to \(max).") }
+        return n
+    }
+
     /// HTML checkboxes send "on" (or nothing); the API sends true/false.
     static func flag(_ value: String?) -> Bool {
         guard let value else { return false }
