@@ -117,6 +117,14 @@ final class AccessMatrixTests: XCTestCase {
             body: ["questionId": "{question}", "action": "Train the crew", "owner": "Owner", "targetOn": CalendarDay.today.adding(days: 30).iso],
             own: "AFFFFNU", other: "NNNNNNU"),
         Row(operation: "removeActionItem", method: .DELETE, path: "/api/v1/audits/{audit}/action-items/{newActionItem}", own: "AFFFFNU", other: "NNNNNNU"),
+        // Sampling sheets: the who and the notes are confidential, so the employer's other people are refused even reading.
+        Row(operation: "listSheetRows", method: .GET, path: "/api/v1/audits/{audit}/questions/1.5/sheet", own: "AFFAANU", other: "NNNNNNU"),
+        Row(operation: "addSheetRow", method: .POST, path: "/api/v1/audits/{audit}/questions/1.5/sheet",
+            body: ["site": "Pad 1", "role": "worker", "on": CalendarDay.today.iso, "positive": true, "subject": "Matrix", "note": ""],
+            own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "deleteSheetRow", method: .DELETE, path: "/api/v1/audits/{audit}/sheet/{newSheetRow}", own: "AFFFFNU", other: "NNNNNNU"),
+        Row(operation: "getCarryOver", method: .GET, path: "/api/v1/audits/{audit}/carry-over", own: "AAAAANU", other: "NNNNNNU"),
+        Row(operation: "carryOverAnswer", method: .POST, path: "/api/v1/audits/{audit}/carry-over/{question}", own: "AFFFFNU", other: "NNNNNNU"),
         Row(operation: "saveAuditReport", method: .PUT, path: "/api/v1/audits/{audit}/report",
             body: ["facts": [String: Any](), "strengths": ["Good"], "recommendations": ["More"]], own: "AFFFFNU", other: "NNNNNNU"),
         Row(operation: "attachToAudit", method: .PUT, path: "/api/v1/audits/{audit}/attachments/safetyManual", body: ["fileId": "{file}"],
@@ -364,6 +372,20 @@ struct World {
                 requirement.courseId = values["course"]!
                 try await requirement.create(on: app.db)
                 result = result.replacingOccurrences(of: "{newRequirement}", with: try requirement.requireID().uuidString)
+            }
+            if result.contains("{newSheetRow}") {
+                let row = AuditSheetRowModel()
+                row.$audit.id = UUID(uuidString: values["audit"]!)!
+                row.questionId = "1.5"
+                row.site = "Matrix site"
+                row.role = "worker"
+                row.onDay = CalendarDay.today.iso
+                row.positive = true
+                row.subject = ""
+                row.note = ""
+                row.recordedBy = UUID()
+                try await row.create(on: app.db)
+                result = result.replacingOccurrences(of: "{newSheetRow}", with: try row.requireID().uuidString)
             }
             if result.contains("{newActionItem}") {
                 let owner = try await APIClient(app, as: values["owner"]!)

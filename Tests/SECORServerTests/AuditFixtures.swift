@@ -26,11 +26,26 @@ extension XCTestCase {
     /// Answers every question with full marks and completes the report (S1, A4, D1).
     func complete(_ id: String, _ app: Application, as auditor: APIClient) async throws {
         let protocolValue = try await ProtocolService(db: app.db).current(partner: "esc").value
+        let audit = try await auditor.send(.GET, "/api/v1/audits/\(id)")
+        let sampling = audit.json["sampling"] as? [String: Any]
+        let site = (sampling?["visitedSites"] as? [String])?.first ?? "Pad 14-22-047-09W5"
+        let interviews = max(sampling?["requiredInterviews"] as? Int ?? 1, 1)
+        let start = (audit.json["plannedStart"] as? String) ?? CalendarDay.today.iso
         for q in protocolValue.questions {
-            let answer = Self.json(q.plainAnswer(fullMarks: true, sites: [worksite]))
-            let saved = try await auditor.send(.PUT, "/api/v1/audits/\(id)/answers/\(q.id)", json: [
-                "answer": answer, "methods": q.methods.map(\.rawValue),
-                "notes": "Reviewed twelve months of records with the owner; each signed and dated."])
+            var body: [String: Any] = ["methods": q.methods.map(\.rawValue),
+                                       "notes": "Reviewed twelve months of records with the owner; each signed and dated."]
+            if q.sheet != nil {
+                // A sheet question scores from its rows: the sample's interviews, all positive.
+                for n in 1...interviews {
+                    let row = try await auditor.send(.POST, "/api/v1/audits/\(id)/questions/\(q.id)/sheet", json: [
+                        "site": site, "role": "worker", "on": start, "positive": true, "subject": "Interviewee \(n)",
+                        "note": "Confidential: answered without prompting."])
+                    XCTAssertEqual(row.status, .created, "\(q.id): \(String(describing: row.json))")
+                }
+            } else {
+                body["answer"] = Self.answerJSON(q.plainAnswer(fullMarks: true, sites: [site]))
+            }
+            let saved = try await auditor.send(.PUT, "/api/v1/audits/\(id)/answers/\(q.id)", json: body)
             XCTAssertEqual(saved.status, .ok, "\(q.id): \(String(describing: saved.json))")
         }
         let report = try await auditor.send(.GET, "/api/v1/audits/\(id)")
@@ -51,5 +66,24 @@ extension XCTestCase {
         let submitted = try await audit.owner.send(.POST, "/api/v1/audits/\(audit.id)/submission")
         XCTAssertEqual(submitted.status, .ok, "\(String(describing: submitted.json))")
         return audit
+    }
+
+    /// An answer as the API's `AnswerValue`.
+    static func answerJSON(_ answer: Answer) -> [String: Any] {
+        let p = AnswerParsing.parts(answer)
+        var json: [String: Any] = ["kind": p.kind]
+        if let v = p.points { json["points"] = v }
+        if let v = p.positive { json["positive"] = v }
+        if let v = p.total { json["total"] = v }
+        if let v = p.found { json["found"] = v }
+        if let v = p.reason { json["reason"] = v }
+        if !p.sites.isEmpty {
+            json["sites"] = p.sites.map { site -> [String: Any] in
+                var one = answerJSON(AnswerParsing.siteAnswer(site) ?? .no)
+                one["site"] = site.site
+                return one
+            }
+        }
+        return json
     }
 }

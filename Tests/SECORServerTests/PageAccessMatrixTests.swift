@@ -101,6 +101,8 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/audits/:auditId/questions/:questionId/actions", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/questions/:questionId/tidy", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/actions/:itemId/delete", own: "AFFFFNS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/audits/:auditId/questions/:questionId/sheet", own: "AFFFFNS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/audits/:auditId/sheet/:rowId/delete", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .GET, route: "/audits/:auditId/report", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/report", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/attachments", own: "AFFFFNS", other: "NNNNNNS"),
@@ -131,7 +133,7 @@ final class PageAccessMatrixTests: XCTestCase {
 
     /// Which value of the world fills each route parameter.
     static let parameters = ["employerId": "employer", "personId": "person", "fileId": "file", "recordId": "record", "kind": "flha",
-                             "requirementId": "newRequirement", "auditId": "audit", "questionId": "question", "itemId": "newActionItem",
+                             "requirementId": "newRequirement", "auditId": "audit", "questionId": "question", "itemId": "newActionItem", "rowId": "newSheetRow",
                              "extensionId": "extension", "auditorId": "auditorEntry", "number": "number", "document": "report",
                              "certificateId": "certificate", "token": "calendarToken", "n": "revisionNumber",
                              "invitationToken": "invitationToken", "resetToken": "resetToken", "invitationId": "invitation", "userId": "spareUser"]

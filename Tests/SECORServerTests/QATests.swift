@@ -58,8 +58,11 @@ final class QATests: XCTestCase {
             let qa = try await reviewer(app)
             try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
             try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
+            // Profile shortCertificate (ESC): the test employer's records go back 7 months, under
+            // the 12 a full term needs, so the certificate runs one year.
             let certificate = try await CertificateModel.query(on: app.db).first()
-            XCTAssertEqual(certificate?.expiresOn, CalendarDay.today.adding(years: 3).iso)
+            XCTAssertEqual(certificate?.expiresOn, CalendarDay.today.adding(years: 1).iso)
+            XCTAssertEqual(certificate?.termYears, 1)
             do { let l = try await loaded(app, id); XCTAssertEqual(l.stage, .passed) }
             let revisions = try await AuditRevisionModel.query(on: app.db).count()
             XCTAssertEqual(revisions, 2)  // every revision kept
@@ -278,6 +281,8 @@ final class QATests: XCTestCase {
     func testTheCycleAfterACertification() async throws {
         try await withApp { app in
             let (id, _, _) = try await submittedAudit(app)
+            // Twelve months of records and more: the full three-year term (C2).
+            try await backdateFirstRecord(app, employer: "Northern Rig Services Ltd.", toDaysAgo: 400)
             let qa = try await reviewer(app)
             try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
             try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
@@ -382,5 +387,17 @@ final class QATests: XCTestCase {
             let plan = try await browser.get("/audits/\(id)/print/action-plan")
             XCTAssertTrue(plan.body.string.contains("Date and re-sign the policy"))
         }
+    }
+}
+
+extension XCTestCase {
+    /// Moves the employer's earliest field record back, so its records span `days` days.
+    func backdateFirstRecord(_ app: Application, employer: String, toDaysAgo days: Int) async throws {
+        let id = try await app.organisationId(named: employer)
+        guard let first = try await FieldRecordModel.query(on: app.db).filter(\.$employer.$id == id).sort(\.$occurredOn).first() else {
+            return XCTFail("\(employer) has no field record")
+        }
+        first.occurredOn = CalendarDay.today.adding(days: -days).iso
+        try await first.save(on: app.db)
     }
 }

@@ -73,3 +73,10 @@ enum AnswerParsing {
         }
     }
 }
+
+extension AnswerParsing {
+    /// One site's answer back from its parts.
+    static func siteAnswer(_ site: SitePart) -> Answer? {
+        try? answer(site.parts)
+    }
+}
