@@ -63,6 +63,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/partner/auditors/:auditorId", own: "FFFAFFS", other: "FFFNFFS"),
         Row(method: .GET, route: "/qa", own: "FFFAAFS"),
         Row(method: .GET, route: "/partner/cycle", own: "FFFAAFS"),
+        Row(method: .GET, route: "/partner/cycle.csv", own: "FFFAAFS"),
         Row(method: .GET, route: "/partner/dashboard", own: "FFFAAFS"),
         Row(method: .POST, route: "/partner/certificates/:certificateId/cancel", own: "NNNAFFS", other: "NNNNNNS", form: ["reason": "Matrix"]),
         // One employer.
@@ -81,6 +82,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .GET, route: "/employers/:employerId/assessor", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/assessor", own: "AFFAFNS", other: "NNNNNNS", form: ["assessor": "person:{assessor}"]),
         Row(method: .GET, route: "/employers/:employerId/records", own: "AAAAANS", other: "NNNNNNS"),
+        Row(method: .GET, route: "/employers/:employerId/records.csv", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records/new/:kind", own: "AAAFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/records/new/:kind", own: "AAAFFNS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records/:recordId", own: "AAAAANS", other: "NNNNNNS"),
@@ -103,6 +105,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/audits/:auditId/actions/:itemId/delete", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/questions/:questionId/sheet", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/sheet/:rowId/delete", own: "AFFFFNS", other: "NNNNNNS"),
+        Row(method: .POST, route: "/audits/:auditId/carry-over/:questionId", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .GET, route: "/audits/:auditId/report", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/report", own: "AFFFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/audits/:auditId/attachments", own: "AFFFFNS", other: "NNNNNNS"),

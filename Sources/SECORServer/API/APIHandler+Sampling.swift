@@ -60,3 +60,18 @@ extension Components.Schemas.EmployeeBreakdown {
                            "contractor": contractor ?? 0])
     }
 }
+
+/// The CSV exports, as the records and cycle pages offer them.
+extension APIHandler {
+    func exportRecords(_ input: Operations.ExportRecords.Input) async throws -> Operations.ExportRecords.Output {
+        let (request, _, ref) = try await Self.context(input.path.employerId, .view)
+        return .ok(.init(body: .csv(.init(try await Exports.records(ref, on: request.db)))))
+    }
+
+    func exportCycle(_ input: Operations.ExportCycle.Input) async throws -> Operations.ExportCycle.Output {
+        let request = try RequestContext.request()
+        let user = try request.requireUser()
+        try Policy.authorize(user, .partnerArea)
+        return .ok(.init(body: .csv(.init(Exports.cycle(try await Exports.partnerStatuses(user, on: request.db, programs: request.programs))))))
+    }
+}

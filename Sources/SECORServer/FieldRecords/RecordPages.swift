@@ -7,6 +7,7 @@ import Vapor
 struct RecordPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("employers", ":employerId", "records", use: list)
+        routes.get("employers", ":employerId", "records.csv", use: exportCSV)
         routes.get("employers", ":employerId", "records", "new", ":kind", use: new)
         // Photos and files ride along: collect up to the file store's limit.
         let upload = ByteCount(integerLiteral: BodyLimitMiddleware.maxBytes)
@@ -237,6 +238,11 @@ struct RecordPages: RouteCollection {
         var start: [SelectOption]
         var canRecord: Bool
         var pager: Pager
+    }
+
+    func exportCSV(req: Request) async throws -> Response {
+        let ref = try await req.employerRef(.view)
+        return Exports.response(try await Exports.records(ref, on: req.db), filename: "records-\(CalendarDay.today.iso).csv")
     }
 
     func list(req: Request) async throws -> View {

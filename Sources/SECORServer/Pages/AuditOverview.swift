@@ -125,7 +125,21 @@ enum AuditOverview {
         var hasAddedDeficiencies: Bool
         var employerItems: [Line]
         var canReviseActionPlan: Bool
+        /// Scope and sampling: "owner 1, worker 4", "4 planned (the rule calls for 4)", ...
+        var breakdown: String
+        var sample: String
+        var sampleShort: Bool
+        /// Carry-over in a maintenance year: the questions that qualify, and the limit.
+        var carryOver: [CarryOverRow]
+        var carryOverNote: String
+        var canCarryOver: Bool
         var error: FormError?
+    }
+
+    struct CarryOverRow: Encodable {
+        var id: String
+        var text: String
+        var carried: Bool
     }
 
     /// Q7: what QA sent back, newest as given, each item linked to the question it names
@@ -209,6 +223,9 @@ enum AuditOverview {
         let feedback = Self.feedbackRows(sentBack.reversed(), loaded)
         let typedReasons: [RejectionReason] = a.rejectionReasons.flatMap { JSONText.decode($0) } ?? []
         let submittedOn = a.submittedAt.map { CalendarDay($0) }
+        let carry = try await workService.carryOver(loaded, programs: req.programs)
+        let required = loaded.requiredSample
+        let planned = a.plannedInterviews ?? 0
         return try await req.view.render("audit", Context(
             layout: req.layoutContext(title: loaded.title), id: loaded.id.uuidString, title: loaded.title,
             number: a.number ?? "not yet (given on approval)", stage: loaded.stage.label, stageKey: loaded.stage.rawValue,
@@ -272,6 +289,14 @@ enum AuditOverview {
             decided: [.passed, .invalid].contains(loaded.stage),
             addedDeficiencies: added.map { SelectOption(value: $0, label: $0, selected: false) }, hasAddedDeficiencies: !added.isEmpty,
             employerItems: employerItems.map { Line(when: (try? CalendarDay(iso: $0.targetOn).readable) ?? $0.targetOn, who: $0.owner, text: "\($0.action) — for: \($0.deficiency)") },
-            canReviseActionPlan: allowed(.signForEmployer) && !added.isEmpty, error: error))
+            canReviseActionPlan: allowed(.signForEmployer) && !added.isEmpty,
+            breakdown: loaded.breakdown.map { b in StaffRole.allCases.filter { b.count($0) > 0 }.map { "\($0.rawValue) \(b.count($0))" }.joined(separator: ", ") } ?? "not recorded (registered before scope and sampling)",
+            sample: required.map { r in
+                "\(planned) interview(s) planned (the sampling rule calls for at least \(r.interviews)); \(loaded.visitedSites.count) of \(loaded.worksites.count) worksite(s) to visit (at least \(r.visits)): \(loaded.visitedSites.joined(separator: "; "))"
+            } ?? "",
+            sampleShort: required.map { planned < $0.interviews || loaded.visitedSites.count < $0.visits } ?? false,
+            carryOver: carry.candidates.map { CarryOverRow(id: $0.id, text: $0.text, carried: carry.carried.contains($0.id)) },
+            carryOverNote: carry.source.map { "From certification audit \($0.number ?? ""): \(carry.carried.count) of at most \(carry.limit) questions carried over (\(loaded.ref.profile.carryOver?.maxShare.text ?? "") of the protocol; full marks, validated by documentation only)." } ?? "",
+            canCarryOver: allowed(.work) && loaded.stage.isEditable && carry.carried.count < carry.limit, error: error))
     }
 }

@@ -18,6 +18,7 @@ struct AuditToolPages: RouteCollection {
         routes.on(.POST, "audits", ":auditId", "attachments", body: .collect(maxSize: "11mb"), use: attach)
         routes.get("audits", ":auditId", "check", use: showCheck)
         routes.post("audits", ":auditId", "sign", use: sign)
+        routes.post("audits", ":auditId", "carry-over", ":questionId", use: carryOver)
         routes.post("audits", ":auditId", "submit", use: submit)
     }
 
@@ -360,6 +361,19 @@ struct AuditToolPages: RouteCollection {
         try await AuditWorkService(db: req.db).removeSheetRow(loaded, rowId: rowId, by: user)
         req.flash("The row is removed; the score is recomputed.")
         return req.redirect(to: "\(loaded.link)/questions/\(question ?? "")#sheet")
+    }
+
+    // MARK: Carry-over (profile carryOver)
+
+    func carryOver(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await req.loadedAudit(.work)
+        let q = try question(req, loaded)
+        return try await req.submitForm({
+            try await AuditWorkService(db: req.db).confirmCarryOver(loaded, questionId: q.id, programs: req.programs, by: user)
+            req.flash("Question \(q.id) is carried over from the certification audit.")
+            return req.redirect(to: loaded.link + "#carry-over")
+        }, orRender: { error in try await AuditOverview.render(req, loaded, error: error) })
     }
 
     // MARK: Report details, summary, attachments (S1, A4, A9, A10)

@@ -6,6 +6,7 @@ import Vapor
 struct PartnerPages: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("partner", "cycle", use: cycle)
+        routes.get("partner", "cycle.csv", use: cycleCSV)
         routes.get("partner", "dashboard", use: dashboard)
         routes.post("partner", "certificates", ":certificateId", "cancel", use: cancelCertificate)
     }
@@ -53,6 +54,13 @@ struct PartnerPages: RouteCollection {
             layout: req.layoutContext(title: "Certificates and the cycle"), rows: shown,
             filters: options.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }, empty: rows.isEmpty,
             pager: Pager(path: "/partner/cycle", filters: [("status", filter)], page: page, shown: shown.count, total: rows.count, noun: "Employers")))
+    }
+
+    func cycleCSV(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try Policy.authorize(user, .partnerArea)
+        return Exports.response(Exports.cycle(try await Exports.partnerStatuses(user, on: req.db, programs: req.programs)),
+                                filename: "cycle-\(CalendarDay.today.iso).csv")
     }
 
     struct CancelForm: Content {

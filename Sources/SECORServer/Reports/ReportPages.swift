@@ -7,10 +7,16 @@ import Vapor
 struct ReportPages: RouteCollection {
     enum Document: String, CaseIterable {
         case report, certificate, letter, actionPlan = "action-plan"
+        /// The report for the employer to share: no sampling-sheet notes, no interviewee.
+        case customerCopy = "customer-copy"
+        /// The report, the action plan and every cited record, in question order.
+        case binder
 
         var title: String {
             switch self {
             case .report: return "Audit report"
+            case .customerCopy: return "Audit report — customer copy"
+            case .binder: return "Evidence binder"
             case .certificate: return "Certificate of Recognition"
             case .letter: return "QA letter"
             case .actionPlan: return "Action plan"
@@ -32,6 +38,30 @@ struct ReportPages: RouteCollection {
         var recommendation: String
         var evidence: [String]
         var hasEvidence: Bool
+        /// The sampling sheet, only where the reader may see it (auditor, partner staff).
+        var sheet: [SheetLine]
+        var hasSheet: Bool
+        var carriedFrom: String
+        /// Binder: the exhibits this question cites, by their numbers.
+        var exhibits: String
+    }
+
+    struct SheetLine: Encodable {
+        var site: String
+        var role: String
+        var on: String
+        var result: String
+        var subject: String
+        var note: String
+    }
+
+    /// Binder: one cited record, its content as lines and its sign-offs.
+    struct Exhibit: Encodable {
+        var number: Int
+        var title: String
+        var questions: String
+        var lines: [String]
+        var signOffs: [String]
     }
 
     struct ElementBlock: Encodable {
@@ -88,6 +118,10 @@ struct ReportPages: RouteCollection {
         var pdfAvailable: Bool
         var pdfHint: String
         var today: String
+        var isReport: Bool
+        var copyNote: String
+        var exhibits: [Exhibit]
+        var hasExhibits: Bool
     }
 
     func print(req: Request) async throws -> Response {
@@ -153,9 +187,14 @@ struct ReportPages: RouteCollection {
         var answers: [String: Answer] = [:]
         for q in content.questions { if let a = q.answer { answers[q.id] = a } }
         let review = try await QAService(db: req.db).review(loaded)
+        let user = try req.requireUser()
+        // Confidential: the auditor and partner staff see sheet notes and who; the customer copy never.
+        let confidential = document != .customerCopy && Policy.decide(user, .audit(loaded.scope, .readConfidential)) == .allow
+        let sheets = content.sheets ?? []
+        let exhibits = document == .binder ? try await Self.exhibits(content, records: records, on: req.db) : []
         // Q5: once reviewed, the reviewer's scores stand in the report.
         let scored = QAReview.combined(auditor: answers, reviewer: review.answers)
-        let score = try? ScoreCalculator.score(loaded.auditProtocol, answers: scored)
+        let score = try? ScoreCalculator.score(loaded.auditProtocol, answers: scored, breakdown: loaded.breakdown)
         let decision = score?.decision(for: loaded.type, marks: loaded.ref.profile.passMarks)
         let elements = loaded.auditProtocol.elements.map { element -> ElementBlock in
             let points = score?.elements.first { $0.number == element.number }?.points
@@ -166,12 +205,20 @@ struct ReportPages: RouteCollection {
                                     let evidence = (entry?.documents ?? []).compactMap { id in records.first { $0.id == id } }.map {
                                         "\(FieldRecordKind(rawValue: $0.kind)?.title ?? $0.kind), \((try? CalendarDay(iso: $0.occurredOn).readable) ?? $0.occurredOn)\($0.site.isEmpty ? "" : ", \($0.site)")"
                                     }
-                                    var result = QAPages.describe(entry?.answer, q)
+                                    var result = QAPages.describe(entry?.answer, q, earned: score?.question(q.id).map(\.earned))
+                                    if let cap = score?.question(q.id)?.capExplanation { result += " · " + cap }
                                     if let theirs = review.answers[q.id], theirs != entry?.answer { result += " · QA: " + QAPages.describe(theirs, q) }
                                     return QuestionBlock(id: q.id, text: q.text, result: result,
                                                          methods: (entry?.methods ?? []).map(\.rawValue).joined(separator: ", "),
                                                          notes: entry?.notes ?? "", recommendation: entry?.recommendation ?? "",
-                                                         evidence: evidence, hasEvidence: !evidence.isEmpty)
+                                                         evidence: evidence, hasEvidence: !evidence.isEmpty,
+                                                         sheet: confidential ? sheets.filter { $0.questionId == q.id }.map {
+                                                             SheetLine(site: $0.site, role: $0.role, on: (try? CalendarDay(iso: $0.on).readable) ?? $0.on,
+                                                                       result: $0.positive ? "positive" : "not positive", subject: $0.subject, note: $0.note)
+                                                         } : [],
+                                                         hasSheet: confidential && sheets.contains { $0.questionId == q.id },
+                                                         carriedFrom: entry?.carriedFrom ?? "",
+                                                         exhibits: exhibits.filter { $0.questions.split(separator: " ").contains(Substring(q.id)) }.map { "E\($0.number)" }.joined(separator: ", "))
                                 })
         }
         let f = content.facts
@@ -182,6 +229,7 @@ struct ReportPages: RouteCollection {
             .init(label: "WCB account(s) · industry code(s)", value: "\(f.wcbAccounts.joined(separator: ", ")) · \(f.industryCodes.joined(separator: ", "))"),
             .init(label: "Data gathering", value: "\(f.dataGatheringStart?.readable ?? "—") to \(f.dataGatheringEnd?.readable ?? "—")"),
             .init(label: "Employees by role", value: f.employeesByRole.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+            .init(label: "Sample", value: Self.sampleLine(content, sheets: sheets, loaded.auditProtocol)),
             .init(label: "Employer profile", value: f.employerProfile),
         ]
         let feedback = try await QAFeedbackModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
@@ -210,6 +258,45 @@ struct ReportPages: RouteCollection {
             certificateNumber: certificate?.number ?? "", certificateIssued: certificate.flatMap { try? CalendarDay(iso: $0.issuedOn).readable } ?? "",
             certificateExpires: certificate.flatMap { try? CalendarDay(iso: $0.expiresOn).readable } ?? "", hasCertificate: certificate != nil,
             pdfHref: "\(loaded.link)/print/\(pdfName)", pdfAvailable: PDFRenderer.executable() != nil, pdfHint: PDFRenderer.installHint,
-            today: CalendarDay.today.readable)
+            today: CalendarDay.today.readable,
+            isReport: [.report, .customerCopy, .binder].contains(document),
+            copyNote: document == .customerCopy
+                ? "Customer copy: the auditor's confidential interview and observation notes and the people interviewed are left out."
+                : confidential ? "Confidential: this copy holds the sampling sheets' notes; share the customer copy instead." : "",
+            exhibits: exhibits, hasExhibits: !exhibits.isEmpty)
+    }
+
+    /// "4 interviews planned; 2 of 3 worksites visited: Yard, Pad 7" (the registration's sample).
+    static func sampleLine(_ content: AuditWorkService.ReportContent, sheets: [AuditWorkService.ReportContent.SheetEntry], _ p: AuditProtocol) -> String {
+        guard let visited = content.visitedSites else { return "—" }
+        let interviews = Set(sheets.filter { p.question($0.questionId)?.sheet == .interview }.map(\.questionId))
+            .map { q in sheets.filter { $0.questionId == q }.count }.max() ?? 0
+        return "\(content.plannedInterviews ?? 0) interview(s) planned, \(interviews) recorded on the fullest sheet; \(visited.count) of \(content.worksites.count) worksite(s) visited: \(visited.joined(separator: ", "))"
+    }
+
+    /// Binder: every record the report cites, once, in the order of the first question citing it.
+    static func exhibits(_ content: AuditWorkService.ReportContent, records: [FieldRecordModel], on db: Database) async throws -> [Exhibit] {
+        var order: [UUID] = []
+        var citedBy: [UUID: [String]] = [:]
+        for q in content.questions {
+            for id in q.documents {
+                if citedBy[id] == nil { order.append(id) }
+                citedBy[id, default: []].append(q.id)
+            }
+        }
+        guard !order.isEmpty else { return [] }
+        // Three statements whatever the number of records: records (given), versions, sign-offs.
+        let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ order).all()
+        let signOffs = try await SignOffModel.query(on: db).filter(\.$record.$id ~~ order).all()
+        return order.enumerated().compactMap { index, id -> Exhibit? in
+            guard let record = records.first(where: { $0.id == id }), let kind = FieldRecordKind(rawValue: record.kind),
+                  let version = versions.first(where: { $0.$record.id == id && $0.version == record.currentVersion }),
+                  let body = try? RecordContent.read(kind: kind, json: version.content) else { return nil }
+            let signed = signOffs.filter { $0.$record.id == id && $0.version == record.currentVersion }
+                .map { "\($0.signerName) (\($0.signOffRole.label)), \(CalendarDay($0.signedAt).readable)" }
+            return Exhibit(number: index + 1,
+                           title: "\(kind.title) · \((try? CalendarDay(iso: record.occurredOn).readable) ?? record.occurredOn)\(record.site.isEmpty ? "" : " · \(record.site)") · version \(record.currentVersion)",
+                           questions: (citedBy[id] ?? []).joined(separator: " "), lines: body.lines, signOffs: signed)
+        }
     }
 }
