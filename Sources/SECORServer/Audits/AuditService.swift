@@ -95,13 +95,14 @@ struct AuditService {
     func register(_ ref: EmployerRef, _ input: Registration, by user: CurrentUser) async throws -> UUID {
         var input = input
         input.worksites = try Self.worksites(input.worksites)
+        // Bad input (400) before the rules' refusals (422).
+        let records = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
+        let scope = try SamplingScope.validated(input, roster: records.people, profile: ref.profile)
         let reasons = try await refusals(ref, input)
         guard reasons.isEmpty else {
             throw AppError(status: .unprocessableEntity, message: "The registration is refused:\n" + reasons.map { "• " + $0 }.joined(separator: "\n"))
         }
         let version = try await ProtocolService(db: db).current(partner: ref.profile.id).row
-        let records = try await EmployerRecords.load(employers: [ref.id], on: db)[ref.id]!
-        let scope = try SamplingScope.validated(input, roster: records.people, profile: ref.profile)
         let audit = AuditModel()
         audit.$employer.id = ref.id
         audit.partnerId = try ref.partner.requireID()
