@@ -5,12 +5,20 @@ proposes, leaves one "no" without its recommendation and action item, fixes what
 pre-submission check lists, signs; the owner signs for the employer (S2); the auditor
 submits within the deadline and the audit shows as submitted with its 9-digit number.
 
+Issue 19: the registration carries the employee breakdown (proposed from the roster) and
+takes the proposed sample; interview and observation questions are scored from rows the
+auditor records on their sampling sheets; the customer copy PDF (read back with
+pdftotext) holds no confidential note and no interviewee name, the auditor's copy does.
+
 Usage: audit_flow.py BASE_URL   (demo password in SECOR_DEMO_PASSWORD)
 """
 import datetime
 import os
 import re
+import subprocess
 import sys
+import tempfile
+import urllib.request
 from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
@@ -42,10 +50,32 @@ def shot(name, width=1280):
     driver.set_window_size(1280, 900)
 
 
+INTERVIEWEES = ["Zed Quillfeather", "Yara Moonwhistle", "Otto Brambleby", "Ines Featherstone", "Cato Wrenfield", "Lumi Oakhaven"]
+CONFIDENTIAL = "Confidential: hesitated before answering"
+
+
+def record_sheet_rows():
+    """A sheet question: as many rows as the sample calls for (interviews) or two
+    (observations), every one positive, each with who and a confidential note."""
+    hint = driver.find_element(By.CSS_SELECTOR, "#sheet p.muted").text
+    wanted = re.search(r"at least (\d+) interview", hint)
+    rows = int(wanted.group(1)) if wanted else 2
+    for n in range(rows):
+        Select(driver.find_element(By.ID, "sheet-positive")).select_by_value("yes")
+        fill("sheet-subject", INTERVIEWEES[n % len(INTERVIEWEES)])
+        fill("sheet-note", f"{CONFIDENTIAL} ({question_id()}, row {n + 1})")
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, "#sheet-form button[type=submit]"))
+    score = driver.find_element(By.ID, "sheet-score").text
+    check(f"{rows} of {rows}" in score and "/" in score, f"question {question_id()} scores from its {rows} sheet rows: {score}")
+
+
 def answer_current_question(full=True):
     """Answers the question on screen: full marks (or a "no"), every method, the first
     records the tool proposes, notes that justify it."""
     radios = {r.get_attribute("value"): r for r in driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")}
+    if "sheet" in radios and not driver.find_elements(By.CSS_SELECTOR, "#sheet table.sheet"):
+        record_sheet_rows()
+        radios = {r.get_attribute("value"): r for r in driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")}
     if "yes" in radios:
         radios["yes" if full else "no"].click()
     elif "points" in radios:
@@ -55,6 +85,9 @@ def answer_current_question(full=True):
         radios["proportion"].click()
         fill("positive", "3")
         fill("total", "3")
+    elif "criteria" in radios:
+        radios["criteria"].click()
+        fill("found", driver.find_element(By.ID, "found").get_attribute("max"))
     for box in driver.find_elements(By.CSS_SELECTOR, "input[name='methods[]']"):
         if not box.is_selected():
             box.click()
@@ -146,8 +179,14 @@ try:
     shot("audit-register", 390)
     fill("plannedStart", TODAY)
     fill("worksites", "Pad 14-22-047-09W5\nDrayton Valley shop")
+    roster = {role: driver.find_element(By.ID, f"employees_{role}").get_attribute("value") for role in ("owner", "supervisor", "worker")}
+    check(roster["owner"] == "1" and int(roster["worker"] or 0) > 0, f"the breakdown is proposed from the roster ({roster})")
+    proposal = re.search(r"proposes at least (\d+) interview", body())
+    check(proposal is not None, "the form proposes the sample from the sampling rule")
     click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action$='/audits/new'] button[type=submit]"))
     check("Waiting for approval" in body(), "the auditor registers an audit; it waits for approval")
+    check(f"{proposal.group(1)} interview(s) planned (the sampling rule calls for at least {proposal.group(1)})" in body()
+          and "2 of 2 worksite(s) to visit" in body(), "the audit takes the proposed sample")
     audit = driver.current_url
 
     # The partner admin approves it: a 9-digit number.
@@ -221,5 +260,20 @@ try:
     check(driver.current_url == audit, "the auditor finds it by its number in the portal")
     driver.get(f"{BASE}/audits")
     shot("audit-portal")
+
+    # The customer copy leaves the sampling sheets' notes and names out; the auditor's copy keeps them.
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+
+    def pdf_text(document):
+        request = urllib.request.Request(f"{audit}/print/{document}.pdf", headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=120) as answer, tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+            pdf.write(answer.read())
+            pdf.flush()
+            return subprocess.run(["pdftotext", "-layout", pdf.name, "-"], capture_output=True, text=True, check=True).stdout
+
+    full, copy = pdf_text("report"), pdf_text("customer-copy")
+    check(CONFIDENTIAL in full and INTERVIEWEES[0] in full, "the auditor's report PDF holds the sampling sheets")
+    leaked = [name for name in INTERVIEWEES if name in copy] + ([CONFIDENTIAL] if "hesitated" in copy.lower() else [])
+    check("Customer copy" in copy and not leaked, f"the customer copy PDF holds no confidential note and no interviewee name ({leaked})")
 finally:
     driver.quit()

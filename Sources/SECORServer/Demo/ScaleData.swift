@@ -288,6 +288,24 @@ enum ScaleData {
                     return row
                 }
                 try await answers.create(on: db)
+                // A sheet question's answer is its rows': three interviews or observations each.
+                let positive = stage != .invalid
+                let rows = partner.value.questions.filter { $0.sheet != nil }.flatMap { q in
+                    (1...3).map { n -> AuditSheetRowModel in
+                        let row = AuditSheetRowModel()
+                        row.$audit.id = audit.id!
+                        row.questionId = q.id
+                        row.site = "Pad 14-22-047-09W5"
+                        row.role = StaffRole.worker.rawValue
+                        row.onDay = start.iso
+                        row.positive = positive
+                        row.subject = "Crew member \(n)"
+                        row.note = ""
+                        row.recordedBy = owner.id!
+                        return row
+                    }
+                }
+                try await rows.create(on: db)
             }
             try await AuditLog.append(on: db, actor: nil, action: "audit.seed", entity: "audit", entityId: audit.id!.uuidString,
                                       detail: "scale demo: \(stage.rawValue) audit \(audit.number ?? "unnumbered")")
