@@ -272,7 +272,7 @@ try:
             return subprocess.run(["pdftotext", "-layout", pdf.name, "-"], capture_output=True, text=True, check=True).stdout
 
     full, copy = pdf_text("report"), pdf_text("customer-copy")
-    check(CONFIDENTIAL in full and INTERVIEWEES[0] in full, "the auditor's report PDF holds the sampling sheets")
+    check("Confidential: hesitated" in full and INTERVIEWEES[0] in full, "the auditor's report PDF holds the sampling sheets")
     leaked = [name for name in INTERVIEWEES if name in copy] + ([CONFIDENTIAL] if "hesitated" in copy.lower() else [])
     check("Customer copy" in copy and not leaked, f"the customer copy PDF holds no confidential note and no interviewee name ({leaked})")
 finally:

@@ -25,7 +25,7 @@ final class Issue19Tests: XCTestCase {
             body["employeesByRole"] = ["owner": 1, "supervisor": 1, "worker": 3, "contractor": 2]
             body["visitedSites"] = ["Nowhere"]                // a site the registration does not name
             let wrong = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: body)
-            XCTAssertEqual(wrong.status, .badRequest)
+            XCTAssertEqual(wrong.status, .unprocessableEntity)
             XCTAssertEqual(wrong.json["field"] as? String, "visitedSites")
             body["visitedSites"] = nil
             body["plannedInterviews"] = 1001
@@ -98,7 +98,8 @@ final class Issue19Tests: XCTestCase {
             XCTAssertEqual(future.json["field"] as? String, "on")
             let notSheet = try await owner.send(.POST, "/api/v1/audits/\(id)/questions/1.1/sheet", json: [
                 "site": "Pad 14-22-047-09W5", "role": "worker", "on": start, "positive": true])
-            XCTAssertEqual(notSheet.status, .badRequest)
+            XCTAssertEqual(notSheet.status, .unprocessableEntity)
+            XCTAssertEqual(bad.status, .unprocessableEntity)
             // The supervisor follows the audit but not the sheet.
             let supervisor = try await APIClient(app, as: "supervisor@secor.test")
             let refused = try await supervisor.send(.GET, "/api/v1/audits/\(id)/questions/1.5/sheet")

@@ -7,7 +7,8 @@ extension APIHandler {
     func listSheetRows(_ input: Operations.ListSheetRows.Input) async throws -> Operations.ListSheetRows.Output {
         let (request, _, loaded) = try await Self.audit(input.path.auditId, .readConfidential)
         let service = AuditWorkService(db: request.db)
-        _ = try service.sheetQuestion(loaded, input.path.questionId)
+        // A question answered directly has an empty sheet; an unknown one is not found.
+        guard loaded.auditProtocol.question(input.path.questionId) != nil else { throw AppError.notFound("question") }
         return .ok(.init(body: .json(try await service.sheetRows(loaded, questionId: input.path.questionId).map(Components.Schemas.SheetRow.init))))
     }
 

@@ -90,7 +90,7 @@ struct AuditWorkService {
         if let answer = input.answer {
             do { _ = try question.points(for: answer, breakdown: loaded.breakdown) } catch { throw AppError.invalid("answer", "\(error)") }
             if case .sites(let sites) = answer, let stray = sites.first(where: { !loaded.worksites.contains($0.site) }) {
-                throw AppError.invalid("sites", "\"\(stray.site.prefix(60))\" is not one of the audit's worksites.")
+                throw AppError.refused("sites", "\"\(stray.site.prefix(60))\" is not one of the audit's worksites.")
             }
         }
         for method in input.methods where !question.methods.contains(method) {

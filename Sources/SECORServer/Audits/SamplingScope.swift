@@ -33,7 +33,7 @@ struct SamplingScope: Sendable, Equatable {
         }
         if let sites = input.visitedSites?.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }).filter({ !$0.isEmpty }), !sites.isEmpty {
             for site in sites where !input.worksites.contains(site) {
-                throw AppError.invalid("visitedSites", "\"\(site.prefix(60))\" is not one of the worksites named above.")
+                throw AppError.refused("visitedSites", "\"\(site.prefix(60))\" is not one of the worksites named above.")
             }
             scope.visitedSites = input.worksites.filter(sites.contains)
         }

@@ -24,7 +24,7 @@ extension AuditWorkService {
     func sheetQuestion(_ loaded: LoadedAudit, _ questionId: String) throws -> ProtocolQuestion {
         guard let question = loaded.auditProtocol.question(questionId) else { throw AppError.notFound("question") }
         guard question.sheet != nil else {
-            throw AppError.invalid("questionId", "Question \(questionId) is answered directly; it has no sampling sheet.")
+            throw AppError.refused("questionId", "Question \(questionId) is answered directly; it has no sampling sheet.")
         }
         return question
     }
@@ -35,10 +35,10 @@ extension AuditWorkService {
         let question = try sheetQuestion(loaded, questionId)
         let site = input.site.trimmingCharacters(in: .whitespaces)
         guard loaded.worksites.contains(site) else {
-            throw AppError.invalid("site", "\"\(site.prefix(60))\" is not one of the audit's worksites (\(loaded.worksites.joined(separator: ", "))).")
+            throw AppError.refused("site", "\"\(site.prefix(60))\" is not one of the audit's worksites (\(loaded.worksites.joined(separator: ", "))).")
         }
         guard input.on >= loaded.plannedStart, input.on <= today else {
-            throw AppError.invalid("on", "The \(question.sheet!.rawValue) is dated between the audit's start (\(loaded.plannedStart.readable)) and today.")
+            throw AppError.refused("on", "The \(question.sheet!.rawValue) is dated between the audit's start (\(loaded.plannedStart.readable)) and today.")
         }
         let row = AuditSheetRowModel()
         row.$audit.id = loaded.id
