@@ -231,3 +231,25 @@ final class SamplingRuleTests: XCTestCase {
         XCTAssertEqual(full.type, .maintenance)
     }
 }
+
+/// Both sample protocols use every scoring method, so the tool and the tests meet each.
+final class SampleProtocolMethodsTests: XCTestCase {
+    func testEverySampleUsesEveryMethod() throws {
+        for (file, _, p) in try AuditProtocol.bundledSamples() {
+            let q = p.questions
+            XCTAssertTrue(q.contains { $0.scoring == .yesNo }, file)
+            XCTAssertTrue(q.contains { $0.scoring == .range }, file)
+            XCTAssertTrue(q.contains { if case .proportion = $0.scoring { return true } else { return false } }, file)
+            XCTAssertTrue(q.contains { if case .threshold = $0.scoring { return true } else { return false } }, file)
+            XCTAssertTrue(q.contains { $0.scoring == .scaled }, file)
+            XCTAssertTrue(q.contains { $0.criteria != nil }, file)
+            XCTAssertTrue(q.contains { $0.sheet == .interview }, file)
+            XCTAssertTrue(q.contains { $0.sheet == .observation }, file)
+            XCTAssertTrue(q.contains { $0.perSite }, file)
+            XCTAssertTrue(q.contains { $0.rounding == .down }, file)
+            XCTAssertTrue(q.contains { $0.notApplicableByRole != nil }, file)
+            XCTAssertTrue(q.contains { $0.cappedBy != nil }, file)
+            XCTAssertTrue(p.title.contains("SAMPLE"), file)   // never presented as a partner's official instrument
+        }
+    }
+}

@@ -168,8 +168,8 @@ struct AuditToolPages: RouteCollection {
             answer: form?.answer ?? stored.kind, points: form?.points ?? stored.points.map(String.init) ?? "",
             positive: form?.positive ?? stored.positive.map(String.init) ?? "", total: form?.total ?? stored.total.map(String.init) ?? "",
             naReason: form?.naReason ?? stored.reason ?? "",
-            naReasons: q.notApplicableReasons.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form?.naReason ?? stored.reason)) },
-            naAllowed: !q.notApplicableReasons.isEmpty,
+            naReasons: Self.naOptions(q, loaded, chosen: form?.naReason ?? stored.reason),
+            naAllowed: !q.notApplicableReasons.isEmpty || q.notApplicableByRole != nil,
             methods: q.methods.map { SelectOption(value: $0.rawValue, label: $0.rawValue.capitalized, selected: chosenMethods.contains($0.rawValue)) },
             notes: form?.notes ?? row?.notes ?? "", recommendation: form?.recommendation ?? row?.recommendation ?? "",
             documents: proposals.map { r in
@@ -203,6 +203,18 @@ struct AuditToolPages: RouteCollection {
             roles: StaffRole.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == (rows.last.map(\.core.role) ?? .worker)) },
             sheetOn: min(CalendarDay.today, loaded.lastDayOnSite ?? .today).iso,
             sampleHint: q.sheet == .interview ? loaded.requiredSample.map { "The sample calls for at least \($0.interviews) interview(s); \(rows.count) recorded." } ?? "" : ""))
+    }
+
+    /// The N/A reasons a question allows; N/A by role only while the breakdown has nobody in
+    /// its roles, and then proposed first.
+    static func naOptions(_ q: ProtocolQuestion, _ loaded: LoadedAudit, chosen: String?) -> [SelectOption] {
+        var options = q.notApplicableReasons.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == chosen) }
+        if let exemption = q.notApplicableByRole,
+           loaded.breakdown.map({ b in exemption.roles.allSatisfy { b.count($0) == 0 } }) ?? true {
+            options.insert(SelectOption(value: NotApplicableReason.noneInRole.rawValue, label: exemption.reason,
+                                        selected: chosen == NotApplicableReason.noneInRole.rawValue), at: 0)
+        }
+        return options
     }
 
     /// The answer boxes a question's form shows.
