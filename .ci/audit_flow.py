@@ -73,7 +73,7 @@ def answer_current_question(full=True):
     """Answers the question on screen: full marks (or a "no"), every method, the first
     records the tool proposes, notes that justify it."""
     radios = {r.get_attribute("value"): r for r in driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")}
-    if "sheet" in radios and not driver.find_elements(By.CSS_SELECTOR, "#sheet table.sheet"):
+    if "sheet" in radios and not driver.find_elements(By.CSS_SELECTOR, "#sheet ul.sheet-rows li"):
         record_sheet_rows()
         radios = {r.get_attribute("value"): r for r in driver.find_elements(By.CSS_SELECTOR, "input[name=answer]")}
     if "yes" in radios:

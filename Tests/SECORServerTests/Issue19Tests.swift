@@ -32,6 +32,18 @@ final class Issue19Tests: XCTestCase {
             let tooMany = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: body)
             XCTAssertEqual(tooMany.status, .badRequest)
             body["plannedInterviews"] = nil
+            body["employeesByRole"] = ["worker": 11]                 // E1: over 10 on the account
+            let overLimit = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: body)
+            XCTAssertEqual(overLimit.status, .unprocessableEntity)
+            XCTAssertEqual(overLimit.json["field"] as? String, "employeesByRole")
+            body["employeesByRole"] = ["contractor": 4]              // nobody on the account
+            let nobody = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: body)
+            XCTAssertEqual(nobody.json["field"] as? String, "employeesByRole")
+            body["employeesByRole"] = ["owner": 1, "supervisor": 1, "worker": 3, "contractor": 2]
+            body["worksites"] = ["Yard", "yard"]
+            let twice = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: body)
+            XCTAssertEqual(twice.json["field"] as? String, "worksites")
+            body["worksites"] = ["Yard", "Pad 7", "Pad 9", "Camp", "Shop"]
             body["visitedSites"] = nil
             let made = try await owner.send(.POST, "/api/v1/employers/\(employer)/audits", json: body)
             XCTAssertEqual(made.status, .created, "\(String(describing: made.json))")
@@ -121,12 +133,25 @@ final class Issue19Tests: XCTestCase {
             XCTAssertFalse(theirs.contains("Interviewee Zed") || theirs.contains("Hesitated over the policy"))
             let page = try await employerSide.get("/audits/\(id)/questions/1.5").body.string
             XCTAssertFalse(page.contains("Interviewee Zed") || page.contains("Hesitated"), page)
+            // Nor the rows' site, role and day, which can say who was interviewed: the counts only.
+            XCTAssertFalse(page.contains("class=\"sheet-rows"), page)
+            XCTAssertTrue(page.contains("3 interview(s) recorded, 2 positive."), page)
             // Removing a row recomputes the score.
             let rows = try await AuditSheetRowModel.query(on: app.db).filter(\.$positive == false).all()
             let removed = try await owner.send(.DELETE, "/api/v1/audits/\(id)/sheet/\(rows[0].id!.uuidString)")
             XCTAssertEqual(removed.status, .noContent)
             let after = try await owner.send(.GET, "/api/v1/audits/\(id)")
             XCTAssertEqual((after.json["answers"] as? [[String: Any]])?.first { $0["questionId"] as? String == "1.5" }?["points"] as? Int, 3)
+            // A frozen revision read through the API keeps them from the employer's people too.
+            try await complete(id, app, as: owner)
+            _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
+            let submitted = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
+            XCTAssertEqual(submitted.status, .ok, "\(String(describing: submitted.json))")
+            let frozenForSupervisor = try await supervisor.send(.GET, "/api/v1/audits/\(id)/revisions/1")
+            XCTAssertEqual(frozenForSupervisor.status, .ok)
+            XCTAssertFalse("\(String(describing: frozenForSupervisor.json))".contains("Interviewee"), "\(String(describing: frozenForSupervisor.json))")
+            let frozenForQA = try await qa.send(.GET, "/api/v1/audits/\(id)/revisions/1")
+            XCTAssertTrue("\(String(describing: frozenForQA.json))".contains("Interviewee Zed0"))
         }
     }
 

@@ -285,7 +285,7 @@ public struct SampleCheck: Sendable, Equatable {
     public var required: SamplePlan
     public var plannedInterviews: Int
     public var visitedSites: Int
-    /// Rows on each interview sheet, by question id.
+    /// Rows on each sheet (interview or observation), by question id.
     public var interviewsRecorded: [String: Int]
 
     public init(required: SamplePlan, plannedInterviews: Int, visitedSites: Int, interviewsRecorded: [String: Int]) {
@@ -305,8 +305,16 @@ public struct SampleCheck: Sendable, Equatable {
             out.append(.init(rule: "A2", message: "\(visitedSites) worksite(s) visited; the sampling rule calls for at least \(required.visits).",
                              place: .reportDetails("visitedSites")))
         }
-        for q in f.auditProtocol.questions where q.sheet == .interview {
-            if case .notApplicable = f.work[q.id]?.answer { continue }
+        for q in f.auditProtocol.questions where q.sheet != nil {
+            if case .notApplicable = f.work[q.id]?.answer {
+                // A8: N/A contradicts the interviews or observations on its own sheet.
+                if let rows = interviewsRecorded[q.id], rows > 0 {
+                    out.append(.init(rule: "A8", message: "Question \(q.id) is N/A, but its sheet records \(rows) \(q.sheet!.rawValue)(s); score it from the sheet or remove them.",
+                                     place: .question(q.id)))
+                }
+                continue
+            }
+            guard q.sheet == .interview else { continue }
             let rows = interviewsRecorded[q.id] ?? 0
             if rows > 0 && rows < required.interviews {
                 out.append(.init(rule: "A2", message: "Question \(q.id) records \(rows) interview(s); the sample calls for at least \(required.interviews).",

@@ -153,9 +153,11 @@ extension APIHandler {
     }
 
     func getAuditRevision(_ input: Operations.GetAuditRevision.Input) async throws -> Operations.GetAuditRevision.Output {
-        let (request, _, loaded) = try await Self.audit(input.path.auditId, .view)
+        let (request, user, loaded) = try await Self.audit(input.path.auditId, .view)
         let r = try await AuditRevisions(db: request.db).revision(loaded, input.path.n)
-        let content = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(r.json.utf8))
+        let confidential = Policy.decide(user, .audit(loaded.scope, .readConfidential)) == .allow
+        let json = confidential ? r.json : AuditRevisions.withoutConfidential(r.json)
+        let content = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(json.utf8))
         return .ok(.init(body: .json(.init(revision: r.number, submittedAt: r.submittedAt, submittedVia: r.submittedVia, submittedBy: r.submittedBy,
                                            contentHash: r.contentHash, content: .init(additionalProperties: content)))))
     }

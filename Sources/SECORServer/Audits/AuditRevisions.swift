@@ -28,6 +28,16 @@ struct AuditRevisions {
         }
     }
 
+    /// The frozen JSON as a reader without `readConfidential` may see it: the sampling
+    /// sheets' who and notes blanked (the content hash stays the hash of the whole).
+    static func withoutConfidential(_ json: String) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+              let sheets = object["sheets"] as? [[String: Any]] else { return json }
+        object["sheets"] = sheets.map { row in row.merging(["subject": "", "note": ""]) { $1 } }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return json }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func revision(_ loaded: LoadedAudit, _ number: Int?) async throws -> Revision {
         guard let number, let found = try await list(loaded).first(where: { $0.number == number }) else { throw AppError.notFound("revision") }
         return found

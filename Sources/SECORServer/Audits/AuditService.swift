@@ -83,6 +83,11 @@ struct AuditService {
     static func worksites(_ list: [String]) throws -> [String] {
         let clean = list.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         guard clean.count <= 50 else { throw AppError.invalid("worksites", "Name at most 50 worksites.") }
+        // One line per site: the same site twice would count twice in the sample.
+        var seen = Set<String>()
+        for site in clean where !seen.insert(site.lowercased()).inserted {
+            throw AppError.invalid("worksites", "The worksite \"\(site.prefix(60))\" is named twice.")
+        }
         for site in clean {
             guard site.count <= 200 else { throw AppError.invalid("worksites", "A worksite is at most 200 characters; \"\(site.prefix(40))…\" has \(site.count).") }
             guard !site.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -240,6 +245,11 @@ struct AuditService {
         }
         if let plannedStart, plannedStart != loaded.plannedStart {
             what.append("planned start \(loaded.plannedStart.readable) → \(plannedStart.readable)")
+            // S1: data gathering still starting on the old day moves with the audit.
+            if var facts = JSONText.decode(loaded.audit.reportFacts, as: ReportFacts.self), facts.dataGatheringStart == loaded.plannedStart {
+                facts.dataGatheringStart = plannedStart
+                loaded.audit.reportFacts = JSONText.encode(facts)
+            }
             loaded.audit.plannedStart = plannedStart.iso
         }
         if let worksites {
@@ -248,6 +258,12 @@ struct AuditService {
             if clean != loaded.worksites {
                 what.append("worksites \(loaded.worksites.joined(separator: ", ")) → \(clean.joined(separator: ", "))")
                 loaded.audit.worksites = JSONText.encode(clean)
+                // The sites to visit stay among the worksites; none left, the rule's first ones.
+                if loaded.audit.visitedSites != nil {
+                    let kept = loaded.visitedSites.filter(clean.contains)
+                    let visits = loaded.breakdown.map { SamplePlan.proposed(loaded.ref.profile.sampling, breakdown: $0, sites: clean.count).visits } ?? clean.count
+                    loaded.audit.visitedSites = JSONText.encode(kept.isEmpty ? Array(clean.prefix(visits)) : kept)
+                }
             }
         }
         guard !what.isEmpty else { throw AppError.invalid("plannedStart", "Nothing changed.") }

@@ -316,7 +316,7 @@ struct AuditWorkService {
         checked.breakdown = loaded.breakdown
         if let required = loaded.requiredSample {
             let rows = try await sheetRows(loaded)
-            let interviews = Dictionary(grouping: rows.filter { loaded.auditProtocol.question($0.questionId)?.sheet == .interview }, by: \.questionId).mapValues(\.count)
+            let interviews = Dictionary(grouping: rows, by: \.questionId).mapValues(\.count)
             checked.sample = SampleCheck(required: required, plannedInterviews: loaded.audit.plannedInterviews ?? required.interviews,
                                          visitedSites: loaded.visitedSites.count, interviewsRecorded: interviews)
         }

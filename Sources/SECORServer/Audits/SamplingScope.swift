@@ -29,6 +29,13 @@ struct SamplingScope: Sendable, Equatable {
                 guard (0...1000).contains(count) else { throw AppError.invalid("employeesByRole", "Give 0 to 1000 people in the role \(role).") }
             }
             scope.breakdown = EmployeeBreakdown(given.byRole.filter { $0.value > 0 })
+            // E1: the breakdown counts the people on the account; an owner at least, at most the limit.
+            guard scope.breakdown.employees > 0 else {
+                throw AppError.refused("employeesByRole", "Count at least the owner: the breakdown has nobody but contractors.")
+            }
+            guard scope.breakdown.employees <= profile.headcount.limit else {
+                throw AppError.refused("employeesByRole", "E1: \(scope.breakdown.employees) people on the account is over the \(profile.headcount.limit) SECOR allows (contractors are not counted).")
+            }
             scope.plannedInterviews = SamplePlan.proposed(profile.sampling, breakdown: scope.breakdown, sites: input.worksites.count).interviews
         }
         if let sites = input.visitedSites?.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }).filter({ !$0.isEmpty }), !sites.isEmpty {

@@ -192,7 +192,9 @@ enum AuditOverview {
                               questions: element.questions.map { q in
                                   let answer = work.answers[q.id]?.answer.flatMap { JSONText.decode($0, as: Answer.self) }
                                   let status: String
-                                  if let answer, let earned = try? q.points(for: answer) { status = "\(earned) / \(q.maxPoints)" }
+                                  // The score's own points: after a cascade cap, as the element total counts them.
+                                  if answer != nil, let earned = scored?.score.question(q.id)?.earned { status = "\(earned) / \(q.maxPoints)" }
+                                  else if let answer, let earned = try? q.points(for: answer, breakdown: loaded.breakdown) { status = "\(earned) / \(q.maxPoints)" }
                                   else if answer != nil { status = "N/A" }
                                   else { status = "not answered" }
                                   return QuestionRow(id: q.id, text: q.text, status: status, done: answer != nil, href: "\(base)/questions/\(q.id)")

@@ -101,6 +101,10 @@ struct AuditToolPages: RouteCollection {
         var sheetScore: String
         var capExplanation: String
         var carriedFrom: String
+        /// The reader may see the rows (auditor, partner staff); others see the counts only,
+        /// since site, role and day alone can say who was interviewed.
+        var confidential: Bool
+        var sheetSummary: String
         var rows: [SheetRowView]
         var hasRows: Bool
         var sites: [SelectOption]
@@ -195,7 +199,9 @@ struct AuditToolPages: RouteCollection {
             found: form?.found ?? stored.found.map(String.init) ?? "",
             sheetScore: rows.isEmpty ? "No row yet: the score comes from the rows you record." : QAPages.describe(storedAnswer, q, earned: score.map(\.earned)),
             capExplanation: score?.capExplanation ?? "", carriedFrom: row?.carriedFrom ?? "",
-            rows: rows.map { SheetRowView(id: $0.id?.uuidString ?? "", site: $0.site, role: $0.role.capitalized,
+            confidential: confidential,
+            sheetSummary: "\(rows.count) \(q.sheet?.rawValue ?? "row")(s) recorded, \(rows.filter(\.positive).count) positive.",
+            rows: !confidential ? [] : rows.map { SheetRowView(id: $0.id?.uuidString ?? "", site: $0.site, role: $0.role.capitalized,
                                           on: (try? CalendarDay(iso: $0.onDay).readable) ?? $0.onDay, positive: $0.positive,
                                           subject: confidential ? $0.subject : "", note: confidential ? $0.note : "") },
             hasRows: !rows.isEmpty,
