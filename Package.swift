@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/vapor/swift-openapi-vapor", from: "1.2.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         // The program and its rules as values and pure functions. Foundation and the
@@ -45,6 +46,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                // Signed public verification answers (Ed25519 compact JWS) and their JWKS.
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml"), .copy("Accounts/common-passwords.txt")],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]

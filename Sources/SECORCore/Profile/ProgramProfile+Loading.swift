@@ -79,6 +79,7 @@ extension ProgramProfile {
         check.require(cycleYears >= 1, "cycleYears", "must be at least 1")
         check.require((6...18).contains(auditNumberDigits), "auditNumberDigits", "must be 6-18")
         sampling?.validate(into: &check, at: "sampling")
+        check.require((0...365).contains(maintenanceGraceDays ?? 0), "maintenanceGraceDays", "must be 0-365 days")
         if let carryOver {
             check.require(carryOver.maxShare.denominator >= 1 && (0...carryOver.maxShare.denominator).contains(carryOver.maxShare.numerator),
                           "carryOver.maxShare", "must be a share from 0/n to n/n")

@@ -46,6 +46,12 @@ public struct ProgramProfile: Codable, Sendable, Equatable {
     public var carryOver: CarryOverRule?
     /// A shorter certificate when a certification audit rests on fewer months of records.
     public var shortCertificate: ShortCertificateRule?
+    /// V1: days after a missed maintenance month during which the certificate reads
+    /// "maintenance overdue" before it lapses; nil is 0 (it lapses the day after).
+    public var maintenanceGraceDays: Int?
+    /// V1: whether the partner's certificate holders are listed in the public registry
+    /// search (verification by number always works); nil is listed.
+    public var publicRegistry: Bool?
 
     /// A program course or a ticket, by id.
     public func course(_ id: String) -> Course? { courses.first { $0.id == id } ?? tickets.first { $0.id == id } }

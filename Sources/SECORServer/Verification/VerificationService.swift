@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import JWTKit
+import SECORCore
+import SQLKit
+
+/// V1, V2: what anyone may know of a certificate, found by its number or in the registry.
+/// Public facts only: names, partner, program, number, dates, today's state and the years
+/// of the cycle passed; never scores, people, records or reasons.
+struct PublicCertificate: Codable, Sendable, Equatable, JWTPayload {
+    var certificateNumber: String
+    var legalName: String
+    var tradeName: String
+    var partner: String
+    var program: String
+    var issuedOn: String
+    var expiresOn: String
+    var state: String
+    var stateLabel: String
+    var maintenanceDueBy: String?
+    var cancelledOn: String?
+    var yearsPassed: [Int]
+    /// The day the state is given for (Alberta).
+    var asOf: String
+    /// Who signed it: the platform.
+    var iss: String
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+struct VerificationService {
+    let db: Database
+    let programs: ProgramCatalog
+
+    /// The certificate with this number, or nil. The same queries run for an unknown number,
+    /// so the answer takes the same time either way.
+    func certificate(number: String, today: CalendarDay = .today) async throws -> PublicCertificate? {
+        let clean = number.trimmingCharacters(in: .whitespaces)
+        let found = try await CertificateModel.query(on: db).filter(\.$number == clean).first()
+        return try await facts(found.map { [$0] } ?? [], today: today).first
+    }
+
+    /// V1: the registry by name, WCB account number or certificate number, among partners
+    /// whose profile lists their holders. At most 20 answers, by name.
+    func search(_ q: String, today: CalendarDay = .today) async throws -> [PublicCertificate] {
+        let text = q.trimmingCharacters(in: .whitespaces)
+        guard text.count >= 3 else { return [] }
+        let byNumber = try await CertificateModel.query(on: db).filter(\.$number == text).all()
+        let byAccount = try await WCBAccountModel.query(on: db).filter(\.$number == text).all().map(\.$employer.id)
+        let pattern = "%" + text.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        // Case-insensitive on both databases: lower() LIKE, bound, never spliced.
+        let byName = try await (db as! any SQLDatabase)
+            .raw("SELECT id FROM employers WHERE lower(legal_name) LIKE \(bind: pattern) OR lower(trade_name) LIKE \(bind: pattern) LIMIT 200")
+            .all().map { try $0.decode(column: "id", as: UUID.self) }
+        let employers = Array(Set(byAccount + byName))
+        let held = employers.isEmpty ? [] : try await CertificateModel.query(on: db).filter(\.$employer.$id ~~ employers).all()
+        var seen = Set<UUID>()
+        let unique = (byNumber + held).filter { seen.insert($0.id ?? UUID()).inserted }
+        return Array(try await facts(unique, today: today, listedOnly: true).sorted { $0.legalName < $1.legalName }.prefix(20))
+    }
+
+    /// Public facts of `certificates`, in a fixed number of statements whatever their number.
+    private func facts(_ certificates: [CertificateModel], today: CalendarDay, listedOnly: Bool = false) async throws -> [PublicCertificate] {
+        let employerIds = Array(Set(certificates.map(\.$employer.id)))
+        let auditIds = certificates.map(\.$audit.id)
+        let employers = employerIds.isEmpty ? [] : try await EmployerModel.query(on: db).filter(\.$id ~~ employerIds).all()
+        let organisations = employerIds.isEmpty ? [] : try await OrganisationModel.query(on: db).filter(\.$id ~~ employerIds).with(\.$partner).all()
+        let audits = auditIds.isEmpty ? [] : try await AuditModel.query(on: db).filter(\.$id ~~ auditIds).all()
+        let history = try await CycleService(db: db).history(employerIds)
+        return certificates.compactMap { c -> PublicCertificate? in
+            guard let employer = employers.first(where: { $0.id == c.$employer.id }),
+                  let organisation = organisations.first(where: { $0.id == c.$employer.id }),
+                  let partner = organisation.partner, let profile = programs.profile(partner.profileId),
+                  let audit = audits.first(where: { $0.id == c.$audit.id }),
+                  let end = try? CalendarDay(iso: audit.lastDayOnSite ?? audit.plannedStart),
+                  let expiry = try? CalendarDay(iso: c.expiresOn) else { return nil }
+            if listedOnly && profile.publicRegistry == false { return nil }
+            let standing = CertificateStanding.of(
+                certificationEnd: end, expiry: expiry, cancelledOn: c.cancelledOn.flatMap { try? CalendarDay(iso: $0) }, termYears: c.termYears,
+                maintenancePassed: (history[c.$employer.id] ?? []).filter { $0.type == .maintenance }.map(\.endDate),
+                cycle: CertificateCycle(profile: profile), graceDays: profile.maintenanceGraceDays ?? 0, today: today)
+            return PublicCertificate(certificateNumber: c.number, legalName: employer.legalName, tradeName: employer.tradeName,
+                                     partner: profile.partnerName, program: profile.programName, issuedOn: c.issuedOn, expiresOn: c.expiresOn,
+                                     state: standing.state.rawValue, stateLabel: standing.state.label,
+                                     maintenanceDueBy: standing.maintenanceDueBy?.iso, cancelledOn: standing.cancelledOn?.iso,
+                                     yearsPassed: standing.yearsPassed, asOf: today.iso, iss: "SECOR")
+        }
+    }
+}
