@@ -62,6 +62,8 @@ let package = Package(
             dependencies: [
                 "SECORServer",
                 .product(name: "XCTVapor", package: "vapor"),
+                // A contractor's check of a signed verification answer (V2).
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
     ]

@@ -46,6 +46,9 @@ final class AccessMatrixTests: XCTestCase {
     nonisolated(unsafe) static let rows: [Row] = [
         // Public, the own account, lists scoped by the caller.
         Row(operation: "getHealth", method: .GET, path: "/health", own: "AAAAAAA"),
+        // V1, V2: public facts for anyone, signed in or not, about any certificate.
+        Row(operation: "searchPublicCertificates", method: .GET, path: "/api/v1/public/certificates?q=MATRIX", own: "AAAAAAA"),
+        Row(operation: "getPublicCertificate", method: .GET, path: "/api/v1/public/certificates/{certificateNumber}", own: "AAAAAAA", other: "AAAAAAA"),
         Row(operation: "createSession", method: .POST, path: "/api/v1/sessions",
             body: ["email": "worker@secor.test", "password": TestAccounts.password], own: "AAAAAAA"),
         Row(operation: "getMe", method: .GET, path: "/api/v1/me", own: "AAAAAAU"),
@@ -348,7 +351,7 @@ struct World {
             "freePerson": try free.requireID().uuidString, "invitation": try XCTUnwrap(invited.json["id"].string),
             "invitationToken": String(invitationLink.split(separator: "/").last!), "spareUser": try spare.requireID().uuidString,
             "resetToken": resetToken,
-            "certificate": try certificate.requireID().uuidString, "calendarToken": calendarToken,
+            "certificate": try certificate.requireID().uuidString, "certificateNumber": certificate.number, "calendarToken": calendarToken,
             "employer": employer.uuidString, "legalName": name, "wcb": wcb.number, "industry": wcb.industryCode,
             "person": try person.requireID().uuidString, "assessor": model.assessorPersonId?.uuidString ?? "",
             "record": try XCTUnwrap(record.json["id"].string, "record at \(name)"),

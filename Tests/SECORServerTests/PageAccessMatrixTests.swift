@@ -28,6 +28,9 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .GET, route: "/apply", own: "AAAAAAA"),
         Row(method: .POST, route: "/apply", own: "AAAAAAA"),
         Row(method: .GET, route: "/programs", own: "AAAAAAA"),
+        Row(method: .GET, route: "/verify", own: "AAAAAAA", query: "?q=Northern"),
+        Row(method: .GET, route: "/verify/:certificateNumber", own: "AAAAAAA", other: "AAAAAAA"),
+        Row(method: .GET, route: "/.well-known/jwks.json", own: "AAAAAAA"),
         Row(method: .GET, route: "/calendar/:token", own: "AAAAAAA"),
         Row(method: .GET, route: "/password-reset", own: "AAAAAAA"),
         Row(method: .POST, route: "/password-reset", own: "AAAAAAA", form: ["email": "nobody@nowhere.test"]),
@@ -136,7 +139,7 @@ final class PageAccessMatrixTests: XCTestCase {
 
     /// Which value of the world fills each route parameter.
     static let parameters = ["employerId": "employer", "personId": "person", "fileId": "file", "recordId": "record", "kind": "flha",
-                             "requirementId": "newRequirement", "auditId": "audit", "questionId": "question", "itemId": "newActionItem", "rowId": "newSheetRow",
+                             "requirementId": "newRequirement", "auditId": "audit", "questionId": "question", "itemId": "newActionItem", "certificateNumber": "certificateNumber", "rowId": "newSheetRow",
                              "extensionId": "extension", "auditorId": "auditorEntry", "number": "number", "document": "report",
                              "certificateId": "certificate", "token": "calendarToken", "n": "revisionNumber",
                              "invitationToken": "invitationToken", "resetToken": "resetToken", "invitationId": "invitation", "userId": "spareUser"]

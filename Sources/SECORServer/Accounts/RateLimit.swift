@@ -11,6 +11,8 @@ enum RateLimit: String, CaseIterable, Sendable {
     case invitation
     case invitationAcceptance
     case application
+    /// V1: the public registry search.
+    case registrySearch
 
     /// (attempts, window in seconds) per client address.
     var budget: (count: Int, seconds: TimeInterval) {
@@ -22,6 +24,8 @@ enum RateLimit: String, CaseIterable, Sendable {
         case .invitation: return (60, 3600)
         case .invitationAcceptance: return (30, 3600)
         case .application: return (10, 3600)
+        // A contractor checking a list of subcontractors by hand, not a scraper.
+        case .registrySearch: return (60, 15 * 60)
         }
     }
 
@@ -32,6 +36,7 @@ enum RateLimit: String, CaseIterable, Sendable {
         case .invitation: return "invitations sent"
         case .invitationAcceptance: return "invitation acceptances"
         case .application: return "applications"
+        case .registrySearch: return "registry searches"
         }
     }
 

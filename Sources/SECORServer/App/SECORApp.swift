@@ -19,6 +19,7 @@ public enum SECORApp {
             app.asyncCommands.use(MigrateCommand(), as: "migrate")
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(VerifyLogCommand(), as: "verify-log")
+            app.asyncCommands.use(KeysCommand(), as: "keys")
             app.asyncCommands.use(ProtocolCommands.group(), as: "protocol")
             app.asyncCommands.use(SweepCommand(), as: "sweep")
             app.asyncCommands.use(BackupCommand(), as: "backup")

@@ -83,6 +83,7 @@ func routes(_ app: Application, resources: Resources) throws {
     try pages.register(collection: SignInPages())
     try pages.register(collection: ProgramPages())
     try pages.register(collection: ApplicationPages())
+    try pages.register(collection: VerificationPages())
     try pages.register(collection: InvitationPages())
     try pages.register(collection: PasswordResetPages())
     try pages.register(collection: OutboxPages())

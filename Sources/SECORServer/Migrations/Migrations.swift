@@ -33,6 +33,7 @@ enum Migrations {
         AddNoticeRouting(),
         KeyAuditLog(),
         AddAuditInstrument(),
+        CreateVerificationKeys(),
     ]
 }
 

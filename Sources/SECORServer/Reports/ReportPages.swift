@@ -122,6 +122,9 @@ struct ReportPages: RouteCollection {
         var copyNote: String
         var exhibits: [Exhibit]
         var hasExhibits: Bool
+        /// V1: where anyone checks the certificate, and its QR code (a data: URL).
+        var verifyAddress: String
+        var verifyQR: String?
     }
 
     func print(req: Request) async throws -> Response {
@@ -236,6 +239,8 @@ struct ReportPages: RouteCollection {
         let employerItems = try await EmployerActionItemModel.query(on: req.db).filter(\.$audit.$id == loaded.id).sort(\.$createdAt).all()
         let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
         let marks = loaded.ref.profile.passMarks.mark(for: loaded.type)
+        let verifyAddress = certificate.map { req.linkBase + "/verify/" + $0.number } ?? ""
+        let verifyQR = document == .certificate && !verifyAddress.isEmpty ? await QRCode.svgDataURL(for: verifyAddress) : nil
         let outcome = QAService.outcome(loaded.stage, review.row)
         let pdfName = document.rawValue + ".pdf"
         return Context(
@@ -263,7 +268,7 @@ struct ReportPages: RouteCollection {
             copyNote: document == .customerCopy
                 ? "Customer copy: the auditor's confidential interview and observation notes and the people interviewed are left out."
                 : confidential ? "Confidential: this copy holds the sampling sheets' notes; share the customer copy instead." : "",
-            exhibits: exhibits, hasExhibits: !exhibits.isEmpty)
+            exhibits: exhibits, hasExhibits: !exhibits.isEmpty, verifyAddress: verifyAddress, verifyQR: verifyQR)
     }
 
     /// "4 interviews planned; 2 of 3 worksites visited: Yard, Pad 7" (the registration's sample).

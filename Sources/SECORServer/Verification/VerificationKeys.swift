@@ -73,7 +73,7 @@ enum VerificationKeys {
     static func jwks(_ keys: [Key]) -> JWKS {
         JWKS(keys: keys.map { key in
             JWK.octetKeyPair(.eddsa, identifier: JWKIdentifier(string: key.kid),
-                             x: key.privateKey.publicKey.rawRepresentation.base64URLEncoded, y: nil, curve: .ed25519)
+                             x: key.privateKey.publicKey.rawRepresentation.base64URLEncoded(), y: nil, curve: .ed25519)
         })
     }
 
@@ -83,13 +83,5 @@ enum VerificationKeys {
         let keys = JWTKeyCollection()
         await keys.add(eddsa: newest.privateKey, kid: JWKIdentifier(string: newest.kid))
         return try await keys.sign(payload, kid: JWKIdentifier(string: newest.kid))
-    }
-}
-
-extension Data {
-    /// RFC 7515 base64url without padding.
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }
