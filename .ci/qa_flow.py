@@ -101,6 +101,25 @@ try:
     driver.get(audit + "/print/certificate")
     shot("certificate")
 
+    # Issue 20, the scan path: the QR code printed on the certificate PDF opens its public
+    # verification page, signed out, on a phone.
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    request = urllib.request.Request(f"{audit}/print/certificate.pdf", headers={"Cookie": cookies})
+    scan = tempfile.mkdtemp()
+    with urllib.request.urlopen(request, timeout=120) as response, open(os.path.join(scan, "certificate.pdf"), "wb") as f:
+        f.write(response.read())
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", os.path.join(scan, "certificate.pdf"), os.path.join(scan, "page")], check=True)
+    page = sorted(p for p in os.listdir(scan) if p.endswith(".png"))[0]
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(scan, page)], capture_output=True, text=True).stdout.strip()
+    check("/verify/" in decoded, f"the certificate PDF's QR code holds its verification address ({decoded})")
+    flow.sign_out()
+    driver.set_window_size(390, 844)
+    driver.get(decoded.replace(decoded.split("/verify/")[0], BASE))
+    check("Northern Rig Services Ltd." in body() and "Active" in body() and "Energy Safety Canada" in body()
+          and "points" not in body(), "signed out, at 390 px, the scanned address shows the certificate's public facts")
+    shot("verify-390")
+    driver.set_window_size(1280, 900)
+
     # The auditor downloads the report by its number.
     sign_in("auditor@secor.test")
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())

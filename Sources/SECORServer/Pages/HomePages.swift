@@ -86,6 +86,11 @@ struct HomePages: RouteCollection {
         case .employerOwner, .supervisor:
             if let ref = try? await req.employerRef(user.organisationId, .view), ref.employer.status == EnrollmentStatus.approved.rawValue {
                 todo = try await HomeTodo.employer(ref, on: req.db, programs: req.programs)
+                if var verify = todo.verify {
+                    verify.address = req.linkBase + verify.href
+                    verify.qr = await QRCode.svgDataURL(for: verify.address)
+                    todo.verify = verify
+                }
             }
         case .partnerAdmin:
             todo.sections = try await HomeTodo.partnerAdmin(user, on: req.db, programs: req.programs, enrollment: req.enrollment)

@@ -27,6 +27,14 @@ struct HomeTodo: Encodable {
     }
 
     var sections: [Section] = []
+    /// V1: the employer's certificate anyone can check, with its QR code (filled by the page).
+    var verify: Verify?
+
+    struct Verify: Encodable {
+        var href: String
+        var address: String
+        var qr: String?
+    }
     /// The owner's and supervisor's forecast: the predicted score per element (F1).
     var readiness: [ElementLine] = []
     var deductions: Int = 0
@@ -114,6 +122,9 @@ struct HomeTodo: Encodable {
                               detail: dueBy.map { "due by \($0.readable)" } ?? "due now: \(cycle.next.reason)"))
             lines += cycle.warnings.map { Item(label: $0, href: "/audits", tone: "due", detail: "") }
             todo.sections.append(Section(title: "Certificate and next audit", items: lines, empty: ""))
+            if let number = cycle.certificate?.number, cycle.status != .cancelled {
+                todo.verify = Verify(href: "/verify/\(number)", address: "/verify/\(number)", qr: nil)
+            }
         }
 
         // Readiness: what the records alone would earn per element, and the deductions.
