@@ -269,11 +269,13 @@ try:
         with urllib.request.urlopen(request, timeout=120) as answer, tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
             pdf.write(answer.read())
             pdf.flush()
-            return subprocess.run(["pdftotext", "-layout", pdf.name, "-"], capture_output=True, text=True, check=True).stdout
+            return subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True, text=True, check=True).stdout
 
     full, copy = pdf_text("report"), pdf_text("customer-copy")
-    check("Confidential: hesitated" in full and INTERVIEWEES[0] in full, "the auditor's report PDF holds the sampling sheets")
-    leaked = [name for name in INTERVIEWEES if name in copy] + ([CONFIDENTIAL] if "hesitated" in copy.lower() else [])
+    # Word by word: a table cell may wrap a name or a note over two lines.
+    surnames = [name.split()[-1] for name in INTERVIEWEES]
+    check("hesitated" in full and surnames[0] in full, "the auditor's report PDF holds the sampling sheets")
+    leaked = [name for name in surnames if name in copy] + (["hesitated"] if "hesitated" in copy.lower() else [])
     check("Customer copy" in copy and not leaked, f"the customer copy PDF holds no confidential note and no interviewee name ({leaked})")
 finally:
     driver.quit()

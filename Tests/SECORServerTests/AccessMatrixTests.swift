@@ -99,6 +99,7 @@ final class AccessMatrixTests: XCTestCase {
             body: ["personId": "{assessor}"], own: "AFFAFNU", other: "NNNNNNU"),
         Row(operation: "listRecords", method: .GET, path: "/api/v1/employers/{employer}/records?q=valve", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "createRecord", method: .POST, path: "/api/v1/employers/{employer}/records", body: flha, own: "AAAFFNU", other: "NNNNNNU"),
+        Row(operation: "getProofPack", method: .GET, path: "/api/v1/employers/{employer}/proof-pack", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "exportRecords", method: .GET, path: "/api/v1/employers/{employer}/records/export", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "getRecord", method: .GET, path: "/api/v1/employers/{employer}/records/{record}", own: "AAAAANU", other: "NNNNNNU"),
         Row(operation: "amendRecord", method: .POST, path: "/api/v1/employers/{employer}/records/{record}/amendments",

@@ -85,6 +85,33 @@ final class Issue20Tests: XCTestCase {
         }
     }
 
+    // The proof pack: the certificate, its state and what the employer chose; its own address.
+    func testTheProofPackHoldsWhatTheEmployerChose() async throws {
+        try await withApp { app in
+            let number = try await certified(app)
+            let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
+            let ref = try await EmployerRef.load(employer, on: app.db, programs: app.programs)
+            let pack = try await ProofPack.context(ref, .init(accounts: true, headline: false), linkBase: "https://secor.example", on: app.db, programs: app.programs)
+            XCTAssertEqual(pack?.certificate.certificateNumber, number)
+            XCTAssertEqual(pack?.address, "https://secor.example/verify/\(number)")
+            XCTAssertEqual(pack?.showHeadline, false)
+            XCTAssertTrue(pack?.accounts.first?.contains("8812345") ?? false)
+            let withHeadline = try await ProofPack.context(ref, .init(accounts: false, headline: true), linkBase: "", on: app.db, programs: app.programs)
+            XCTAssertTrue(withHeadline?.headline.contains("certification audit: passed QA") ?? false, withHeadline?.headline ?? "")
+            let browser = Browser(app)
+            _ = try await browser.signIn("owner@secor.test")
+            let page = try await browser.get("/employers/\(employer)/proof-pack")
+            XCTAssertTrue(page.body.string.contains("Download the proof pack"))
+            let home = try await browser.get("/home").body.string
+            XCTAssertTrue(home.contains("/verify/\(number)") && home.contains("proof-pack"), home)
+            if PDFRenderer.executable() != nil {
+                let pdf = try await browser.get("/employers/\(employer)/proof-pack.pdf?chosen=1&headline=on")
+                XCTAssertEqual(pdf.headers.contentType?.subType, "pdf")
+                XCTAssertTrue(pdf.body.string.hasPrefix("%PDF"))
+            }
+        }
+    }
+
     // Rule V1: the registry by name, WCB account or number; refused past its rate.
     func testTheRegistrySearchAndItsRate() async throws {
         try await withApp(rateLimitMultiplier: 1) { app in

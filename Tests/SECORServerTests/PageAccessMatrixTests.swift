@@ -86,6 +86,8 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/employers/:employerId/assessor", own: "AFFAFNS", other: "NNNNNNS", form: ["assessor": "person:{assessor}"]),
         Row(method: .GET, route: "/employers/:employerId/records", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records.csv", own: "AAAAANS", other: "NNNNNNS"),
+        Row(method: .GET, route: "/employers/:employerId/proof-pack", own: "AAAAANS", other: "NNNNNNS"),
+        Row(method: .GET, route: "/employers/:employerId/proof-pack.pdf", own: "AAAAANS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records/new/:kind", own: "AAAFFNS", other: "NNNNNNS"),
         Row(method: .POST, route: "/employers/:employerId/records/new/:kind", own: "AAAFFNS", other: "NNNNNNS"),
         Row(method: .GET, route: "/employers/:employerId/records/:recordId", own: "AAAAANS", other: "NNNNNNS"),

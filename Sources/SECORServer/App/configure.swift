@@ -92,7 +92,7 @@ func routes(_ app: Application, resources: Resources) throws {
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
                                         MatrixPages(), AssessorPages(), RecordPages(), ReadinessPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
                                         NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages(), CalendarPages(),
-                                        UserPages()] {
+                                        UserPages(), ProofPackPages()] {
         try signedIn.register(collection: collection)
     }
 }

@@ -29,6 +29,7 @@ struct HomeTodo: Encodable {
     var sections: [Section] = []
     /// V1: the employer's certificate anyone can check, with its QR code (filled by the page).
     var verify: Verify?
+    var proofPackHref = ""
 
     struct Verify: Encodable {
         var href: String
@@ -124,6 +125,7 @@ struct HomeTodo: Encodable {
             todo.sections.append(Section(title: "Certificate and next audit", items: lines, empty: ""))
             if let number = cycle.certificate?.number, cycle.status != .cancelled {
                 todo.verify = Verify(href: "/verify/\(number)", address: "/verify/\(number)", qr: nil)
+                todo.proofPackHref = "/employers/\(ref.id.uuidString)/proof-pack"
             }
         }
 

@@ -40,3 +40,11 @@ extension Components.Schemas.PublicCertificate {
         }
     }
 }
+
+extension APIHandler {
+    func getProofPack(_ input: Operations.GetProofPack.Input) async throws -> Operations.GetProofPack.Output {
+        let (request, _, ref) = try await Self.context(input.path.employerId, .view)
+        let bytes = try await ProofPack.pdf(request, ref, .init(accounts: input.query.accounts ?? true, headline: input.query.headline ?? false))
+        return .ok(.init(body: .pdf(.init(bytes))))
+    }
+}
