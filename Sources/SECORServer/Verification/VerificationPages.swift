@@ -14,6 +14,7 @@ struct VerificationPages: RouteCollection {
         var href: String
         var facts: PublicCertificate
         var tone: String
+        var expires: String
     }
 
     struct Context: Encodable {
@@ -75,7 +76,8 @@ struct VerificationPages: RouteCollection {
                 guard q.count >= 3, q.count <= 100 else { throw AppError.invalid("q", "Search with 3 to 100 characters: a name, a WCB account number or a certificate number.") }
                 try await req.spend(.registrySearch)
                 rows = try await VerificationService(db: req.db, programs: req.programs).search(q).map {
-                    Row(href: "/verify/\($0.certificateNumber)", facts: $0, tone: Self.tone($0.state))
+                    Row(href: "/verify/\($0.certificateNumber)", facts: $0, tone: Self.tone($0.state),
+                        expires: (try? CalendarDay(iso: $0.expiresOn).readable) ?? $0.expiresOn)
                 }
             } catch let e as AppError {
                 error = FormError(e)
