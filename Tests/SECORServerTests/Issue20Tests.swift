@@ -123,6 +123,14 @@ final class Issue20Tests: XCTestCase {
             }
             let short = try await anonymous.send(.GET, "/api/v1/public/certificates?q=no")
             XCTAssertEqual(short.status, .badRequest)
+            // Wildcards do not make a short search long enough, nor list the whole registry.
+            for q in ["%25%25%25", "___", "%20%20%20", "Ri_"] {
+                let wild = try await anonymous.send(.GET, "/api/v1/public/certificates?q=\(q)")
+                XCTAssertEqual(wild.status, .badRequest, q)
+                XCTAssertEqual(wild.json["field"] as? String, "q")
+            }
+            let lower = try await anonymous.send(.GET, "/api/v1/public/certificates/\(number.lowercased())")
+            XCTAssertEqual(lower.status, .ok)
             let page = try await Browser(app).get("/verify?q=Northern")
             XCTAssertTrue(page.body.string.contains("/verify/\(number)"), page.body.string)
             // A partner that does not list its holders: absent from the search, still found by number.

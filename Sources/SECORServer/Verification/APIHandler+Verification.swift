@@ -6,6 +6,7 @@ import Vapor
 extension APIHandler {
     func searchPublicCertificates(_ input: Operations.SearchPublicCertificates.Input) async throws -> Operations.SearchPublicCertificates.Output {
         let request = try RequestContext.request()
+        _ = try VerificationService.query(input.query.q)
         try await request.spend(.registrySearch)
         let found = try await VerificationService(db: request.db, programs: request.programs).search(input.query.q)
         return .ok(.init(body: .json(found.map(Components.Schemas.PublicCertificate.init))))

@@ -52,7 +52,9 @@ struct VerificationPages: RouteCollection {
 
     /// 404 for an unknown number, after the same lookups a known one takes.
     func show(req: Request) async throws -> Response {
-        let number = req.parameters.get("certificateNumber") ?? ""
+        // What is echoed back holds no control character (a path may carry %00 or CR LF).
+        let number = String((req.parameters.get("certificateNumber") ?? "").unicodeScalars
+            .filter { $0.properties.generalCategory != .control }.prefix(60))
         let facts = try await VerificationService(db: req.db, programs: req.programs).certificate(number: number)
         let address = req.linkBase + "/verify/" + (facts?.certificateNumber ?? number)
         func day(_ iso: String?) -> String { iso.flatMap { try? CalendarDay(iso: $0).readable } ?? "" }
@@ -73,7 +75,7 @@ struct VerificationPages: RouteCollection {
         var error: FormError?
         if !q.isEmpty {
             do {
-                guard q.count >= 3, q.count <= 100 else { throw AppError.invalid("q", "Search with 3 to 100 characters: a name, a WCB account number or a certificate number.") }
+                _ = try VerificationService.query(q)
                 try await req.spend(.registrySearch)
                 rows = try await VerificationService(db: req.db, programs: req.programs).search(q).map {
                     Row(href: "/verify/\($0.certificateNumber)", facts: $0, tone: Self.tone($0.state),

@@ -35,19 +35,33 @@ struct VerificationService {
     /// The certificate with this number, or nil. The same queries run for an unknown number,
     /// so the answer takes the same time either way.
     func certificate(number: String, today: CalendarDay = .today) async throws -> PublicCertificate? {
-        let clean = number.trimmingCharacters(in: .whitespaces)
+        // Numbers are issued in capitals; a number typed in lower case is the same number.
+        let clean = number.trimmingCharacters(in: .whitespaces).uppercased()
         let found = try await CertificateModel.query(on: db).filter(\.$number == clean).first()
-        return try await facts(found.map { [$0] } ?? [], today: today).first
+        guard let found else {
+            // The same statements as for a known number, so the time says nothing either.
+            try await shadowLookups()
+            return nil
+        }
+        return try await facts([found], today: today).first
+    }
+
+    /// `facts`' reads for a certificate that does not exist.
+    private func shadowLookups() async throws {
+        let nobody = [UUID()]
+        _ = try await EmployerModel.query(on: db).filter(\.$id ~~ nobody).all()
+        _ = try await OrganisationModel.query(on: db).filter(\.$id ~~ nobody).with(\.$partner).all()
+        _ = try await AuditModel.query(on: db).filter(\.$id ~~ nobody).all()
+        _ = try await CycleService(db: db).history(nobody)
     }
 
     /// V1: the registry by name, WCB account number or certificate number, among partners
     /// whose profile lists their holders. At most 20 answers, by name.
     func search(_ q: String, today: CalendarDay = .today) async throws -> [PublicCertificate] {
-        let text = q.trimmingCharacters(in: .whitespaces)
-        guard text.count >= 3 else { return [] }
+        let text = try Self.query(q)
         let byNumber = try await CertificateModel.query(on: db).filter(\.$number == text).all()
         let byAccount = try await WCBAccountModel.query(on: db).filter(\.$number == text).all().map(\.$employer.id)
-        let pattern = "%" + text.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+        let pattern = "%" + text.lowercased() + "%"
         // Case-insensitive on both databases: lower() LIKE, bound, never spliced.
         let byName = try await (db as! any SQLDatabase)
             .raw("SELECT id FROM employers WHERE lower(legal_name) LIKE \(bind: pattern) OR lower(trade_name) LIKE \(bind: pattern) LIMIT 200")
@@ -57,6 +71,17 @@ struct VerificationService {
         var seen = Set<UUID>()
         let unique = (byNumber + held).filter { seen.insert($0.id ?? UUID()).inserted }
         return Array(try await facts(unique, today: today, listedOnly: true).sorted { $0.legalName < $1.legalName }.prefix(20))
+    }
+
+    /// What a search may look for: 3 to 100 characters once spaces and the LIKE wildcards
+    /// (% and _, which would list the whole registry) are taken out; the error names `q`.
+    static func query(_ q: String) throws -> String {
+        let text = q.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard (3...100).contains(text.count), !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw AppError.invalid("q", "Search with 3 to 100 letters or digits: a name, a WCB account number or a certificate number.")
+        }
+        return text
     }
 
     /// Public facts of `certificates`, in a fixed number of statements whatever their number.
