@@ -28,6 +28,7 @@ HOMES = {
     "supervisor@secor.test": ["Jordan Tremblay", "Supervisor"],
     "worker@secor.test": ["Riley Nguyen", "Worker"],
     "owner2@secor.test": ["Casey Moreau", "Prairie Roofing Co."],
+    "contractor@secor.test": ["Jesse Lindqvist", "Watch list", "Northern Rig (rig crews)"],
 }
 
 

@@ -120,6 +120,32 @@ try:
     shot("verify-390")
     driver.set_window_size(1280, 900)
 
+    # Issue 20, V3: the prime contractor watches the new certificate by its number, on a
+    # phone, and reads the list's CSV; its webhook refuses a local address.
+    certificate_number = decoded.rsplit("/verify/", 1)[1]
+    sign_in("contractor@secor.test")
+    driver.set_window_size(390, 844)
+    driver.get(f"{BASE}/watch")
+    check("Northern Rig (rig crews)" in body() and "Active" in body(),
+          "the contractor's watch list shows Northern Rig, watched by WCB account, as active now that it is certified")
+    fill("value", certificate_number.lower())
+    fill("label", "Rig crew for the Leduc job")
+    submit("/watch")
+    check("Watching Northern Rig Services Ltd." in body() and certificate_number in body(), "a certificate number typed in lower case is watched")
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    check(width <= 390, f"the watch list fits a phone ({width} px)")
+    shot("watch-390")
+    driver.set_window_size(1280, 900)
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(f"{BASE}/watch.csv", headers={"Cookie": cookies})) as response:
+        csv_text = response.read().decode()
+    check(csv_text.startswith("Your name for them,") and f"Rig crew for the Leduc job,Certificate,{certificate_number}" in csv_text
+          and ",active," in csv_text, "the watch list's CSV holds today's states")
+    driver.get(f"{BASE}/watch/webhook")
+    fill("url", "https://127.0.0.1/hook")
+    submit("/watch/webhook")
+    check("local or private address" in body(), "the webhook refuses a local address, naming it")
+
     # The auditor downloads the report by its number.
     sign_in("auditor@secor.test")
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())

@@ -11,7 +11,7 @@ final class AuditLogTests: XCTestCase {
             XCTAssertNil(result.firstBroken)
             // The sample protocols' import, organisations, employers' seeds, accounts, the
             // auditor register entry, and each demo employer's first field record (E5).
-            XCTAssertEqual(result.entries, 2 + DemoData.partners.count + 2 * DemoData.employers.count + DemoData.accounts.count + 1 + 2)
+            XCTAssertEqual(result.entries, 2 + DemoData.partners.count + 2 * DemoData.employers.count + DemoData.contractors.count + DemoData.accounts.count + 1 + 2)
         }
     }
 
@@ -67,7 +67,7 @@ final class AuditLogTests: XCTestCase {
             let usersAfter = try await UserModel.query(on: app.db).count()
             let organisationsAfter = try await OrganisationModel.query(on: app.db).count()
             let logAfter = try await AuditLogEntryModel.query(on: app.db).count()
-            XCTAssertEqual(users, 9)
+            XCTAssertEqual(users, DemoData.accounts.count)
             XCTAssertEqual([usersAfter, organisationsAfter, logAfter], [users, organisations, log])
         }
     }

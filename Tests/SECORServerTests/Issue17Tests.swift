@@ -246,8 +246,9 @@ final class Issue17Tests: XCTestCase {
             let auditor = try await user(app, "auditor@secor.test").requireID()
             let worker = try await user(app, "worker@secor.test").requireID()
             let qa = try await user(app, "esc-qa@secor.test").requireID()
+            let contractor = try await app.organisationId(named: "Summit Pipelines Ltd.")
             let subject = NoticeSubject(employerId: employer, partnerId: partner, auditorUserId: auditor, reviewerUserId: nil,
-                                        assigneeUserId: worker, namedUserId: worker)
+                                        assigneeUserId: worker, namedUserId: worker, contractorId: contractor)
             let owners = ["owner@secor.test"], supervisors = ["supervisor@secor.test"], admins = ["esc-admin@secor.test"]
             let expected: [NoticeEvent: [String]] = [
                 .incidentReported: owners + supervisors,
@@ -274,6 +275,8 @@ final class Issue17Tests: XCTestCase {
                 .auditInvalid: ["auditor@secor.test"] + owners,
                 .certificateWarning: owners + ["auditor@secor.test"],
                 .certificateCancelled: owners + ["auditor@secor.test"],
+                // V3: the contractor whose watch list holds the certificate, and nobody at the employer.
+                .watchedCertificateChanged: ["contractor@secor.test"],
             ]
             XCTAssertEqual(Set(expected.keys), Set(NoticeEvent.allCases), "every row of the table is tested")
             let emails = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: app.db).all().map { ($0.id!, $0.email) })

@@ -7,18 +7,6 @@ import XCTVapor
 /// Rules V1, V2: a certificate anyone can check by number, in the registry, and as a signed
 /// answer that verifies with the published keys.
 final class Issue20Tests: XCTestCase {
-    /// Northern Rig passes a certification audit and holds a certificate; its number.
-    private func certified(_ app: Application) async throws -> String {
-        try await backdateFirstRecord(app, employer: "Northern Rig Services Ltd.", toDaysAgo: 400)
-        let (id, _, _) = try await submittedAudit(app)
-        let qa = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
-        let loaded = { try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs) }
-        try await QAService(db: app.db).save(try await loaded(), checks: QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") },
-                                             answers: [:], deficiencies: [], by: qa)
-        try await QAService(db: app.db).pass(try await loaded(), by: qa)
-        return try await CertificateModel.query(on: app.db).first()!.number
-    }
-
     // Rule V1: the page by number, signed out: public facts only; an unknown number says so.
     func testTheVerificationPageShowsPublicFactsOnly() async throws {
         try await withApp { app in
@@ -153,5 +141,19 @@ extension Data {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         self.init(base64Encoded: base64)
+    }
+}
+
+extension XCTestCase {
+    /// Northern Rig passes a certification audit and holds a certificate; its number.
+    func certified(_ app: Application) async throws -> String {
+        try await backdateFirstRecord(app, employer: "Northern Rig Services Ltd.", toDaysAgo: 400)
+        let (id, _, _) = try await submittedAudit(app)
+        let qa = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
+        let loaded = { try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs) }
+        try await QAService(db: app.db).save(try await loaded(), checks: QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") },
+                                             answers: [:], deficiencies: [], by: qa)
+        try await QAService(db: app.db).pass(try await loaded(), by: qa)
+        return try await CertificateModel.query(on: app.db).first()!.number
     }
 }

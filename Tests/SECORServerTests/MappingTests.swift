@@ -16,7 +16,7 @@ final class MappingTests: XCTestCase {
         assertBothWays(roles.map(\.rawValue), Components.Schemas.Me.RolePayload.self, roles.map(Components.Schemas.Me.RolePayload.init))
         assertBothWays(roles.map(\.rawValue), Components.Schemas.User.RolePayload.self, roles.map(Components.Schemas.User.RolePayload.init))
         assertBothWays(roles.map(\.rawValue), Components.Schemas.Invitation.RolePayload.self, roles.map(Components.Schemas.Invitation.RolePayload.init))
-        let kinds: [OrganisationKind] = [.partner, .employer]
+        let kinds: [OrganisationKind] = [.partner, .employer, .contractor]
         assertBothWays(kinds.map(\.rawValue), Components.Schemas.Organisation.KindPayload.self, kinds.map(Components.Schemas.Organisation.KindPayload.init))
         let databases: [AppConfig.DatabaseChoice] = [.sqlite(path: "x"), .postgres(url: "postgres://x")]
         assertBothWays(databases.map(\.name), Components.Schemas.Health.DatabasePayload.self, databases.map(Components.Schemas.Health.DatabasePayload.init))

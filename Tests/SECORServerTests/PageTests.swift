@@ -15,6 +15,8 @@ final class PageTests: XCTestCase {
             "supervisor@secor.test": ["Jordan Tremblay", "Supervisor"],
             "worker@secor.test": ["Riley Nguyen", "Worker"],
             "owner2@secor.test": ["Casey Moreau", "Prairie Roofing Co.", "ACSA SECOR program"],
+            // V3: a contractor's home is its watch list.
+            "contractor@secor.test": ["Jesse Lindqvist", "Summit Pipelines Ltd.", "Watch list", "Northern Rig (rig crews)", "No listed certificate"],
         ]
         try await withApp { app in
             for email in TestAccounts.all {
@@ -22,7 +24,11 @@ final class PageTests: XCTestCase {
                 let signIn = try await browser.signIn(email)
                 XCTAssertEqual(signIn.status, .seeOther, email)
                 XCTAssertEqual(signIn.headers.first(name: .location), "/home")
-                let home = try await browser.get("/home")
+                var home = try await browser.get("/home")
+                if email == "contractor@secor.test" {
+                    XCTAssertEqual(home.headers.first(name: .location), "/watch")
+                    home = try await browser.get("/watch")
+                }
                 XCTAssertEqual(home.status, .ok)
                 for text in expected[email] ?? [] {
                     XCTAssertTrue(home.body.string.contains(text), "\(email) home lacks '\(text)'")

@@ -32,6 +32,8 @@ public enum NoticeEvent: String, CaseIterable, Sendable, Codable {
     case auditInvalid
     case certificateWarning
     case certificateCancelled
+    // Those who rely on a certificate (V3).
+    case watchedCertificateChanged
 }
 
 public enum NoticeAudience: String, CaseIterable, Sendable, Codable {
@@ -49,6 +51,8 @@ public enum NoticeAudience: String, CaseIterable, Sendable, Codable {
     /// The one person the event is about (the holder of an expiring ticket, a person asked
     /// to sign, the inviter of an accepted invitation).
     case namedPerson
+    /// The accounts of the contractor whose watch list holds the certificate (V3).
+    case contractorStaff
 }
 
 public enum NoticeTable {
@@ -79,6 +83,7 @@ public enum NoticeTable {
         .auditInvalid: [.auditor, .employerOwners],
         .certificateWarning: [.employerOwners, .auditor],
         .certificateCancelled: [.employerOwners, .auditor],
+        .watchedCertificateChanged: [.contractorStaff],
     ]
 
     public static func audiences(_ event: NoticeEvent) -> [NoticeAudience] { rows[event] ?? [] }

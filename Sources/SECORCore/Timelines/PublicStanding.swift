@@ -13,6 +13,9 @@ public enum PublicState: String, Codable, Sendable, CaseIterable {
     case expired
     case cancelled
 
+    /// The certificate stands: active, or in the month its maintenance audit is due by.
+    public var inGoodStanding: Bool { self == .active || self == .maintenanceDue }
+
     public var label: String {
         switch self {
         case .active: return "Active"

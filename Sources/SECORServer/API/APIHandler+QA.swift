@@ -103,11 +103,8 @@ extension APIHandler {
         let request = try RequestContext.request()
         let user = try request.requireUser()
         try Policy.authorize(user, .partnerArea)
-        let employers = try await OrganisationModel.query(on: request.db).filter(\.$kind == OrganisationKind.employer.rawValue)
-            .filter(\.$partner.$id == user.organisationId).with(\.$partner).sort(\.$name).all()
-        let filter = input.query.status?.rawValue ?? ""
-        let statuses = try await CycleService(db: request.db).statuses(employers, profiles: request.programs)
-            .filter { filter.isEmpty || $0.status.rawValue == filter || (filter == "warned" && !$0.warnings.isEmpty) }
+        let statuses = try await CycleService(db: request.db).partnerStatuses(user, profiles: request.programs,
+                                                                             filter: input.query.status?.rawValue ?? "")
         return .ok(.init(body: .json(statuses.map(Self.cycleEntry))))
     }
 

@@ -73,6 +73,6 @@ extension APIHandler {
         let request = try RequestContext.request()
         let user = try request.requireUser()
         try Policy.authorize(user, .partnerArea)
-        return .ok(.init(body: .csv(.init(Exports.cycle(try await Exports.partnerStatuses(user, on: request.db, programs: request.programs))))))
+        return .ok(.init(body: .csv(.init(Exports.cycle(try await CycleService(db: request.db).partnerStatuses(user, profiles: request.programs))))))
     }
 }

@@ -72,6 +72,9 @@ enum Policy {
         /// See an organisation's accounts and invitations (`change`: roles, deactivation,
         /// withdrawing invitations): the owner and the partner admins; supervisors see them.
         case users(organisationId: UUID, change: Bool)
+        /// V3: the contractor's own watch list, its webhook and its deliveries: the
+        /// contractor's staff, always of their own organisation (the list is found by it).
+        case watchList
     }
 
     /// The roles each role may invite into its own organisation.
@@ -80,6 +83,7 @@ enum Policy {
         case .partnerAdmin: return [.partnerAdmin, .qaReviewer]
         case .employerOwner: return [.supervisor, .worker]
         case .supervisor: return [.worker]
+        case .contractor: return [.contractor]
         case .qaReviewer, .externalAuditor, .worker: return []
         }
     }
@@ -89,6 +93,7 @@ enum Policy {
         switch role {
         case .partnerAdmin: return [.partnerAdmin, .qaReviewer]
         case .employerOwner: return [.employerOwner, .supervisor, .worker]
+        case .contractor: return [.contractor]
         case .qaReviewer, .externalAuditor, .supervisor, .worker: return []
         }
     }
@@ -110,6 +115,9 @@ enum Policy {
             let allowed = change ? !grantableRoles(by: user.role).isEmpty : !invitableRoles(by: user.role).isEmpty
             guard allowed else { return .forbidden }
             return user.organisationId == organisationId ? .allow : .notFound
+        case .watchList:
+            guard let user else { return .forbidden }
+            return user.role == .contractor ? .allow : .forbidden
         case .partnerArea:
             guard let user else { return .forbidden }
             return user.role.isPartnerStaff ? .allow : .forbidden

@@ -13,6 +13,8 @@ enum RateLimit: String, CaseIterable, Sendable {
     case application
     /// V1: the public registry search.
     case registrySearch
+    /// V3: contractor sign-ups (each sends an email) and their confirmations.
+    case contractorSignUp
 
     /// (attempts, window in seconds) per client address.
     var budget: (count: Int, seconds: TimeInterval) {
@@ -26,6 +28,7 @@ enum RateLimit: String, CaseIterable, Sendable {
         case .application: return (10, 3600)
         // A contractor checking a list of subcontractors by hand, not a scraper.
         case .registrySearch: return (60, 15 * 60)
+        case .contractorSignUp: return (10, 3600)
         }
     }
 
@@ -37,6 +40,7 @@ enum RateLimit: String, CaseIterable, Sendable {
         case .invitationAcceptance: return "invitation acceptances"
         case .application: return "applications"
         case .registrySearch: return "registry searches"
+        case .contractorSignUp: return "contractor sign-ups"
         }
     }
 

@@ -9,6 +9,9 @@ enum Role: String, Codable, CaseIterable, Sendable {
     case employerOwner
     case supervisor
     case worker
+    /// A prime contractor's staff: they watch the certificates of the subcontractors they
+    /// hire (V3) and see nothing of an employer beyond its public facts.
+    case contractor
 
     var label: String {
         switch self {
@@ -18,6 +21,7 @@ enum Role: String, Codable, CaseIterable, Sendable {
         case .employerOwner: return "Owner"
         case .supervisor: return "Supervisor"
         case .worker: return "Worker"
+        case .contractor: return "Contractor"
         }
     }
 
@@ -30,4 +34,6 @@ enum Role: String, Codable, CaseIterable, Sendable {
 enum OrganisationKind: String, Codable, Sendable {
     case partner
     case employer
+    /// A prime contractor that signed up to watch its subcontractors' certificates (V3).
+    case contractor
 }

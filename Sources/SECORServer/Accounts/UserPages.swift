@@ -48,6 +48,8 @@ struct UserPages: RouteCollection {
         var noInvitations: Bool
         var canChange: Bool
         var isEmployer: Bool
+        /// Partner staff: their external auditors come from the auditor register.
+        var isPartner: Bool
         var roles: [SelectOption]
         /// Roster people without an account, who can be invited.
         var people: [SelectOption]
@@ -168,6 +170,7 @@ struct UserPages: RouteCollection {
         return try await req.view.render("accounts/users", Context(
             layout: req.layoutContext(title: "People and accounts"), organisation: organisation, accounts: rows,
             invitations: invitationRows, noInvitations: invitationRows.isEmpty, canChange: canChange, isEmployer: user.role.isEmployerSide,
+            isPartner: user.role.isPartnerStaff,
             roles: invitable.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == suggested) },
             people: people.map { SelectOption(value: $0.id!.uuidString,
                                               label: "\($0.name) · \($0.jobRole.isEmpty ? $0.category : $0.jobRole)" + (invitedPeople.contains($0.id!) ? " · invited (a new one replaces it)" : ""),

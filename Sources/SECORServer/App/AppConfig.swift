@@ -49,6 +49,10 @@ public struct AppConfig: Sendable {
     public var logKey: String?
     /// Adds the benchmark ceilings `/bench/constant` and `/bench/insert` (`SECOR_BENCH_ROUTES=1`).
     public var benchRoutes = false
+    /// V3: contractors' webhooks may go to loopback and private addresses
+    /// (`SECOR_WEBHOOK_ALLOW_LOCAL=1`, for a receiver on the same machine in development and
+    /// tests); otherwise only to public `https` addresses.
+    public var allowLocalWebhooks = false
 
     public init(database: DatabaseChoice, dataDirectory: String, demoPassword: String? = nil, bcryptCost: Int = 12,
                 logRequests: Bool = AppConfig.isDebugBuild, secureCookies: Bool = true, sendmail: String? = nil) {
@@ -77,6 +81,7 @@ public struct AppConfig: Sendable {
                          secureCookies: env["SECOR_SECURE_COOKIES"].map { $0 != "0" && $0 != "false" } ?? true,
                          sendmail: env["SECOR_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 })
         config.benchRoutes = env["SECOR_BENCH_ROUTES"] == "1"
+        config.allowLocalWebhooks = env["SECOR_WEBHOOK_ALLOW_LOCAL"] == "1"
         config.logKey = env["SECOR_LOG_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let url = env["SECOR_PUBLIC_URL"], !url.isEmpty { config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
         config.rateLimitMultiplier = env["SECOR_RATE_LIMIT_MULTIPLIER"].flatMap(Int.init).map { min(max($0, 1), 1_000_000) } ?? 1

@@ -34,6 +34,7 @@ public enum SECORApp {
                 if config.benchRoutes { try await BenchRoutes.register(on: app) }
                 app.lifecycle.use(PeriodicJob.deadlineSweep())
                 app.lifecycle.use(PeriodicJob.digest())
+                app.lifecycle.use(PeriodicJob.webhooks())
                 if let outbox = PeriodicJob.outbox(app) { app.lifecycle.use(outbox) }
                 app.lifecycle.use(PeriodicJob.programRefresh())
                 if Subprocess.find("qrencode") == nil {

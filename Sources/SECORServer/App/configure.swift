@@ -84,6 +84,7 @@ func routes(_ app: Application, resources: Resources) throws {
     try pages.register(collection: ProgramPages())
     try pages.register(collection: ApplicationPages())
     try pages.register(collection: VerificationPages())
+    try pages.register(collection: ContractorSignUpPages())
     try pages.register(collection: InvitationPages())
     try pages.register(collection: PasswordResetPages())
     try pages.register(collection: OutboxPages())
@@ -92,7 +93,7 @@ func routes(_ app: Application, resources: Resources) throws {
     for collection: RouteCollection in [HomePages(), AccountPages(), EmployerPages(), PeoplePages(), TrainingPages(),
                                         MatrixPages(), AssessorPages(), RecordPages(), ReadinessPages(), ApplicationPages.Admin(), AuditorRegisterPages(),
                                         NotificationPages(), AuditPages(), AuditToolPages(), QAPages(), ReportPages(), PartnerPages(), CalendarPages(),
-                                        UserPages(), ProofPackPages()] {
+                                        UserPages(), ProofPackPages(), WatchPages()] {
         try signedIn.register(collection: collection)
     }
 }

@@ -255,10 +255,16 @@ struct AuditWorkService {
         }
     }
 
-    /// Every change voids the signatures (S1): the signed hash no longer matches.
+    /// Every change voids the signatures (S1): the signed hash no longer matches. The audit
+    /// row is locked first (as `freeze` does), so a change racing a submission, or two sheet
+    /// rows recomputing one answer, or two carry-overs against the limit, wait for each
+    /// other on PostgreSQL instead of both acting on what they read before.
     func changed(_ loaded: LoadedAudit, by user: CurrentUser, what: String,
                          _ write: @escaping @Sendable (Database) async throws -> Void) async throws {
+        let revision = loaded.audit.revision
         try await db.writeTransaction { db in
+            try await db.lockAudit(loaded.id, expecting: { $0.isEditable },
+                                   otherwise: { _ in "Revision \(revision) was submitted and is frozen (S4); it cannot be edited." })
             try await write(db)
             let voided = try await AuditSignoffModel.query(on: db).filter(\.$audit.$id == loaded.id).count()
             try await AuditSignoffModel.query(on: db).filter(\.$audit.$id == loaded.id).delete()
@@ -315,7 +321,7 @@ struct AuditWorkService {
         var checked = facts
         checked.breakdown = loaded.breakdown
         if let required = loaded.requiredSample {
-            let rows = try await sheetRows(loaded)
+            let rows = work.sheets
             let interviews = Dictionary(grouping: rows, by: \.questionId).mapValues(\.count)
             checked.sample = SampleCheck(required: required, plannedInterviews: loaded.audit.plannedInterviews ?? required.interviews,
                                          visitedSites: loaded.visitedSites.count, interviewsRecorded: interviews)

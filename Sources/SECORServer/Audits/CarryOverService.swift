@@ -18,10 +18,11 @@ extension AuditWorkService {
     }
 
     func carryOver(_ loaded: LoadedAudit, programs: ProgramCatalog) async throws -> CarryOverProposal {
-        let work = try await work(loaded)
-        let carried = Set(work.answers.values.filter { $0.carriedFrom != nil }.map(\.questionId))
-        var proposal = CarryOverProposal(limit: 0, source: nil, candidates: [], carried: carried, answers: [:], notes: [:], methods: [:])
+        var proposal = CarryOverProposal(limit: 0, source: nil, candidates: [], carried: [], answers: [:], notes: [:], methods: [:])
+        // Only a maintenance audit carries answers over: nothing else needs reading.
         guard loaded.type == .maintenance, let rule = loaded.ref.profile.carryOver else { return proposal }
+        let work = try await work(loaded)
+        proposal.carried = Set(work.answers.values.filter { $0.carriedFrom != nil }.map(\.questionId))
         proposal.limit = rule.limit(questions: loaded.auditProtocol.questions.count)
         // The cycle's certification audit: the employer's latest passed one before this audit.
         guard let source = try await AuditModel.query(on: db).filter(\.$employer.$id == loaded.ref.id)

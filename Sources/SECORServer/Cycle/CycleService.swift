@@ -41,6 +41,15 @@ struct CycleService {
         return out
     }
 
+    /// The cycle of every employer in the caller's partner's program, by name: the cycle page,
+    /// its CSV and the API read this one query. `filter`: a status, `warned`, or empty for all.
+    func partnerStatuses(_ user: CurrentUser, profiles: ProgramCatalog, filter: String = "") async throws -> [Status] {
+        let employers = try await OrganisationModel.query(on: db).filter(\.$kind == OrganisationKind.employer.rawValue)
+            .filter(\.$partner.$id == user.organisationId).with(\.$partner).sort(\.$name).all()
+        return try await statuses(employers, profiles: profiles)
+            .filter { filter.isEmpty || $0.status.rawValue == filter || (filter == "warned" && !$0.warnings.isEmpty) }
+    }
+
     func statuses(_ employers: [OrganisationModel], profiles: ProgramCatalog, today: CalendarDay = .today) async throws -> [Status] {
         let ids = employers.compactMap(\.id)
         let histories = try await history(ids)

@@ -18,6 +18,13 @@ enum DemoData {
         ("Alberta Construction Safety Association", "acsa"),
     ]
 
+    /// V3: a prime contractor that hires the demo employers, with what it watches
+    /// (kind, value, its own name for them).
+    static let contractors: [(name: String, watches: [(WatchKind, String, String)])] = [
+        ("Summit Pipelines Ltd.", [(.wcbAccount, "8812345", "Northern Rig (rig crews)"), (.wcbAccount, "7765432", "Foothills hot shot"),
+                                   (.wcbAccount, "5512378", "Bow Valley concrete")]),
+    ]
+
     static let employers: [(name: String, partner: String)] = [
         ("Northern Rig Services Ltd.", "Energy Safety Canada"),
         ("Foothills Hot Shot Ltd.", "Energy Safety Canada"),
@@ -84,6 +91,7 @@ enum DemoData {
         .init(email: "supervisor@secor.test", name: "Jordan Tremblay", organisation: "Northern Rig Services Ltd.", role: .supervisor),
         .init(email: "worker@secor.test", name: "Riley Nguyen", organisation: "Northern Rig Services Ltd.", role: .worker),
         .init(email: "owner2@secor.test", name: "Casey Moreau", organisation: "Prairie Roofing Co.", role: .employerOwner, isAssessor: true),
+        .init(email: "contractor@secor.test", name: "Jesse Lindqvist", organisation: "Summit Pipelines Ltd.", role: .contractor),
     ]
 
     /// Loads what is missing; prints the generated password when it creates accounts
@@ -109,6 +117,11 @@ enum DemoData {
             }
             for employer in employers {
                 try await seedEmployer(employer.name, id: organisations[employer.name]!, on: db)
+            }
+            for contractor in contractors {
+                let id = try await organisation(on: db, name: contractor.name, kind: .contractor, partnerId: nil, profileId: nil)
+                organisations[contractor.name] = id
+                try await seedWatchList(contractor.watches, contractorId: id, on: db)
             }
             for account in missing {
                 let user = UserModel(organisationId: organisations[account.organisation]!, email: account.email,
@@ -148,6 +161,22 @@ enum DemoData {
         try await AuditLog.append(on: db, actor: nil, action: "organisation.create", entity: "organisation",
                                   entityId: model.id!.uuidString, detail: "demo: \(kind.rawValue) \(name)")
         return try model.requireID()
+    }
+
+    /// The contractor's watch list, once; each entry's standing is the one it has now (the
+    /// next sweep tells only what changes after).
+    private static func seedWatchList(_ watches: [(WatchKind, String, String)], contractorId: UUID, on db: Database) async throws {
+        guard try await WatchEntryModel.query(on: db).filter(\.$contractorId == contractorId).count() == 0 else { return }
+        for (kind, value, label) in watches {
+            let entry = WatchEntryModel()
+            entry.contractorId = contractorId
+            entry.kind = kind.rawValue
+            entry.value = value
+            entry.label = label
+            // The demo's employers hold no certificate when it loads.
+            entry.standing = WatchedStanding.none.key
+            try await entry.create(on: db)
+        }
     }
 
     /// The employer's enrollment, WCB account, roster, training and matrix, once.

@@ -34,6 +34,7 @@ enum Migrations {
         KeyAuditLog(),
         AddAuditInstrument(),
         CreateVerificationKeys(),
+        CreateContractors(),
     ]
 }
 

@@ -11,15 +11,17 @@ struct NoticeSubject: Sendable {
     var reviewerUserId: UUID?
     var assigneeUserId: UUID?
     var namedUserId: UUID?
+    var contractorId: UUID?
 
     init(employerId: UUID? = nil, partnerId: UUID? = nil, auditorUserId: UUID? = nil, reviewerUserId: UUID? = nil,
-         assigneeUserId: UUID? = nil, namedUserId: UUID? = nil) {
+         assigneeUserId: UUID? = nil, namedUserId: UUID? = nil, contractorId: UUID? = nil) {
         self.employerId = employerId
         self.partnerId = partnerId
         self.auditorUserId = auditorUserId
         self.reviewerUserId = reviewerUserId
         self.assigneeUserId = assigneeUserId
         self.namedUserId = namedUserId
+        self.contractorId = contractorId
     }
 
     /// An audit: its employer, its partner, its auditor and its assigned QA reviewer.
@@ -57,6 +59,7 @@ enum Notices {
             case .auditor: add([subject.auditorUserId].compactMap { $0 })
             case .actionAssignee: add([subject.assigneeUserId].compactMap { $0 })
             case .namedPerson: add([subject.namedUserId].compactMap { $0 })
+            case .contractorStaff: add(try await users(in: subject.contractorId, roles: [.contractor], on: db))
             }
         }
         guard !ids.isEmpty else { return [] }

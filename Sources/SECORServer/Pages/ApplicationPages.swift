@@ -151,6 +151,8 @@ struct ApplicationPages: RouteCollection {
 
     func phone(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        // Deny first: the form is checked only for those who may send it.
+        try Policy.authorize(user, .partnerAdmin(partnerId: user.organisationId))
         var form = try req.content.decode(EnrollmentService.Application.self)
         form.programId = try await req.userProfile().program?.id
         return try await req.submitForm({

@@ -105,6 +105,8 @@ struct AuditToolPages: RouteCollection {
         /// since site, role and day alone can say who was interviewed.
         var confidential: Bool
         var sheetSummary: String
+        /// Rows on the sheet now: the page's script tells a saved row from one still to send.
+        var sheetCount: Int
         var rows: [SheetRowView]
         var hasRows: Bool
         var sites: [SelectOption]
@@ -201,6 +203,7 @@ struct AuditToolPages: RouteCollection {
             capExplanation: score?.capExplanation ?? "", carriedFrom: row?.carriedFrom ?? "",
             confidential: confidential,
             sheetSummary: "\(rows.count) \(q.sheet?.rawValue ?? "row")(s) recorded, \(rows.filter(\.positive).count) positive.",
+            sheetCount: rows.count,
             rows: !confidential ? [] : rows.map { SheetRowView(id: $0.id?.uuidString ?? "", site: $0.site, role: $0.role.capitalized,
                                           on: (try? CalendarDay(iso: $0.onDay).readable) ?? $0.onDay, positive: $0.positive,
                                           subject: confidential ? $0.subject : "", note: confidential ? $0.note : "") },

@@ -66,7 +66,9 @@ struct HomePages: RouteCollection {
 
     static let partnerHomeEmployers = 10
 
-    func home(req: Request) async throws -> View {
+    func home(req: Request) async throws -> Response {
+        // A contractor's home is its watch list (V3).
+        if try req.requireUser().role == .contractor { return req.redirect(to: "/watch") }
         let profile = try await req.userProfile()
         let user = profile.user
         let kind: String
@@ -74,6 +76,7 @@ struct HomePages: RouteCollection {
         case .partnerAdmin, .qaReviewer: kind = "partner"
         case .externalAuditor: kind = "auditor"
         case .employerOwner, .supervisor, .worker: kind = "employer"
+        case .contractor: kind = "contractor"
         }
         let employers = try await req.employers.visibleEmployers(for: user)
         var crew: CrewWork?
@@ -88,7 +91,7 @@ struct HomePages: RouteCollection {
                 todo = try await HomeTodo.employer(ref, on: req.db, programs: req.programs)
                 if var verify = todo.verify {
                     verify.address = req.linkBase + verify.href
-                    verify.qr = await QRCode.svgDataURL(for: verify.address)
+                    verify.qr = await QRCode.svgDataURL(for: verify.address, public: true)
                     todo.verify = verify
                 }
             }
@@ -97,7 +100,7 @@ struct HomePages: RouteCollection {
             todo.sections.append(try await HomeTodo.qaReviewer(user, on: req.db, programs: req.programs))
         case .qaReviewer:
             todo.sections = [try await HomeTodo.qaReviewer(user, on: req.db, programs: req.programs)]
-        case .externalAuditor, .worker: break
+        case .externalAuditor, .worker, .contractor: break
         }
         // Whoever audits (an external auditor, or an owner who is the assessor) sees the audits first.
         if user.role == .externalAuditor || user.isAssessor {
@@ -112,6 +115,6 @@ struct HomePages: RouteCollection {
                               allEmployers: kind == "partner" && employers.count > Self.partnerHomeEmployers ? "All \(employers.count.formatted()) employers" : nil,
                               affiliation: user.role == .externalAuditor ? "certified by" : "at",
                               crew: crew, showProgram: user.role != .worker && user.role != .supervisor, todo: todo)
-        return try await req.view.render("home", context)
+        return try await req.view.render("home", context).encodeResponse(for: req)
     }
 }

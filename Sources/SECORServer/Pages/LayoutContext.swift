@@ -67,9 +67,13 @@ extension Request {
             if user.role == .employerOwner { items.append(("/audits", "Audits")) }
         case .externalAuditor:
             items.append(("/audits", "Audits"))
+        case .contractor:
+            // A contractor's work is its watch list; the registry checks anyone else.
+            items = [("/watch", "Watch list"), ("/watch/webhook", "Webhook"), ("/verify", "Check a SECOR")]
         }
         if !Policy.invitableRoles(by: user.role).isEmpty { items.append(("/users", "Accounts")) }
-        items += [("/programs", "Programs"), ("/account", "Account")]
+        if user.role != .contractor { items.append(("/programs", "Programs")) }
+        items.append(("/account", "Account"))
         return items
     }
 }

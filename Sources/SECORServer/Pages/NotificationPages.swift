@@ -30,12 +30,9 @@ struct NotificationPages: RouteCollection {
         let rows = try await NotificationModel.query(on: req.db).filter(\.$user.$id == user.id)
             .sort(\.$createdAt, .descending).offset((page - 1) * Pager.size).limit(Pager.size + 1).all()
         let items = Array(rows.prefix(Pager.size))
-        let formatter = DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "America/Edmonton")
-        formatter.dateFormat = "d MMMM yyyy, HH:mm"
         return try await req.view.render("notifications", Context(
             layout: req.layoutContext(title: "Notifications"),
-            items: items.map { Item(title: $0.title, body: $0.body, link: $0.link, when: $0.createdAt.map(formatter.string) ?? "", unread: $0.readAt == nil) },
+            items: items.map { Item(title: $0.title, body: $0.body, link: $0.link, when: $0.createdAt.map { AlbertaTime.readable($0) } ?? "", unread: $0.readAt == nil) },
             noItems: items.isEmpty,
             pager: Pager(path: "/notifications", filters: [], page: page, shown: items.count, hasMore: rows.count > Pager.size, noun: "Notifications", order: "newest first")))
     }

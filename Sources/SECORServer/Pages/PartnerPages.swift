@@ -31,17 +31,11 @@ struct PartnerPages: RouteCollection {
         var pager: Pager
     }
 
-    private func employers(_ req: Request, _ user: CurrentUser) async throws -> [OrganisationModel] {
-        try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.employer.rawValue)
-            .filter(\.$partner.$id == user.organisationId).with(\.$partner).sort(\.$name).all()
-    }
-
     func cycle(req: Request) async throws -> View {
         let user = try req.requireUser()
         try Policy.authorize(user, .partnerArea)
         let filter = (try? req.query.get(String.self, at: "status")) ?? ""
-        let statuses = try await CycleService(db: req.db).statuses(try await employers(req, user), profiles: req.programs)
-        let rows = statuses.filter { filter.isEmpty || $0.status.rawValue == filter || (filter == "warned" && !$0.warnings.isEmpty) }.map { s in
+        let rows = try await CycleService(db: req.db).partnerStatuses(user, profiles: req.programs, filter: filter).map { s in
             CycleRow(href: "/employers/\(s.employerId.uuidString)", employer: s.employerName, status: s.status.label, statusKey: s.status.rawValue,
                      expiry: s.expiry?.readable ?? "—",
                      next: "\(s.next.type.label)\(s.next.dueBy.map { " by \($0.readable)" } ?? " now") — \(s.next.reason)", warnings: s.warnings,
@@ -59,7 +53,7 @@ struct PartnerPages: RouteCollection {
     func cycleCSV(req: Request) async throws -> Response {
         let user = try req.requireUser()
         try Policy.authorize(user, .partnerArea)
-        return Exports.response(Exports.cycle(try await Exports.partnerStatuses(user, on: req.db, programs: req.programs)),
+        return Exports.response(Exports.cycle(try await CycleService(db: req.db).partnerStatuses(user, profiles: req.programs)),
                                 filename: "cycle-\(CalendarDay.today.iso).csv")
     }
 

@@ -167,3 +167,43 @@
     });
   });
 })();
+
+// The sampling sheet's row form keeps what is typed on this device until the row is on
+// the sheet: a refused row, a lost network or an expired session brings it back into the
+// form (the server does not send the confidential fields back).
+(function () {
+  'use strict';
+  var form = document.getElementById('sheet-form');
+  if (!form) return;
+  var key = form.getAttribute('data-draft-key');
+  var rows = parseInt(form.getAttribute('data-rows') || '0', 10);
+  var status = document.getElementById('sheet-draft-status');
+  var names = ['site', 'role', 'on', 'positive', 'subject', 'note'];
+
+  function fields() {
+    var out = {};
+    names.forEach(function (name) { if (form.elements[name]) out[name] = form.elements[name].value; });
+    return out;
+  }
+  function keep(sent) {
+    try { localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), rows: rows, sent: sent, fields: fields() })); } catch (e) {}
+  }
+  function forget() { try { localStorage.removeItem(key); } catch (e) {} }
+
+  var stored = null;
+  try { stored = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { stored = null; }
+  if (stored && stored.fields) {
+    if (stored.sent && rows > stored.rows) {
+      forget();  // the row it sent is on the sheet now
+    } else if (stored.fields.subject || stored.fields.note || stored.sent) {
+      names.forEach(function (name) { if (form.elements[name] && name in stored.fields) form.elements[name].value = stored.fields[name]; });
+      if (status) {
+        status.textContent = 'Restored the row you typed; it is not on the sheet yet. Press the button to record it.';
+        status.className = 'status-due';
+      }
+    }
+  }
+  form.addEventListener('input', function () { keep(false); });
+  form.addEventListener('change', function () { keep(false); });
+  form.addEventListener('submit', function () { keep(true); });
+})();

@@ -17,6 +17,8 @@ struct DeadlineSweep {
         var warned: Int = 0
         /// Overdue corrective actions and expiring tickets reminded of this run.
         var reminded: Int = 0
+        /// V3: changes of watched certificates told to their contractors this run.
+        var watchChanges: Int = 0
     }
 
     func run(today: CalendarDay = .today) async throws -> Result {
@@ -56,6 +58,7 @@ struct DeadlineSweep {
         }
         result.warned = try await warn(today: today)
         result.reminded = try await WorkReminders(db: db, programs: programs).run(today: today)
+        result.watchChanges = try await WatchSweep(db: db, programs: programs).run(today: today)
         return result
     }
 
@@ -98,6 +101,9 @@ struct SweepCommand: AsyncCommand {
         context.console.print(result.invalidated.isEmpty ? "Nothing past its deadline." : "Marked invalid: \(result.invalidated.joined(separator: ", ")).")
         context.console.print("Warnings sent (C6): \(result.warned).")
         context.console.print("Reminders sent (overdue actions, expiring tickets): \(result.reminded).")
+        context.console.print("Watched certificates changed (V3): \(result.watchChanges).")
+        let webhooks = try await WebhookSender(db: app.db, client: app.client).run()
+        context.console.print("Webhooks delivered: \(webhooks.delivered); failed, kept for retry: \(webhooks.failed).")
         context.console.print("Daily digests sent: \(try await DigestJob(db: app.db, linkBase: app.linkBase).run()).")
     }
 }

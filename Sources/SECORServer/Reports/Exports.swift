@@ -11,15 +11,12 @@ enum Exports {
     static func records(_ ref: EmployerRef, on db: Database) async throws -> String {
         let records = try await FieldRecordModel.query(on: db).filter(\.$employer.$id == ref.id)
             .sort(\.$occurredOn).sort(\.$occurredTime).all()
-        let ids = records.compactMap(\.id)
-        let versions = ids.isEmpty ? [] : try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ ids).all()
-        let signOffs = ids.isEmpty ? [] : try await SignOffModel.query(on: db).filter(\.$record.$id ~~ ids).all()
-        let current = Dictionary(versions.map { ("\($0.$record.id)#\($0.version)", $0) }, uniquingKeysWith: { a, _ in a })
+        let current = try await CurrentVersions.of(records, on: db)
         let rows: [[String]] = records.map { r in
             let kind = FieldRecordKind(rawValue: r.kind)
-            let content = kind.flatMap { k in current["\(r.id!)#\(r.currentVersion)"].flatMap { try? RecordContent.read(kind: k, json: $0.content) } }
-            let signed = signOffs.filter { $0.$record.id == r.id && $0.version == r.currentVersion }
-                .map { "\($0.signerName) (\($0.signOffRole.label), \(CalendarDay($0.signedAt).iso))" }
+            let now = r.id.flatMap { current[$0] }
+            let content = now?.content
+            let signed = (now?.signOffs ?? []).map { "\($0.signerName) (\($0.signOffRole.label), \(CalendarDay($0.signedAt).iso))" }
             return [kind?.title ?? r.kind, r.occurredOn, r.occurredTime, r.site,
                     (content?.namedPeople ?? []).map(\.name).joined(separator: "; "), signed.joined(separator: "; "),
                     String(r.currentVersion), r.id?.uuidString ?? ""]
@@ -41,12 +38,5 @@ enum Exports {
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
         return response
-    }
-
-    /// The partner's employers for the cycle list, as the cycle page reads them.
-    static func partnerStatuses(_ user: CurrentUser, on db: Database, programs: ProgramCatalog) async throws -> [CycleService.Status] {
-        let employers = try await OrganisationModel.query(on: db).filter(\.$kind == OrganisationKind.employer.rawValue)
-            .filter(\.$partner.$id == user.organisationId).with(\.$partner).sort(\.$name).all()
-        return try await CycleService(db: db).statuses(employers, profiles: programs)
     }
 }

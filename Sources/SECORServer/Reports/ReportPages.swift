@@ -240,7 +240,7 @@ struct ReportPages: RouteCollection {
         let certificate = try await CertificateModel.query(on: req.db).filter(\.$audit.$id == loaded.id).first()
         let marks = loaded.ref.profile.passMarks.mark(for: loaded.type)
         let verifyAddress = certificate.map { req.linkBase + "/verify/" + $0.number } ?? ""
-        let verifyQR = document == .certificate && !verifyAddress.isEmpty ? await QRCode.svgDataURL(for: verifyAddress) : nil
+        let verifyQR = document == .certificate && !verifyAddress.isEmpty ? await QRCode.svgDataURL(for: verifyAddress, public: true) : nil
         let outcome = QAService.outcome(loaded.stage, review.row)
         let pdfName = document.rawValue + ".pdf"
         return Context(
@@ -291,14 +291,11 @@ struct ReportPages: RouteCollection {
         }
         guard !order.isEmpty else { return [] }
         // Three statements whatever the number of records: records (given), versions, sign-offs.
-        let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id ~~ order).all()
-        let signOffs = try await SignOffModel.query(on: db).filter(\.$record.$id ~~ order).all()
+        let current = try await CurrentVersions.of(records.filter { citedBy[$0.id ?? UUID()] != nil }, on: db)
         return order.enumerated().compactMap { index, id -> Exhibit? in
             guard let record = records.first(where: { $0.id == id }), let kind = FieldRecordKind(rawValue: record.kind),
-                  let version = versions.first(where: { $0.$record.id == id && $0.version == record.currentVersion }),
-                  let body = try? RecordContent.read(kind: kind, json: version.content) else { return nil }
-            let signed = signOffs.filter { $0.$record.id == id && $0.version == record.currentVersion }
-                .map { "\($0.signerName) (\($0.signOffRole.label)), \(CalendarDay($0.signedAt).readable)" }
+                  let now = current[id], let body = now.content else { return nil }
+            let signed = now.signOffs.map { "\($0.signerName) (\($0.signOffRole.label)), \(CalendarDay($0.signedAt).readable)" }
             return Exhibit(number: index + 1,
                            title: "\(kind.title) · \((try? CalendarDay(iso: record.occurredOn).readable) ?? record.occurredOn)\(record.site.isEmpty ? "" : " · \(record.site)") · version \(record.currentVersion)",
                            questions: (citedBy[id] ?? []).joined(separator: " "), lines: body.lines, signOffs: signed)

@@ -50,7 +50,7 @@ enum ProofPack {
                        dueBy: day(facts.maintenanceDueBy), years: facts.yearsPassed.map { "year \($0)" }.joined(separator: ", "),
                        accounts: accounts.map { "WCB account \($0.number) · industry code \($0.industryCode)" }, showAccounts: choice.accounts,
                        headline: headline, showHeadline: choice.headline && !headline.isEmpty,
-                       address: address, qr: await QRCode.svgDataURL(for: address), today: CalendarDay.today.readable)
+                       address: address, qr: await QRCode.svgDataURL(for: address, public: true), today: CalendarDay.today.readable)
     }
 
     static func pdf(_ req: Request, _ ref: EmployerRef, _ choice: Choice) async throws -> Data {

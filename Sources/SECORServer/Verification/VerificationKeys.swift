@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 
 /// V2: the platform's Ed25519 keys that sign public verification answers. Kept in the
 /// database so every app instance signs with the same key; the newest signs, every key
@@ -77,11 +78,20 @@ enum VerificationKeys {
         })
     }
 
+    /// The signing collection of the newest key, kept while that key is the newest (one
+    /// small read per answer finds out; a rotation on any instance shows at once).
+    private static let signer = NIOLockedValueBox<(kid: String, keys: JWTKeyCollection)?>(nil)
+
     /// Signs `payload` with the newest key (compact JWS, `alg` EdDSA, `kid` in the header).
     static func sign(_ payload: some JWTPayload, on db: Database) async throws -> String {
+        let newestKid = try await VerificationKeyModel.query(on: db).sort(\.$createdAt, .descending).sort(\.$kid, .descending).first()?.kid
+        if let newestKid, let kept = signer.withLockedValue({ $0 }), kept.kid == newestKid {
+            return try await kept.keys.sign(payload, kid: JWKIdentifier(string: newestKid))
+        }
         guard let newest = try await all(on: db).last else { throw AppError(status: .internalServerError, message: "No verification key.") }
         let keys = JWTKeyCollection()
         await keys.add(eddsa: newest.privateKey, kid: JWKIdentifier(string: newest.kid))
+        signer.withLockedValue { $0 = (newest.kid, keys) }
         return try await keys.sign(payload, kid: JWKIdentifier(string: newest.kid))
     }
 }

@@ -63,7 +63,7 @@ struct VerificationPages: RouteCollection {
             number: String(number.prefix(60)), found: facts != nil, certificate: facts, tone: facts.map { Self.tone($0.state) } ?? "late",
             issued: day(facts?.issuedOn), expires: day(facts?.expiresOn), dueBy: day(facts?.maintenanceDueBy), cancelled: day(facts?.cancelledOn),
             years: facts.map { $0.yearsPassed.map { "year \($0)" }.joined(separator: ", ") } ?? "", today: CalendarDay.today.readable,
-            address: address, qr: facts == nil ? nil : await QRCode.svgDataURL(for: address)))
+            address: address, qr: facts == nil ? nil : await QRCode.svgDataURL(for: address, public: true)))
         let response = try await view.encodeResponse(for: req)
         if facts == nil { response.status = .notFound }
         return response

@@ -84,6 +84,31 @@ struct VerificationService {
         return text
     }
 
+    /// V3: what each watched value stands for today: the latest certificate of the holder
+    /// of the certificate number (any partner: the number is public on the certificate), or
+    /// of the employer with the WCB account (listed partners only, as the registry). Values
+    /// with no such certificate are absent. A fixed number of statements for any list.
+    func watched(certificates numbers: [String], wcbAccounts accounts: [String], today: CalendarDay = .today)
+        async throws -> (byNumber: [String: PublicCertificate], byAccount: [String: PublicCertificate]) {
+        let numbered = numbers.isEmpty ? [] : try await CertificateModel.query(on: db).filter(\.$number ~~ numbers).all()
+        let accountRows = accounts.isEmpty ? [] : try await WCBAccountModel.query(on: db).filter(\.$number ~~ accounts).all()
+        let holders = Array(Set(numbered.map(\.$employer.id) + accountRows.map(\.$employer.id)))
+        let held = holders.isEmpty ? [] : try await CertificateModel.query(on: db).filter(\.$employer.$id ~~ holders).all()
+        // The holder's certificate now: the latest issued (a renewal replaces the old one).
+        let latest = Dictionary(grouping: held, by: \.$employer.id).compactMapValues { $0.max { ($0.issuedOn, $0.number) < ($1.issuedOn, $1.number) } }
+        let all = try await facts(Array(latest.values), today: today)
+        let listed = Set(try await facts(Array(latest.values), today: today, listedOnly: true).map(\.certificateNumber))
+        let factsByHolder = Dictionary(uniqueKeysWithValues: latest.compactMap { holder, certificate in
+            all.first { $0.certificateNumber == certificate.number }.map { (holder, $0) } })
+        var byNumber: [String: PublicCertificate] = [:]
+        for certificate in numbered { byNumber[certificate.number] = factsByHolder[certificate.$employer.id] }
+        var byAccount: [String: PublicCertificate] = [:]
+        for row in accountRows where byAccount[row.number] == nil {
+            if let facts = factsByHolder[row.$employer.id], listed.contains(facts.certificateNumber) { byAccount[row.number] = facts }
+        }
+        return (byNumber, byAccount)
+    }
+
     /// Public facts of `certificates`, in a fixed number of statements whatever their number.
     private func facts(_ certificates: [CertificateModel], today: CalendarDay, listedOnly: Bool = false) async throws -> [PublicCertificate] {
         let employerIds = Array(Set(certificates.map(\.$employer.id)))

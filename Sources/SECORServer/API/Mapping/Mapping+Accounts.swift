@@ -13,6 +13,7 @@ extension Components.Schemas.Me.RolePayload {
         case .employerOwner: self = .employerOwner
         case .supervisor: self = .supervisor
         case .worker: self = .worker
+        case .contractor: self = .contractor
         }
     }
 }
@@ -26,6 +27,7 @@ extension Components.Schemas.User.RolePayload {
         case .employerOwner: self = .employerOwner
         case .supervisor: self = .supervisor
         case .worker: self = .worker
+        case .contractor: self = .contractor
         }
     }
 }
@@ -39,6 +41,7 @@ extension Components.Schemas.Invitation.RolePayload {
         case .employerOwner: self = .employerOwner
         case .supervisor: self = .supervisor
         case .worker: self = .worker
+        case .contractor: self = .contractor
         }
     }
 }
@@ -48,6 +51,7 @@ extension Components.Schemas.Organisation.KindPayload {
         switch kind {
         case .partner: self = .partner
         case .employer: self = .employer
+        case .contractor: self = .contractor
         }
     }
 }

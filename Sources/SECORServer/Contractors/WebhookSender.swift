@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// V3: sends what is due to contractors' webhooks, signed (`WebhookSignature`). A 2xx
+/// answer delivers it; anything else is logged with the answer and tried again after 1, 5
+/// and 30 minutes, 2, 6 and 12 hours, then daily, eight tries in all. Each delivery is
+/// claimed first, so two instances never send it at once.
+struct WebhookSender {
+    let db: Database
+    let client: any Client
+
+    /// The wait after each failed try; after the last, the delivery is given up.
+    static let retryDelays: [TimeInterval] = [60, 300, 1800, 7200, 21_600, 43_200, 86_400]
+    static var maxAttempts: Int { retryDelays.count + 1 }
+    static let timeout: Int64 = 10
+
+    struct Result: Equatable, Sendable {
+        var delivered = 0
+        var failed = 0
+    }
+
+    func run(now: Date = Date()) async throws -> Result {
+        var result = Result()
+        let due = try await WebhookDeliveryModel.query(on: db).filter(\.$deliveredAt == nil).filter(\.$gaveUpAt == nil)
+            .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(100).all()
+        for delivery in due {
+            guard let id = delivery.id, try await claim(id, now: now) else { continue }
+            let endpoint = try await WebhookEndpointModel.query(on: db).filter(\.$contractorId == delivery.contractorId).first()
+            let started = Date()
+            let answer = await send(delivery, to: endpoint, at: now)
+            let attempt = WebhookAttemptModel()
+            attempt.deliveryId = id
+            attempt.attemptedAt = now
+            attempt.statusCode = answer.status
+            attempt.response = String(answer.text.prefix(500))
+            attempt.milliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            delivery.attempts += 1
+            if let status = answer.status, (200..<300).contains(status) {
+                delivery.deliveredAt = now
+                result.delivered += 1
+            } else {
+                result.failed += 1
+                if endpoint == nil || delivery.attempts >= Self.maxAttempts { delivery.gaveUpAt = now }
+                else { delivery.nextAttemptAt = now.addingTimeInterval(Self.retryDelays[delivery.attempts - 1]) }
+            }
+            delivery.claim = nil
+            delivery.claimedUntil = nil
+            try await db.writeTransaction { [delivery] db in
+                try await attempt.create(on: db)
+                try await delivery.save(on: db)
+            }
+        }
+        return result
+    }
+
+    /// The receiver's status and the start of its answer, or nil and why it was not reached.
+    private func send(_ delivery: WebhookDeliveryModel, to endpoint: WebhookEndpointModel?, at now: Date) async -> (status: Int?, text: String) {
+        guard let endpoint else { return (nil, "The webhook was removed; nothing was sent.") }
+        delivery.url = endpoint.url
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .userAgent, value: "SECOR-Webhooks/1")
+        headers.replaceOrAdd(name: "X-SECOR-Event", value: delivery.event)
+        headers.replaceOrAdd(name: "X-SECOR-Delivery", value: delivery.id?.uuidString ?? "")
+        headers.replaceOrAdd(name: WebhookSignature.header,
+                             value: WebhookSignature.sign(body: delivery.body, secret: endpoint.secret, at: Int(now.timeIntervalSince1970)))
+        do {
+            let response = try await client.post(URI(string: endpoint.url), headers: headers) { request in
+                request.body = ByteBuffer(string: delivery.body)
+                request.timeout = .seconds(Self.timeout)
+            }
+            let text = response.body.map { String(buffer: $0) } ?? ""
+            return (Int(response.status.code), text.isEmpty ? response.status.reasonPhrase : text)
+        } catch {
+            return (nil, "Not reached: \(String(describing: error).prefix(300))")
+        }
+    }
+
+    /// One conditional update: only one sender gets the row for the next two minutes.
+    private func claim(_ id: UUID, now: Date) async throws -> Bool {
+        let token = UUID()
+        try await db.sql.update("webhook_deliveries")
+            .set("claim", to: SQLBind(token))
+            .set("claimed_until", to: SQLBind(now.addingTimeInterval(120)))
+            .where("id", .equal, SQLBind(id))
+            .where("delivered_at", .is, SQLLiteral.null)
+            .where { $0.where("claimed_until", .is, SQLLiteral.null).orWhere("claimed_until", .lessThan, SQLBind(now)) }
+            .run()
+        return try await WebhookDeliveryModel.query(on: db).filter(\.$id == id).filter(\.$claim == token).first() != nil
+    }
+}
+
+extension PeriodicJob {
+    /// Contractors' webhooks: every 30 seconds (the sweep finds the changes; this sends them).
+    static func webhooks() -> PeriodicJob { PeriodicJob("webhooks", every: .seconds(30)) { app in
+        let result = try await WebhookSender(db: app.db, client: app.client).run()
+        if result.failed > 0 { app.logger.warning("webhooks: \(result.failed) failed, kept for retry") }
+    } }
+}
