@@ -20,15 +20,15 @@ final class Issue20ContractorTests: XCTestCase {
         let range = try XCTUnwrap(body.range(of: "/contractors/confirm/"))
         let token = String(body[range.upperBound...].prefix { !$0.isWhitespace })
         // Until the link is used there is no account to sign in with.
-        let got1 = try await Browser(app).signIn(email, password: "a long contractor password").status
-        XCTAssertEqual(got1, .unauthorized)
-        let got2 = try await browser.get("/contractors/confirm/\(token)").status
-        XCTAssertEqual(got2, .ok)
+        let signInBefore = try await Browser(app).signIn(email, password: "a long contractor password").status
+        XCTAssertEqual(signInBefore, .unauthorized)
+        let confirmPage = try await browser.get("/contractors/confirm/\(token)").status
+        XCTAssertEqual(confirmPage, .ok)
         let confirmed = try await browser.post("/contractors/confirm/\(token)", form: [:])
         XCTAssertEqual(confirmed.headers.first(name: .location), "/watch")
         // Once only.
-        let got3 = try await Browser(app).post("/contractors/confirm/\(token)", form: [:]).status
-        XCTAssertEqual(got3, .gone)
+        let reused = try await Browser(app).post("/contractors/confirm/\(token)", form: [:]).status
+        XCTAssertEqual(reused, .gone)
         return browser
     }
 
@@ -41,8 +41,8 @@ final class Issue20ContractorTests: XCTestCase {
             XCTAssertTrue(watch.body.string.contains("Prime Energy Corp."))
             let user = try await UserModel.query(on: app.db).filter(\.$email == "buyer@prime.test").first()!
             XCTAssertEqual(user.role, Role.contractor.rawValue)
-            let got4 = try await OrganisationModel.find(user.$organisation.id, on: app.db)?.kind
-            XCTAssertEqual(got4, OrganisationKind.contractor.rawValue)
+            let organisationKind = try await OrganisationModel.find(user.$organisation.id, on: app.db)?.kind
+            XCTAssertEqual(organisationKind, OrganisationKind.contractor.rawValue)
 
             let bad = try await Browser(app).post("/contractors/sign-up", form: ["company": "", "name": "X", "email": "not-an-email",
                                                                                "password": "short", "confirmPassword": "other"])
@@ -58,8 +58,8 @@ final class Issue20ContractorTests: XCTestCase {
             XCTAssertTrue(taken.body.string.contains("Check your email"))
             let mail = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "owner@secor.test").sort(\.$createdAt, .descending).first()
             XCTAssertTrue(mail?.body.contains("has an account already") ?? false)
-            let got5 = try await ContractorSignUpModel.query(on: app.db).filter(\.$email == "owner@secor.test").count()
-            XCTAssertEqual(got5, 0)
+            let takenSignUps = try await ContractorSignUpModel.query(on: app.db).filter(\.$email == "owner@secor.test").count()
+            XCTAssertEqual(takenSignUps, 0)
         }
     }
 
@@ -71,8 +71,8 @@ final class Issue20ContractorTests: XCTestCase {
             let added = try await contractor.send(.POST, "/api/v1/watch", json: ["kind": "certificate", "value": number.lowercased(), "label": "Rig crew"])
             XCTAssertEqual(added.status, .created, "\(String(describing: added.json))")
             XCTAssertEqual((added.json["certificate"] as? [String: Any])?["state"] as? String, "active")
-            let got6 = try await contractor.send(.POST, "/api/v1/watch", json: ["kind": "certificate", "value": number]).status
-            XCTAssertEqual(got6, .conflict)
+            let duplicate = try await contractor.send(.POST, "/api/v1/watch", json: ["kind": "certificate", "value": number]).status
+            XCTAssertEqual(duplicate, .conflict)
             let unknown = try await contractor.send(.POST, "/api/v1/watch", json: ["kind": "certificate", "value": "ESC-2099-0000"])
             XCTAssertEqual(unknown.status, .unprocessableEntity)
             XCTAssertEqual(unknown.json["field"] as? String, "value")
@@ -89,21 +89,45 @@ final class Issue20ContractorTests: XCTestCase {
             XCTAssertTrue(csv.contains(",active,Active,"))
             let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
             for path in ["/api/v1/employers/\(employer)", "/api/v1/employers/\(employer)/people", "/api/v1/employers/\(employer)/records"] {
-                let got7 = try await contractor.send(.GET, path).status
-                XCTAssertEqual(got7, .notFound, path)
+                let employerData = try await contractor.send(.GET, path).status
+                XCTAssertEqual(employerData, .notFound, path)
             }
             // Another contractor neither sees nor removes the entry; employer people are refused the list.
             _ = try await signedUpContractor(app, email: "rival@prime.test")
             let rival = try await APIClient(app, as: "rival@prime.test", password: "a long contractor password")
-            let got8 = try await rival.send(.GET, "/api/v1/watch").json
-            XCTAssertEqual(String(describing: got8).contains(number), false)
+            let rivalList = try await rival.send(.GET, "/api/v1/watch").json
+            XCTAssertEqual(String(describing: rivalList).contains(number), false)
             let entryId = try XCTUnwrap(added.json["id"] as? String)
-            let got9 = try await rival.send(.DELETE, "/api/v1/watch/entries/\(entryId)").status
-            XCTAssertEqual(got9, .notFound)
-            let got10 = try await APIClient(app, as: "owner@secor.test").send(.GET, "/api/v1/watch").status
-            XCTAssertEqual(got10, .forbidden)
-            let got11 = try await contractor.send(.DELETE, "/api/v1/watch/entries/\(entryId)").status
-            XCTAssertEqual(got11, .noContent)
+            let rivalRemoves = try await rival.send(.DELETE, "/api/v1/watch/entries/\(entryId)").status
+            XCTAssertEqual(rivalRemoves, .notFound)
+            let ownerAsks = try await APIClient(app, as: "owner@secor.test").send(.GET, "/api/v1/watch").status
+            XCTAssertEqual(ownerAsks, .forbidden)
+            let removed = try await contractor.send(.DELETE, "/api/v1/watch/entries/\(entryId)").status
+            XCTAssertEqual(removed, .noContent)
+        }
+    }
+
+    // Rule V3: a certification and a cancellation today are told within the half-minute job, not at the next full sweep.
+    func testTodaysCertificationAndCancellationAreToldAtOnce() async throws {
+        try await withApp { app in
+            // The demo contractor watches Northern Rig by its WCB account, before it is certified.
+            let number = try await certified(app)
+            let sweep = WatchSweep(db: app.db, programs: app.programs)
+            let certifiedNow = try await sweep.runForCertificatesChangedToday()
+            XCTAssertEqual(certifiedNow, 1)
+            let admin = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-admin@secor.test").first()!)
+            let certificate = try await CertificateModel.query(on: app.db).filter(\.$number == number).first()!
+            try await CycleService(db: app.db).cancelCertificate(try certificate.requireID(), reason: "Records falsified", by: admin)
+            let cancelledNow = try await sweep.runForCertificatesChangedToday()
+            XCTAssertEqual(cancelledNow, 1)
+            let again = try await sweep.runForCertificatesChangedToday()
+            XCTAssertEqual(again, 0, "told once")
+            let contractor = try await UserModel.query(on: app.db).filter(\.$email == "contractor@secor.test").first()!
+            let titles = try await NotificationModel.query(on: app.db).filter(\.$user.$id == contractor.requireID()).sort(\.$createdAt).all().map(\.title)
+            XCTAssertEqual(titles, ["Northern Rig Services Ltd.: Certified", "Northern Rig Services Ltd.: Cancelled"])
+            // The reason stays with the partner: the contractor is told the state and nothing more.
+            let bodies = try await NotificationModel.query(on: app.db).filter(\.$user.$id == contractor.requireID()).all().map(\.body).joined()
+            XCTAssertFalse(bodies.contains("falsified"))
         }
     }
 
@@ -127,8 +151,8 @@ final class Issue20ContractorTests: XCTestCase {
                 let number = try await certified(app)
                 _ = try await signedUpContractor(app)
                 let contractor = try await APIClient(app, as: "buyer@prime.test", password: "a long contractor password")
-                let got12 = try await contractor.send(.POST, "/api/v1/watch", json: ["kind": "certificate", "value": number]).status
-                XCTAssertEqual(got12, .created)
+                let watched = try await contractor.send(.POST, "/api/v1/watch", json: ["kind": "certificate", "value": number]).status
+                XCTAssertEqual(watched, .created)
                 let hook = try await contractor.send(.PUT, "/api/v1/watch/webhook", json: ["url": receiver.url])
                 XCTAssertEqual(hook.status, .ok, "\(String(describing: hook.json))")
                 let secret = try XCTUnwrap(hook.json["secret"] as? String)
@@ -143,16 +167,16 @@ final class Issue20ContractorTests: XCTestCase {
                 let start = Date()
                 let sender = WebhookSender(db: app.db, client: app.client)
                 // The receiver fails the first try: kept, with its answer, for a minute later.
-                let got13 = try await sender.run(now: start)
-                XCTAssertEqual(got13, .init(delivered: 0, failed: 1))
-                let got14 = try await sender.run(now: start.addingTimeInterval(30))
-                XCTAssertEqual(got14, .init(), "not before the back-off")
-                let got15 = try await sender.run(now: start.addingTimeInterval(61))
-                XCTAssertEqual(got15, .init(delivered: 1, failed: 0))
+                let firstTry = try await sender.run(now: start)
+                XCTAssertEqual(firstTry, .init(delivered: 0, failed: 1))
+                let beforeBackOff = try await sender.run(now: start.addingTimeInterval(30))
+                XCTAssertEqual(beforeBackOff, .init(), "not before the back-off")
+                let retried = try await sender.run(now: start.addingTimeInterval(61))
+                XCTAssertEqual(retried, .init(delivered: 1, failed: 0))
                 // A second sweep finds nothing new: still exactly one delivery.
                 _ = try await DeadlineSweep(db: app.db, programs: app.programs).run(today: lapseDay.adding(days: 1))
-                let got16 = try await sender.run(now: start.addingTimeInterval(3600))
-                XCTAssertEqual(got16, .init())
+                let afterSecondSweep = try await sender.run(now: start.addingTimeInterval(3600))
+                XCTAssertEqual(afterSecondSweep, .init())
 
                 let got = receiver.requests
                 XCTAssertEqual(got.count, 2, "one failed try and one delivery")
@@ -174,9 +198,9 @@ final class Issue20ContractorTests: XCTestCase {
                 let user = try await UserModel.query(on: app.db).filter(\.$email == "buyer@prime.test").first()!
                 let notices = try await NotificationModel.query(on: app.db).filter(\.$user.$id == user.requireID()).all()
                 XCTAssertEqual(notices.map(\.title), ["Northern Rig Services Ltd.: Lapsed"])
-                let got17 = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "buyer@prime.test")
+                let emails = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "buyer@prime.test")
                     .filter(\.$subject == "SECOR: Northern Rig Services Ltd.: Lapsed").count()
-                XCTAssertEqual(got17, 1)
+                XCTAssertEqual(emails, 1)
             }
         } catch {
             try await receiver.stop()

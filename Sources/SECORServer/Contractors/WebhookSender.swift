@@ -93,8 +93,11 @@ struct WebhookSender {
 }
 
 extension PeriodicJob {
-    /// Contractors' webhooks: every 30 seconds (the sweep finds the changes; this sends them).
+    /// Contractors' watch lists and webhooks, every 30 seconds: today's certifications and
+    /// cancellations are looked at (the six-hourly sweep looks at everything), then what is
+    /// due is sent.
     static func webhooks() -> PeriodicJob { PeriodicJob("webhooks", every: .seconds(30)) { app in
+        _ = try await WatchSweep(db: app.db, programs: app.programs).runForCertificatesChangedToday()
         let result = try await WebhookSender(db: app.db, client: app.client).run()
         if result.failed > 0 { app.logger.warning("webhooks: \(result.failed) failed, kept for retry") }
     } }
