@@ -45,7 +45,15 @@ final class Issue20Tests: XCTestCase {
             let jws = try XCTUnwrap(answer.json["jws"] as? String)
             XCTAssertEqual((answer.json["certificate"] as? [String: Any])?["state"] as? String, "active")
             var jwksText = ""
-            try await app.test(.GET, "/.well-known/jwks.json") { res async in jwksText = res.body.string }
+            try await app.test(.GET, "/.well-known/jwks.json") { res async in
+                jwksText = res.body.string
+                // A contractor's own web page may read the keys, and the facts (below).
+                XCTAssertEqual(res.headers.first(name: "Access-Control-Allow-Origin"), "*")
+            }
+            try await app.test(.GET, "/api/v1/public/certificates/\(number)") { res async in
+                XCTAssertEqual(res.headers.first(name: "Access-Control-Allow-Origin"), "*")
+            }
+            try await app.test(.GET, "/api/v1/me") { res async in XCTAssertNil(res.headers.first(name: "Access-Control-Allow-Origin")) }
             let keys = try await JWTKeyCollection().add(jwksJSON: jwksText)
             let verified = try await keys.verify(jws, as: PublicCertificate.self)
             XCTAssertEqual(verified.certificateNumber, number)

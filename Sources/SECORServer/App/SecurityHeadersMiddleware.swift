@@ -17,7 +17,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     static func isPrivate(_ request: Request) -> Bool {
         let path = request.url.path
         return path.hasPrefix("/api/") || request.auth.has(CurrentUser.self) || path.hasPrefix("/invitations/")
-            || path.hasPrefix("/password-reset") || path.hasPrefix("/calendar/")
+            || path.hasPrefix("/password-reset") || path.hasPrefix("/calendar/") || path.hasPrefix("/contractors/confirm/")
+    }
+
+    /// V1, V2: the public facts and the keys that sign them may be read from any web page
+    /// (a contractor's own portal checking a certificate); they carry no cookie and no secret.
+    static func isOpenToEveryOrigin(_ request: Request) -> Bool {
+        let path = request.url.path
+        return request.method == .GET && (path.hasPrefix("/api/v1/public/certificates") || path == "/.well-known/jwks.json")
     }
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
@@ -31,6 +38,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             ("Permissions-Policy", "geolocation=(), microphone=(), payment=()"),
         ] + (strictTransport ? [("Strict-Transport-Security", "max-age=31536000")] : [])
             + (Self.isPrivate(request) ? [("Cache-Control", "no-store")] : [])
+            + (Self.isOpenToEveryOrigin(request) ? [("Access-Control-Allow-Origin", "*")] : [])
         for (name, value) in headers where !response.headers.contains(name: name) {
             response.headers.replaceOrAdd(name: name, value: value)
         }
