@@ -5,6 +5,18 @@ import XCTVapor
 
 /// Audits in a known state, for the audit and QA tests.
 extension XCTestCase {
+    /// The demo's ESC QA reviewer.
+    func reviewer(_ app: Application) async throws -> CurrentUser {
+        try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
+    }
+
+    func loaded(_ app: Application, _ id: String) async throws -> LoadedAudit {
+        try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs)
+    }
+
+    /// Every QA check met.
+    func allMet() -> [QACheckResult] { QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") } }
+
     func registration(start: CalendarDay? = nil, worksites: [String] = ["Pad 14-22-047-09W5"], accounts: [String] = ["8812345"],
                       type: String = "certification") -> [String: Any] {
         ["type": type, "plannedStart": (start ?? CalendarDay.today).iso, "worksites": worksites, "wcbAccounts": accounts]

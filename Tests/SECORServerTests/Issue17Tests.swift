@@ -12,10 +12,6 @@ final class Issue17Tests: XCTestCase {
 
     func current(_ app: Application, _ email: String) async throws -> CurrentUser { try CurrentUser(try await user(app, email)) }
 
-    func loaded(_ app: Application, _ id: String) async throws -> LoadedAudit {
-        try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs)
-    }
-
     func sendBack(_ app: Application, _ id: String, on day: CalendarDay) async throws {
         let qa = try await current(app, "esc-qa@secor.test")
         try await QAService(db: app.db).save(try await loaded(app, id), checks: QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") },

@@ -6,16 +6,6 @@ import XCTVapor
 /// The auditor's instrument: scope and sampling at registration, sampling sheets and their
 /// confidentiality, the customer copy and the binder, carry-over, the CSV exports.
 final class Issue19Tests: XCTestCase {
-    private func reviewer(_ app: Application) async throws -> CurrentUser {
-        try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
-    }
-
-    private func loaded(_ app: Application, _ id: String) async throws -> LoadedAudit {
-        try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs)
-    }
-
-    private static let allMet = QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") }
-
     // Profile sampling: registration proposes the sample from the roster; the auditor may go above it; bad input names its field.
     func testRegistrationCarriesTheBreakdownAndTheSample() async throws {
         try await withApp { app in
@@ -178,7 +168,7 @@ final class Issue19Tests: XCTestCase {
             try await backdateFirstRecordForCycle(app)
             let (certification, _, admin) = try await submittedAudit(app)
             let qa = try await reviewer(app)
-            try await QAService(db: app.db).save(try await loaded(app, certification), checks: Self.allMet, answers: [:], deficiencies: [], by: qa)
+            try await QAService(db: app.db).save(try await loaded(app, certification), checks: allMet(), answers: [:], deficiencies: [], by: qa)
             try await QAService(db: app.db).pass(try await loaded(app, certification), by: qa)
             // Year 2: the maintenance audit.
             let employer = try await app.organisationId(named: "Northern Rig Services Ltd.")
@@ -211,7 +201,7 @@ final class Issue19Tests: XCTestCase {
             _ = try await owner.send(.POST, "/api/v1/audits/\(id)/signatures", json: ["role": "auditor"])
             let submitted = try await owner.send(.POST, "/api/v1/audits/\(id)/submission")
             XCTAssertEqual(submitted.status, .ok, "\(String(describing: submitted.json))")
-            try await QAService(db: app.db).save(try await loaded(app, id), checks: Self.allMet, answers: [:], deficiencies: [], by: qa)
+            try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
             try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
             let passed = try await loaded(app, id)
             XCTAssertEqual(passed.stage, .passed)

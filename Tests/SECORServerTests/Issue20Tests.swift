@@ -157,11 +157,9 @@ extension XCTestCase {
     func certified(_ app: Application) async throws -> String {
         try await backdateFirstRecord(app, employer: "Northern Rig Services Ltd.", toDaysAgo: 400)
         let (id, _, _) = try await submittedAudit(app)
-        let qa = try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
-        let loaded = { try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs) }
-        try await QAService(db: app.db).save(try await loaded(), checks: QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") },
-                                             answers: [:], deficiencies: [], by: qa)
-        try await QAService(db: app.db).pass(try await loaded(), by: qa)
+        let qa = try await reviewer(app)
+        try await QAService(db: app.db).save(try await loaded(app, id), checks: allMet(), answers: [:], deficiencies: [], by: qa)
+        try await QAService(db: app.db).pass(try await loaded(app, id), by: qa)
         return try await CertificateModel.query(on: app.db).first()!.number
     }
 }

@@ -4,16 +4,6 @@ import SECORCore
 import XCTVapor
 
 final class QATests: XCTestCase {
-    func reviewer(_ app: Application) async throws -> CurrentUser {
-        try CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "esc-qa@secor.test").first()!)
-    }
-
-    func loaded(_ app: Application, _ id: String) async throws -> LoadedAudit {
-        try await AuditService(db: app.db).load(UUID(uuidString: id)!, programs: app.programs)
-    }
-
-    func allMet() -> [QACheckResult] { QACheckItem.allCases.map { QACheckResult(item: $0, met: true, comment: "") } }
-
     /// Sends the audit back with one actionable deficiency, `daysAgo` days ago.
     func sendBack(_ app: Application, _ id: String, daysAgo: Int) async throws {
         let qa = try await reviewer(app)
