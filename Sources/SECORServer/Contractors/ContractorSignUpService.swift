@@ -25,8 +25,13 @@ struct ContractorSignUpService {
     /// Checks the form and emails the link; returns the address written to.
     func request(_ input: Input, linkBase: String) async throws -> String {
         var problems: [(field: String, message: String)] = []
+        var onlyRefusals = true
         func check<T>(_ body: () throws -> T) -> T? {
-            do { return try body() } catch let error as AppError { problems.append((error.field ?? "", error.message)); return nil } catch { return nil }
+            do { return try body() } catch let error as AppError {
+                problems.append((error.field ?? "", error.message))
+                onlyRefusals = onlyRefusals && error.status == .unprocessableEntity
+                return nil
+            } catch { return nil }
         }
         let company = check { try Validate.text(input.company, "company", "The company's name", max: 160) }
         let name = check { try Validate.text(input.name, "name", "Your name", max: 120) }
@@ -35,8 +40,14 @@ struct ContractorSignUpService {
         _ = check { try PasswordPolicy.check(password, field: "password", email: email) }
         if input.confirmPassword != nil && input.confirmPassword != password {
             problems.append(("confirmPassword", "The two passwords are not the same."))
+            onlyRefusals = false
         }
-        guard problems.isEmpty, let company, let name, let email else { throw AppError.invalid(problems) }
+        guard problems.isEmpty, let company, let name, let email else {
+            // 400 when the input breaks the form; 422 when only a rule refuses it (a common password).
+            var error = AppError.invalid(problems)
+            if onlyRefusals { error.status = .unprocessableEntity }
+            throw error
+        }
         let now = self.now
         if try await UserModel.query(on: db).filter(\.$email == email).first() != nil {
             try await db.writeTransaction { db in

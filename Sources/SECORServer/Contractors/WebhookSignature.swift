@@ -32,21 +32,21 @@ enum WebhookSignature {
 
 /// V3: where a contractor's webhook may point. Public `https` only, unless the server
 /// allows local receivers (`SECOR_WEBHOOK_ALLOW_LOCAL`): a webhook must not make the
-/// server call into its own network.
+/// server call into its own network. Refused as 422: the document says only "a string".
 enum WebhookAddress {
     static func check(_ raw: String?, allowLocal: Bool) throws -> String {
         let text = try Validate.text(raw, "url", "The webhook's address", max: 500)
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else {
-            throw AppError.invalid("url", "Give the whole address, starting with https://.")
+            throw AppError.refused("url", "Give the whole address, starting with https://.")
         }
         guard url.user == nil && url.password == nil else {
-            throw AppError.invalid("url", "The address cannot hold a user name or password; the signature proves the sender.")
+            throw AppError.refused("url", "The address cannot hold a user name or password; the signature proves the sender.")
         }
         guard scheme == "https" || (scheme == "http" && allowLocal) else {
-            throw AppError.invalid("url", "The address must start with https:// (deliveries carry your subcontractors' names).")
+            throw AppError.refused("url", "The address must start with https:// (deliveries carry your subcontractors' names).")
         }
         if !allowLocal && isLocal(host) {
-            throw AppError.invalid("url", "\(host) is a local or private address; give your receiver's public address.")
+            throw AppError.refused("url", "\(host) is a local or private address; give your receiver's public address.")
         }
         return text
     }
