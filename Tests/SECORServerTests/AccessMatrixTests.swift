@@ -184,7 +184,7 @@ final class AccessMatrixTests: XCTestCase {
             own: "AAAAAAAA"),
         Row(operation: "confirmContractor", method: .POST, path: "/api/v1/public/contractors/confirmation", body: ["token": "unknownToken"], own: "NNNNNNNN"),
         Row(operation: "listWatch", method: .GET, path: "/api/v1/watch", own: "FFFFFFAU"),
-        Row(operation: "addWatch", method: .POST, path: "/api/v1/watch", body: ["kind": "wcbAccount", "value": "W{unique}"], own: "FFFFFFAU"),
+        Row(operation: "addWatch", method: .POST, path: "/api/v1/watch", body: ["kind": "wcbAccount", "value": "90000{unique}"], own: "FFFFFFAU"),
         Row(operation: "exportWatch", method: .GET, path: "/api/v1/watch/export", own: "FFFFFFAU"),
         Row(operation: "setWebhook", method: .PUT, path: "/api/v1/watch/webhook", body: ["url": "https://hooks.example.com/secor"], own: "FFFFFFAU"),
         Row(operation: "getWebhook", method: .GET, path: "/api/v1/watch/webhook", own: "FFFFFFAU"),

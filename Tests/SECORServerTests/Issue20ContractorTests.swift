@@ -131,6 +131,19 @@ final class Issue20ContractorTests: XCTestCase {
         }
     }
 
+    // Rule V3: a watched number has one spelling; what could never match is refused, naming the field.
+    func testWatchedNumbersHaveOneSpelling() throws {
+        XCTAssertEqual(try WatchListService.number("１２３４ ５６７", .wcbAccount), "1234567")
+        XCTAssertEqual(try WatchListService.number("12-345-67", .wcbAccount), "1234567")
+        XCTAssertEqual(try WatchListService.number("esc-2026-405127854", .certificate), "ESC-2026-405127854")
+        for bad in ["1234\u{200B}567", "abc-def!@#", "=1+1", "<script>", "123", String(repeating: "1", count: 16)] {
+            XCTAssertThrowsError(try WatchListService.number(bad, .wcbAccount), bad) { XCTAssertEqual(($0 as? AppError)?.status, .unprocessableEntity) }
+        }
+        for bad in ["ESC 2026", "ESC‮-1", "ab", "=HYPERLINK(1)"] {
+            XCTAssertThrowsError(try WatchListService.number(bad, .certificate), bad) { XCTAssertEqual(($0 as? AppError)?.field, "value") }
+        }
+    }
+
     // Rule V3: webhooks go to public https addresses only, unless the server allows local receivers.
     func testWebhookAddresses() throws {
         for bad in ["http://hooks.example.com/x", "https://127.0.0.1/x", "https://10.1.2.3/x", "https://192.168.0.5/x", "https://172.20.0.1/x",
@@ -140,6 +153,14 @@ final class Issue20ContractorTests: XCTestCase {
         }
         XCTAssertEqual(try WebhookAddress.check("https://hooks.example.com/secor?x=1", allowLocal: false), "https://hooks.example.com/secor?x=1")
         XCTAssertNoThrow(try WebhookAddress.check("http://127.0.0.1:9000/hook", allowLocal: true))
+        // Other spellings of loopback, and ranges a receiver never is on.
+        for bad in ["https://127.1/x", "https://0177.0.0.1/x", "https://0x7f.0.0.1/x", "https://[0:0:0:0:0:0:0:1]/x", "https://[::127.0.0.1]/x",
+                    "https://[::ffff:127.0.0.1]/x", "https://198.18.0.1/", "https://224.0.0.1/", "https://100.64.0.1/", "https://hooks.example.com:99999/x"] {
+            XCTAssertThrowsError(try WebhookAddress.check(bad, allowLocal: false), bad)
+        }
+        // A name is judged by what it resolves to.
+        XCTAssertTrue(WebhookAddress.isLocal(host: "127.1"))
+        XCTAssertFalse(WebhookAddress.isLocal(address: "203.0.114.9"))
     }
 
     // Rule V3: a watched certificate that lapses in a sweep sends exactly one signed webhook;
@@ -165,7 +186,7 @@ final class Issue20ContractorTests: XCTestCase {
                 let sweep = try await DeadlineSweep(db: app.db, programs: app.programs).run(today: lapseDay)
                 XCTAssertGreaterThanOrEqual(sweep.watchChanges, 1)
                 let start = Date()
-                let sender = WebhookSender(db: app.db, client: app.client)
+                let sender = WebhookSender(db: app.db, client: app.client, allowLocal: true)
                 // The receiver fails the first try: kept, with its answer, for a minute later.
                 let firstTry = try await sender.run(now: start)
                 XCTAssertEqual(firstTry, .init(delivered: 0, failed: 1))

@@ -45,7 +45,7 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/contractors/confirm/:signUpToken", own: "NNNNNNNN"),
         // V3: the contractor's watch list and webhook: contractor staff only.
         Row(method: .GET, route: "/watch", own: "FFFFFFAS"),
-        Row(method: .POST, route: "/watch", own: "FFFFFFAS", form: ["kind": "wcbAccount", "value": "P{unique}"]),
+        Row(method: .POST, route: "/watch", own: "FFFFFFAS", form: ["kind": "wcbAccount", "value": "80000{unique}"]),
         Row(method: .GET, route: "/watch.csv", own: "FFFFFFAS"),
         Row(method: .GET, route: "/watch/webhook", own: "FFFFFFAS"),
         Row(method: .POST, route: "/watch/webhook", own: "FFFFFFAS", form: ["url": "https://hooks.example.com/page"]),

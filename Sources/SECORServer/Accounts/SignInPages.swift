@@ -25,8 +25,10 @@ struct SignInPages: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: "/home") }
-        // A new installation has no certifying partner yet: say how to set one up.
-        if try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).first() == nil {
+        // A new installation has no certifying partner yet: say how to set one up. Once anyone
+        // has an account (a contractor may sign up first), they need the form.
+        if try await OrganisationModel.query(on: req.db).filter(\.$kind == OrganisationKind.partner.rawValue).first() == nil,
+           try await UserModel.query(on: req.db).first() == nil {
             return try await req.view.render("accounts/setup", SetupContext(layout: req.layoutContext(title: "Set up SECOR"),
                                                                    profiles: req.programs.all.map { "\($0.id) (\($0.partnerName))" }))
                 .encodeResponse(for: req)

@@ -51,11 +51,7 @@ struct WatchListService {
         let kind = try Validate.choice(input.kind ?? WatchKind.certificate.rawValue, "kind", "What to watch by", as: WatchKind.self)
         let label = try Validate.text(input.label, "label", "Your name for them", max: 120, optional: true)
         let typed = try Validate.text(input.value, "value", kind == .certificate ? "The certificate number" : "The WCB account number", max: 40)
-        // Numbers are issued in capitals; a WCB account number is often typed with spaces.
-        let value = kind == .certificate ? typed.uppercased() : typed.filter { !$0.isWhitespace }
-        guard value.count >= 3, !value.contains(where: \.isWhitespace) else {
-            throw AppError.invalid("value", "\(kind.label) numbers have at least 3 characters and no spaces.")
-        }
+        let value = try Self.number(typed, kind)
         let draft = WatchEntryModel()
         draft.contractorId = user.organisationId
         draft.kind = kind.rawValue
@@ -86,7 +82,29 @@ struct WatchListService {
         return Row(entry: draft, kind: kind, facts: row.facts)
     }
 
-    func remove(_ id: UUID?, by user: CurrentUser) async throws {
+    /// A watched number in its one spelling: full-width digits as plain ones (NFKC), a
+    /// certificate number in capitals (letters, digits and dashes), a WCB account number as
+    /// its digits (spaces and dashes dropped). Anything else would watch nothing, silently.
+    static func number(_ typed: String, _ kind: WatchKind) throws -> String {
+        let plain = typed.precomposedStringWithCompatibilityMapping
+        switch kind {
+        case .certificate:
+            let value = plain.uppercased()
+            guard (3...40).contains(value.count), value.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) else {
+                throw AppError.refused("value", "A certificate number has 3 to 40 letters, digits and dashes, as on the certificate (ESC-2026-123456789).")
+            }
+            return value
+        case .wcbAccount:
+            let value = plain.filter { !$0.isWhitespace && $0 != "-" }
+            guard (4...15).contains(value.count), value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw AppError.refused("value", "A WCB account number has 4 to 15 digits (spaces and dashes are fine).")
+            }
+            return value
+        }
+    }
+
+    @discardableResult
+    func remove(_ id: UUID?, by user: CurrentUser) async throws -> WatchEntryModel {
         try Policy.authorize(user, .watchList)
         guard let id, let entry = try await WatchEntryModel.find(id, on: db), entry.contractorId == user.organisationId else {
             throw AppError.notFound("watched subcontractor")
@@ -96,6 +114,7 @@ struct WatchListService {
             try await AuditLog.append(on: db, actor: user.id, action: "watch.remove", entity: "watch", entityId: id.uuidString,
                                       detail: "\(entry.kind) \(entry.value)")
         }
+        return entry
     }
 
     /// The watch list with today's states, RFC 4180 (`CSVText`).

@@ -83,8 +83,8 @@ struct WatchPages: RouteCollection {
     }
 
     func remove(req: Request) async throws -> Response {
-        try await req.watchList.remove(req.parameters.get("watchEntry").flatMap(UUID.init(uuidString:)), by: try req.requireUser())
-        req.flash("Removed from the watch list.")
+        let removed = try await req.watchList.remove(req.parameters.get("watchEntry").flatMap(UUID.init(uuidString:)), by: try req.requireUser())
+        req.flash("\(removed.label.isEmpty ? removed.value : "\(removed.label) (\(removed.value))") is no longer watched.")
         return req.redirect(to: "/watch")
     }
 

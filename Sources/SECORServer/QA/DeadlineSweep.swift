@@ -102,7 +102,7 @@ struct SweepCommand: AsyncCommand {
         context.console.print("Warnings sent (C6): \(result.warned).")
         context.console.print("Reminders sent (overdue actions, expiring tickets): \(result.reminded).")
         context.console.print("Watched certificates changed (V3): \(result.watchChanges).")
-        let webhooks = try await WebhookSender(db: app.db, client: app.client).run()
+        let webhooks = try await WebhookSender(db: app.db, client: app.client, allowLocal: app.secorConfig.allowLocalWebhooks).run()
         context.console.print("Webhooks delivered: \(webhooks.delivered); failed, kept for retry: \(webhooks.failed).")
         context.console.print("Daily digests sent: \(try await DigestJob(db: app.db, linkBase: app.linkBase).run()).")
     }
