@@ -222,6 +222,15 @@ final class Issue20ContractorTests: XCTestCase {
                 let emails = try await EmailOutboxModel.query(on: app.db).filter(\.$recipient == "buyer@prime.test")
                     .filter(\.$subject == "SECOR: Northern Rig Services Ltd.: Lapsed").count()
                 XCTAssertEqual(emails, 1)
+                // A redirect is the receiver's answer: logged and retried, never followed.
+                _ = try await contractor.send(.PUT, "/api/v1/watch/webhook", json: ["url": receiver.url.replacingOccurrences(of: "/hook", with: "/moved")])
+                let ping = try await WatchListService(db: app.db, programs: app.programs)
+                    .sendTest(by: CurrentUser(try await UserModel.query(on: app.db).filter(\.$email == "buyer@prime.test").first()!))
+                let redirected = try await sender.run(now: start.addingTimeInterval(7200))
+                XCTAssertEqual(redirected, .init(delivered: 0, failed: 1))
+                let pingTries = try await WebhookAttemptModel.query(on: app.db).filter(\.$deliveryId == ping.requireID()).all()
+                XCTAssertEqual(pingTries.map(\.statusCode), [307])
+                XCTAssertEqual(receiver.requests.count, 2, "the redirect was not followed")
             }
         } catch {
             try await receiver.stop()
@@ -262,6 +271,10 @@ final class Receiver: Sendable {
                 return $0.count
             }
             return Response(status: count <= failing ? .internalServerError : .ok, body: .init(string: count <= failing ? "down for maintenance" : "ok"))
+        }
+        // A receiver that sends the delivery elsewhere: the server must not follow.
+        app.post("moved") { _ -> Response in
+            Response(status: .temporaryRedirect, headers: ["Location": "/hook"])
         }
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0

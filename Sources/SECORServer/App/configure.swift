@@ -15,6 +15,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try app.useDatabase(config.database)
     app.migrations.add(Migrations.all)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    // The HTTP client sends contractors' webhooks only: a receiver's redirect is its answer
+    // (logged, retried), never followed, so it cannot lead the server to an address the
+    // webhook check refused.
+    app.http.client.configuration.redirectConfiguration = .disallow
 
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "secor_session"
