@@ -56,7 +56,7 @@ final class AccessMatrixTests: XCTestCase {
         Row(operation: "listPrograms", method: .GET, path: "/api/v1/programs", own: "AAAAAAAA"),
         Row(operation: "listEmployers", method: .GET, path: "/api/v1/employers", own: "AAAAAAAU"),
         Row(operation: "listNotifications", method: .GET, path: "/api/v1/notifications", own: "AAAAAAAU"),
-        Row(operation: "listAudits", method: .GET, path: "/api/v1/audits", own: "AAAAAAAU"),
+        Row(operation: "listAudits", method: .GET, path: "/api/v1/audits", own: "AAAAAAFU"),
         Row(operation: "createApplication", method: .POST, path: "/api/v1/applications",
             body: applicationBody(name: "Matrix Drilling {unique}", email: "apply{unique}@test.test"), own: "AAAAAAAA"),
         // The partner's work.

@@ -69,8 +69,8 @@ final class PageAccessMatrixTests: XCTestCase {
         Row(method: .POST, route: "/account/calendar", own: "AAAAAAAS"),
         Row(method: .GET, route: "/notifications", own: "AAAAAAAS"),
         Row(method: .POST, route: "/notifications/read", own: "AAAAAAAS"),
-        Row(method: .GET, route: "/audits", own: "AAAAAAAS"),
-        Row(method: .GET, route: "/audits/find", own: "AAAAANNS", query: "?number={number}"),
+        Row(method: .GET, route: "/audits", own: "AAAAAAFS"),
+        Row(method: .GET, route: "/audits/find", own: "AAAAANFS", query: "?number={number}"),
         // The partner's pages.
         Row(method: .GET, route: "/partner/employers", own: "FFFAAFFS"),
         Row(method: .GET, route: "/partner/applications", own: "FFFAFFFS"),

@@ -21,6 +21,7 @@ extension APIHandler {
     func listAudits(_ input: Operations.ListAudits.Input) async throws -> Operations.ListAudits.Output {
         let request = try RequestContext.request()
         let user = try request.requireUser()
+        try Policy.authorize(user, .auditList)
         let queries = AuditQueries(db: request.db)
         let audits = try await queries.visible(to: user)
         let names = try await queries.employerNames(audits)

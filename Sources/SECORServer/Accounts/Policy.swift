@@ -75,6 +75,9 @@ enum Policy {
         /// V3: the contractor's own watch list, its webhook and its deliveries: the
         /// contractor's staff, always of their own organisation (the list is found by it).
         case watchList
+        /// The audits list (and finding one by number): everyone with a part in audits, each
+        /// seeing their own; a contractor has none and sees only public facts.
+        case auditList
     }
 
     /// The roles each role may invite into its own organisation.
@@ -118,6 +121,9 @@ enum Policy {
         case .watchList:
             guard let user else { return .forbidden }
             return user.role == .contractor ? .allow : .forbidden
+        case .auditList:
+            guard let user else { return .forbidden }
+            return user.role == .contractor ? .forbidden : .allow
         case .partnerArea:
             guard let user else { return .forbidden }
             return user.role.isPartnerStaff ? .allow : .forbidden

@@ -54,6 +54,7 @@ struct AuditPages: RouteCollection {
 
     private func renderPortal(_ req: Request, error: FormError?) async throws -> View {
         let user = try req.requireUser()
+        try Policy.authorize(user, .auditList)
         let audits = try await AuditQueries(db: req.db).visible(to: user)
         let names = try await AuditQueries(db: req.db).employerNames(audits)
         let rows = audits.map { a in
@@ -102,6 +103,7 @@ struct AuditPages: RouteCollection {
     /// R6: any audit the user may see, by its 9-digit number.
     func find(req: Request) async throws -> Response {
         let user = try req.requireUser()
+        try Policy.authorize(user, .auditList)
         let number = (try? req.query.get(String.self, at: "number"))?.trimmingCharacters(in: .whitespaces) ?? ""
         let audits = try await AuditQueries(db: req.db).visible(to: user)
         if let audit = audits.first(where: { $0.number == number }) { return req.redirect(to: "/audits/\(audit.id!.uuidString)") }
@@ -354,6 +356,8 @@ struct AuditQueries {
     let db: Database
 
     func visible(to user: CurrentUser) async throws -> [AuditModel] {
+        // Deny by default: a role with no part in audits sees none.
+        guard Policy.decide(user, .auditList) == .allow else { return [] }
         let query = AuditModel.query(on: db)
         if user.role.isPartnerStaff {
             query.filter(\.$partnerId == user.organisationId)
