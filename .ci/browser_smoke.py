@@ -28,7 +28,7 @@ HOMES = {
     "supervisor@secor.test": ["Jordan Tremblay", "Supervisor"],
     "worker@secor.test": ["Riley Nguyen", "Worker"],
     "owner2@secor.test": ["Casey Moreau", "Prairie Roofing Co."],
-    "contractor@secor.test": ["Jesse Lindqvist", "Watch list", "Northern Rig (rig crews)"],
+    "contractor@secor.test": ["Watch list", "Northern Rig (rig crews)", "No listed certificate"],
 }
 
 
@@ -55,7 +55,9 @@ def main() -> int:
             wait.until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
             body = driver.find_element(By.TAG_NAME, "body").text
             missing = [t for t in texts if t not in body]
-            if not driver.current_url.endswith("/home") or missing:
+            # A contractor's home is its watch list (V3).
+            home = "/watch" if email.startswith("contractor") else "/home"
+            if not driver.current_url.endswith(home) or missing:
                 failures.append(f"{email}: at {driver.current_url}, missing {missing}")
             else:
                 print(f"ok  {email}")
