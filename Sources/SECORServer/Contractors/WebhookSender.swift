@@ -109,17 +109,9 @@ struct WebhookSender {
         }
     }
 
-    /// One conditional update: only one sender gets the row for the next two minutes.
+    /// Only one sender gets the row for the next 2 minutes (`OutboxClaim`).
     private func claim(_ id: UUID, now: Date) async throws -> Bool {
-        let token = UUID()
-        try await db.sql.update("webhook_deliveries")
-            .set("claim", to: SQLBind(token))
-            .set("claimed_until", to: SQLBind(now.addingTimeInterval(120)))
-            .where("id", .equal, SQLBind(id))
-            .where("delivered_at", .is, SQLLiteral.null)
-            .where { $0.where("claimed_until", .is, SQLLiteral.null).orWhere("claimed_until", .lessThan, SQLBind(now)) }
-            .run()
-        return try await WebhookDeliveryModel.query(on: db).filter(\.$id == id).filter(\.$claim == token).first() != nil
+        try await OutboxClaim.take("webhook_deliveries", id, doneColumn: "delivered_at", now: now, hold: 120, on: db)
     }
 }
 

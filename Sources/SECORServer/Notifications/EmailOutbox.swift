@@ -122,17 +122,9 @@ struct OutboxSender {
         return result
     }
 
-    /// One conditional update: only one sender gets the row for the next five minutes.
+    /// Only one sender gets the row for the next 5 minutes (`OutboxClaim`).
     private func claim(_ id: UUID, now: Date) async throws -> Bool {
-        let token = UUID()
-        try await db.sql.update("email_outbox")
-            .set("claim", to: SQLBind(token))
-            .set("claimed_until", to: SQLBind(now.addingTimeInterval(300)))
-            .where("id", .equal, SQLBind(id))
-            .where("sent_at", .is, SQLLiteral.null)
-            .where { $0.where("claimed_until", .is, SQLLiteral.null).orWhere("claimed_until", .lessThan, SQLBind(now)) }
-            .run()
-        return try await EmailOutboxModel.query(on: db).filter(\.$id == id).filter(\.$claim == token).first() != nil
+        try await OutboxClaim.take("email_outbox", id, doneColumn: "sent_at", now: now, hold: 300, on: db)
     }
 
     private func send(_ row: EmailOutboxModel) async throws {
