@@ -12,11 +12,11 @@ extension Application {
         case .sqlite(let path):
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            databases.use(CountingConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: .debug).make(), counter: statements), as: .sqlite)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = nil
-            databases.use(.postgres(configuration: config, sqlLogLevel: .debug), as: .psql)
+            databases.use(CountingConfiguration(base: DatabaseConfigurationFactory.postgres(configuration: config, sqlLogLevel: .debug).make(), counter: statements), as: .psql)
         }
         // Every notification also goes by email, through the outbox.
         databases.middleware.use(NotificationEmailMiddleware(linkBase: { [weak self] in self?.linkBase ?? "" }))
@@ -40,62 +40,18 @@ extension Database {
 
     var sql: SQLDatabase { self as! SQLDatabase }
 
-    /// Runs `body` in one transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking
-    /// the write lock at once: Fluent's deferred `BEGIN` lets two read-then-write
-    /// transactions deadlock and fail with "database is locked".
+    /// Runs `body` in one transaction, answering only once it is durable.
     ///
-    /// After the commit, the newest audit-log entry the transaction appended goes to the
-    /// log's checkpoint file (`AuditLogSeal`), so cutting the log's tail is detected.
+    /// On SQLite the write goes through `SQLiteGroupCommit`: every write waiting joins one
+    /// transaction, each in its own savepoint, with one commit (one fsync) for them all.
+    /// On PostgreSQL it is an ordinary transaction.
+    ///
+    /// After the commit, the newest audit-log entry appended goes to the log's checkpoint
+    /// file (`AuditLogSeal`), so cutting the log's tail is detected: once per batch.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        let result = try await committedTransaction(body)
+        if isSQLite { return try await SQLiteGroupCommit.shared.write(on: self, body) }
+        let result = try await transaction(body)
         try await logSeal.checkpointIfAdvanced(on: self)
         return result
-    }
-
-    private func committedTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        guard isSQLite else { return try await transaction(body) }
-        // One writer at a time, queued here: otherwise the second connection's BEGIN
-        // IMMEDIATE spins in SQLite's busy handler while the first writes (a quarter of
-        // the CPU under write load, measured with scripts/bench and perf).
-        await SQLiteWriteGate.shared.enter()
-        do {
-            let result = try await sqliteTransaction(body)
-            await SQLiteWriteGate.shared.leave()
-            return result
-        } catch {
-            await SQLiteWriteGate.shared.leave()
-            throw error
-        }
-    }
-
-    private func sqliteTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        try await withConnection { connection in
-            let sql = connection as! SQLDatabase
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(connection)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
-        }
-    }
-}
-
-/// Queues SQLite write transactions in this process, first come first served.
-actor SQLiteWriteGate {
-    static let shared = SQLiteWriteGate()
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func enter() async {
-        guard busy else { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func leave() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }

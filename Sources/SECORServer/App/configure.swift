@@ -20,7 +20,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // webhook check refused.
     app.http.client.configuration.redirectConfiguration = .disallow
 
-    app.sessions.use(.fluent)
+    app.sessions.use { app in WriteOnChangeSessions(base: app.fluent.sessions.driver()) }
     app.sessions.configuration.cookieName = "secor_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(string: id.string, maxAge: Int(SessionUserMiddleware.sessionLifetime), isSecure: config.secureCookies,

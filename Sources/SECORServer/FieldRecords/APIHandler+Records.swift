@@ -8,11 +8,15 @@ extension APIHandler {
     func listRecords(_ input: Operations.ListRecords.Input) async throws -> Operations.ListRecords.Output {
         let (request, _, ref) = try await Self.context(input.path.employerId, .view)
         let q = input.query
-        let records = try await request.records.search(ref, .init(
+        let limit = try Validate.pageSize(q.limit)
+        // One more than a page, to know whether a further page exists.
+        var records = try await request.records.search(ref, .init(
             text: q.q, kind: q.kind.flatMap { FieldRecordKind(rawValue: $0.rawValue) },
             from: try Validate.optionalDay(q.from, "from", "From"), to: try Validate.optionalDay(q.to, "to", "To"),
-            site: q.site, person: q.person))
-        return .ok(.init(body: .json(try records.map {
+            site: q.site, person: q.person, after: try q.cursor.map(RecordCursor.init(text:))), limit: limit + 1)
+        let next = records.count > limit ? try RecordCursor(after: records[limit - 1]).text : nil
+        records = Array(records.prefix(limit))
+        return .ok(.init(headers: .init(xNextCursor: next), body: .json(try records.map {
             .init(id: try $0.requireID().uuidString, kind: $0.kind, occurredOn: $0.occurredOn, occurredTime: $0.occurredTime, site: $0.site, version: $0.currentVersion)
         })))
     }

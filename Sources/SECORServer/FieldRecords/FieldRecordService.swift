@@ -364,13 +364,15 @@ struct FieldRecordService {
         var to: CalendarDay?
         var site: String?
         var person: String?
+        /// The page starts after this record (the last of the page before).
+        var after: RecordCursor?
     }
 
     /// F3: an employer's records by words, kind, days, site and person; newest first.
+    /// A page of a list: the columns a list shows (the summary is the first 140 characters),
+    /// ordered by the index `field_records_list`, so a page costs the same at any depth.
     func search(_ ref: EmployerRef, _ search: Search, limit: Int = 200, offset: Int = 0) async throws -> [FieldRecordModel] {
-        // One query, read column by column (see `all`): the words through the search index,
-        // the other filters on the table, newest first.
-        var sql = SQLQueryString("SELECT \(unsafeRaw: Self.recordColumns) FROM field_records r WHERE r.employer_id = \(bind: ref.id)")
+        var sql = SQLQueryString("SELECT \(unsafeRaw: Self.listColumns) FROM field_records r WHERE r.employer_id = \(bind: ref.id)")
         let words = [search.text, search.person].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
         if !words.isEmpty {
             guard let matching = SearchIndex.condition(words, employerId: ref.id, on: db) else { return [] }
@@ -384,9 +386,21 @@ struct FieldRecordService {
             sql.appendInterpolation(unsafeRaw: db.isSQLite ? " AND r.site LIKE " : " AND r.site ILIKE ")
             sql.appendInterpolation(bind: "%\(site.replacingOccurrences(of: "%", with: ""))%")
         }
-        sql.appendInterpolation(unsafeRaw: " ORDER BY r.occurred_on DESC, r.occurred_time DESC, r.id LIMIT \(max(0, limit)) OFFSET \(max(0, offset))")
+        if let after = search.after {
+            sql.appendInterpolation(unsafeRaw: " AND (r.occurred_on, r.occurred_time, r.id) < (")
+            sql.appendInterpolation(bind: after.occurredOn)
+            sql.appendInterpolation(unsafeRaw: ", ")
+            sql.appendInterpolation(bind: after.occurredTime)
+            sql.appendInterpolation(unsafeRaw: ", ")
+            sql.appendInterpolation(bind: after.id)
+            sql.appendInterpolation(unsafeRaw: ")")
+        }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY r.occurred_on DESC, r.occurred_time DESC, r.id DESC LIMIT \(max(0, limit)) OFFSET \(max(0, offset))")
         return try await db.sql.raw(sql).all().compactMap { Self.record($0, employer: ref.id) }
     }
+
+    /// What a list of records shows, from `field_records r`.
+    static let listColumns = "r.id, r.kind, r.occurred_on, r.occurred_time, r.site, substr(r.search_text, 1, 140) AS search_text, r.current_version"
 
     /// The columns `record(_:employer:)` reads, from `field_records r`.
     static let recordColumns = "r.id, r.recorded_by, r.kind, r.occurred_on, r.occurred_time, r.site, r.search_text, r.current_version"
@@ -412,20 +426,44 @@ struct FieldRecordService {
              kind: FieldRecordKind? = nil) async throws -> [(FieldRecordModel, RecordContent)] {
         // One query, each record joined to its current version, read column by column: an IN
         // list with a search per record grew with the square of the records, and Fluent's
-        // model decoding (reflection) was most of the rest (measured with perf).
+        // model decoding (reflection) was most of the rest (measured with perf). The content
+        // comes from the cache of decoded versions; only versions not yet decoded are read.
         var sql = SQLQueryString("""
-            SELECT \(unsafeRaw: Self.recordColumns), v.content
+            SELECT \(unsafeRaw: Self.recordColumns), v.id AS version_id
             FROM field_records r JOIN field_record_versions v ON v.record_id = r.id AND v.version = r.current_version
             WHERE r.employer_id = \(bind: ref.id)
             """)
         if let from { sql.appendInterpolation(unsafeRaw: " AND r.occurred_on >= "); sql.appendInterpolation(bind: from.iso) }
         if let before { sql.appendInterpolation(unsafeRaw: " AND r.occurred_on < "); sql.appendInterpolation(bind: before.iso) }
         if let kind { sql.appendInterpolation(unsafeRaw: " AND r.kind = "); sql.appendInterpolation(bind: kind.rawValue) }
-        return try await db.sql.raw(sql).all().compactMap { row in
-            guard let record = Self.record(row, employer: ref.id), let kind = FieldRecordKind(rawValue: record.kind),
-                  let json = try? row.decode(column: "content", as: String.self),
-                  let content = try? RecordContent.read(kind: kind, json: json) else { return nil }
-            return (record, content)
+        let rows: [(FieldRecordModel, UUID)] = try await db.sql.raw(sql).all().compactMap { row in
+            guard let record = Self.record(row, employer: ref.id), let version = try? row.decode(column: "version_id", as: UUID.self) else { return nil }
+            return (record, version)
+        }
+        var contents: [UUID: RecordContent] = [:]
+        var missing: [(FieldRecordModel, UUID)] = []
+        for row in rows {
+            if let known = RecordContentCache.shared.content(row.1) { contents[row.1] = known } else { missing.append(row) }
+        }
+        try await decode(missing, into: &contents)
+        return rows.compactMap { record, version in contents[version].map { (record, $0) } }
+    }
+
+    /// Reads and decodes the content of versions not in the cache yet, a thousand at a time,
+    /// and keeps them there.
+    private func decode(_ rows: [(FieldRecordModel, UUID)], into contents: inout [UUID: RecordContent]) async throws {
+        let kinds = Dictionary(rows.map { ($0.1, $0.0.kind) }, uniquingKeysWith: { a, _ in a })
+        for start in stride(from: 0, to: rows.count, by: 1000) {
+            let ids = rows[start..<min(start + 1000, rows.count)].map(\.1)
+            let found = try await db.sql.select().column("id").column("content").from(FieldRecordVersionModel.schema)
+                .where(SQLColumn("id"), .in, SQLBind.group(ids)).all()
+            for row in found {
+                guard let id = try? row.decode(column: "id", as: UUID.self), let kind = kinds[id].flatMap(FieldRecordKind.init(rawValue:)),
+                      let json = try? row.decode(column: "content", as: String.self),
+                      let content = try? RecordContent.read(kind: kind, json: json) else { continue }
+                contents[id] = content
+                RecordContentCache.shared.keep(content, for: id)
+            }
         }
     }
 }

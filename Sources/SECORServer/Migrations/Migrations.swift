@@ -35,6 +35,7 @@ enum Migrations {
         AddAuditInstrument(),
         CreateVerificationKeys(),
         CreateContractors(),
+        AddRecordListIndex(),
     ]
 }
 

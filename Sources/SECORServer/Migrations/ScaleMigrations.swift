@@ -64,3 +64,21 @@ struct AddScaleIndexes: AsyncMigration {
         }
     }
 }
+
+/// Record lists are read newest first, a page at a time after a cursor (issue 21): this
+/// index serves that order for one employer, so a page is a short index walk at any depth.
+/// It begins with the columns of `field_records_employer_day`, which it replaces.
+struct AddRecordListIndex: AsyncMigration {
+    var name: String { "2026-12-02-add-record-list-index" }
+
+    func prepare(on db: Database) async throws {
+        try await db.sql.create(index: "field_records_list").on("field_records")
+            .column("employer_id").column("occurred_on").column("occurred_time").column("id").run()
+        try await db.sql.drop(index: "field_records_employer_day").run()
+    }
+
+    func revert(on db: Database) async throws {
+        try await db.sql.create(index: "field_records_employer_day").on("field_records").column("employer_id").column("occurred_on").run()
+        try await db.sql.drop(index: "field_records_list").run()
+    }
+}

@@ -20,15 +20,21 @@ struct WorkReminders {
             FROM field_records r JOIN field_record_versions v ON v.record_id = r.id AND v.version = r.current_version
             WHERE r.kind = \(bind: FieldRecordKind.correctiveAction.rawValue)
             """).all()
-        var sent = 0
-        for row in rows {
+        struct Overdue { var id: UUID; var employer: UUID; var recorder: UUID?; var action: CorrectiveActionContent; var due: CalendarDay
+            var key: String { "ca-overdue:\(id.uuidString):\(action.dueOn)" } }
+        let overdue: [Overdue] = rows.compactMap { row in
             guard let id = try? row.decode(column: "id", as: UUID.self), let employer = try? row.decode(column: "employer_id", as: UUID.self),
                   let json = try? row.decode(column: "content", as: String.self),
                   let action = try? JSONDecoder().decode(CorrectiveActionContent.self, from: Data(json.utf8)),
-                  action.status != .verified, let due = try? CalendarDay(iso: action.dueOn), due < today else { continue }
-            let recorder = try? row.decode(column: "recorded_by", as: UUID.self)
+                  action.status != .verified, let due = try? CalendarDay(iso: action.dueOn), due < today else { return nil }
+            return Overdue(id: id, employer: employer, recorder: try? row.decode(column: "recorded_by", as: UUID.self), action: action, due: due)
+        }
+        let done = try await DeadlineEventModel.existing(overdue.map(\.key), on: db)
+        var sent = 0
+        for item in overdue where !done.contains(item.key) {
+            let (id, employer, recorder, action, due) = (item.id, item.employer, item.recorder, item.action, item.due)
             let assignee = try await Self.user(named: action.owner, employer: employer, on: db) ?? recorder
-            sent += try await once("ca-overdue:\(id.uuidString):\(action.dueOn)") { db in
+            sent += try await once(item.key) { db in
                 try await Notices.send(.correctiveActionOverdue, NoticeSubject(employerId: employer, assigneeUserId: assignee),
                                        title: "Corrective action overdue: \(String(action.description.prefix(80)))",
                                        body: "It was due on \(due.readable) and is \(action.status.label). Owner: \(action.owner).",
@@ -50,13 +56,17 @@ struct WorkReminders {
         let employers = Set(newest.values.map { $0.$employer.id })
         let organisations = try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(employers)).with(\.$partner).all()
         let profiles = Dictionary(organisations.compactMap { o in o.id.map { ($0, programs.profile(o.partner?.profileId)) } }, uniquingKeysWith: { a, _ in a })
+        let due = newest.values.sorted(by: { ($0.expiresOn ?? "") < ($1.expiresOn ?? "") }).compactMap { c -> (CompletionModel, CalendarDay, Int, String)? in
+            guard let id = c.id, let expiry = c.expiresOn.flatMap({ try? CalendarDay(iso: $0) }), let threshold = Reminder.threshold(for: expiry, today: today),
+                  c.person.person?.isOnAccount(on: today) ?? false else { return nil }
+            return (c, expiry, threshold, "ticket:\(id.uuidString):\(threshold)")
+        }
+        let done = try await DeadlineEventModel.existing(due.map(\.3), on: db)
         var sent = 0
-        for c in newest.values.sorted(by: { ($0.expiresOn ?? "") < ($1.expiresOn ?? "") }) {
-            guard let expiry = c.expiresOn.flatMap({ try? CalendarDay(iso: $0) }), let threshold = Reminder.threshold(for: expiry, today: today),
-                  c.person.person?.isOnAccount(on: today) ?? false else { continue }
+        for (c, expiry, _, key) in due where !done.contains(key) {
             let employer = c.$employer.id
             let course = profiles[employer]??.course(c.courseId)?.name ?? c.courseId
-            sent += try await once("ticket:\(try c.requireID().uuidString):\(threshold)") { db in
+            sent += try await once(key) { db in
                 try await Notices.send(.trainingExpiring, NoticeSubject(employerId: employer, namedUserId: c.person.userId),
                                        title: "\(c.person.name)'s \(course) expires on \(expiry.readable)",
                                        body: "\(today.days(until: expiry)) days left. Book the course before then so the training matrix stays complete.",

@@ -24,19 +24,24 @@ struct DeadlineSweep {
     func run(today: CalendarDay = .today) async throws -> Result {
         var result = Result()
         let audits = try await AuditModel.query(on: db).filter(\.$stage == AuditStage.corrections.rawValue).all()
+        // Their reviews in one statement; only an audit past its deadline reads more.
+        let reviews = try await QAReviewModel.query(on: db).filter(\.$audit.$id ~~ audits.compactMap(\.id)).all()
+        let reviewOf = Dictionary(reviews.map { ($0.$audit.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let partners = try await OrganisationModel.query(on: db).filter(\.$id ~~ Array(Set(audits.map(\.partnerId)))).all()
+        let profileOf = Dictionary(partners.compactMap { p in p.id.map { ($0, programs.profile(p.profileId)) } }, uniquingKeysWith: { a, _ in a })
         for audit in audits {
             let id = try audit.requireID()
-            guard let review = try await QAReviewModel.query(on: db).filter(\.$audit.$id == id).first(),
+            guard let review = reviewOf[id], let profile = profileOf[audit.partnerId] ?? nil,
                   let first = review.firstFeedbackOn.flatMap({ try? CalendarDay(iso: $0) }) else { continue }
-            let loaded = try await AuditService(db: db).load(id, programs: programs)
             let state = CorrectionClock.state(firstFeedbackOn: first, lastFeedbackOn: review.openFeedbackOn.flatMap { try? CalendarDay(iso: $0) },
-                                              today: today, timelines: loaded.ref.profile.timelines)
+                                              today: today, timelines: profile.timelines)
             let why: String
             switch state {
             case .onTime: continue
             case .correctionLate(let due): why = "D4: the correction was due by \(due.readable) and was not returned."
             case .processExpired(let due): why = "D5: the QA correction process had to end by \(due.readable)."
             }
+            let loaded = try await AuditService(db: db).load(id, programs: programs)
             do {
                 try await db.writeTransaction { db in
                     try await DeadlineEventModel(key: "invalid:\(id.uuidString)", detail: why).create(on: db)
@@ -62,16 +67,22 @@ struct DeadlineSweep {
         return result
     }
 
+    private static func warningKey(_ status: CycleService.Status, _ warning: String) -> String {
+        "c6:\(status.employerId.uuidString):\(warning)"
+    }
+
     /// C6: each warning (90, 60, 30 days before an expiry or a maintenance due date) is
     /// sent to the employer once.
     private func warn(today: CalendarDay) async throws -> Int {
         let employers = try await OrganisationModel.query(on: db).filter(\.$kind == OrganisationKind.employer.rawValue).with(\.$partner).all()
+        let statuses = try await CycleService(db: db).statuses(employers, profiles: programs, today: today)
+        let done = try await DeadlineEventModel.existing(statuses.flatMap { s in s.warnings.map { Self.warningKey(s, $0) } }, on: db)
         var sent = 0
-        for status in try await CycleService(db: db).statuses(employers, profiles: programs, today: today) {
-            for warning in status.warnings {
+        for status in statuses {
+            for warning in status.warnings where !done.contains(Self.warningKey(status, warning)) {
                 do {
                     try await db.writeTransaction { db in
-                        try await DeadlineEventModel(key: "c6:\(status.employerId.uuidString):\(warning)", detail: warning).create(on: db)
+                        try await DeadlineEventModel(key: Self.warningKey(status, warning), detail: warning).create(on: db)
                         // C6: the owner, and the auditor of the certificate's audit (who is
                         // likely to do the next one).
                         var auditor: UUID?

@@ -196,3 +196,19 @@ final class QAAssignmentModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension DeadlineEventModel {
+    /// Which of `keys` were acted on already: 500 keys a statement, so a sweep that finds
+    /// nothing new costs a few statements however many warnings and reminders are due
+    /// (it was a transaction each, failing on the unique key; issue 21). The unique key
+    /// still decides when two instances act at once.
+    static func existing(_ keys: [String], on db: Database) async throws -> Set<String> {
+        var found: Set<String> = []
+        let unique = Array(Set(keys))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = Array(unique[start..<min(start + 500, unique.count)])
+            found.formUnion(try await DeadlineEventModel.query(on: db).filter(\.$key ~~ chunk).field(\.$key).all().map(\.key))
+        }
+        return found
+    }
+}

@@ -66,6 +66,13 @@ enum Validate {
         return n
     }
 
+    /// A page size asked for: 1-`max`, `max` when none is asked for.
+    static func pageSize(_ value: Int?, _ field: String = "limit", max: Int = 200) throws -> Int {
+        guard let value else { return max }
+        guard (1...max).contains(value) else { throw AppError.invalid(field, "A page holds 1 to \(max) items; \(value) is outside that.") }
+        return value
+    }
+
     /// HTML checkboxes send "on" (or nothing); the API sends true/false.
     static func flag(_ value: String?) -> Bool {
         guard let value else { return false }
