@@ -42,7 +42,7 @@ actor SQLiteGroupCommit {
             let (result, intact) = await Self.inSavepoint(connection, body)
             // A writer whose work rolled back has nothing to wait for.
             if case .failure(let error) = result {
-                await endTurn(intact: intact, awaitingCommit: false)
+                await endTurn(intact: intact)
                 throw error
             }
             try await endTurnAwaitingCommit(intact: intact)
@@ -104,13 +104,14 @@ actor SQLiteGroupCommit {
             } catch {
                 return (.failure(error), false)
             }
-        } catch {
+        } catch let failure {
+            // The writer hears its own error, whether or not the rollback to its savepoint worked.
             do {
                 try await sql.raw("ROLLBACK TO write").run()
                 try await sql.raw("RELEASE write").run()
-                return (.failure(error), true)
+                return (.failure(failure), true)
             } catch {
-                return (.failure(error), false)
+                return (.failure(failure), false)
             }
         }
     }
@@ -133,7 +134,7 @@ actor SQLiteGroupCommit {
         }
     }
 
-    private func endTurn(intact: Bool, awaitingCommit: Bool) {
+    private func endTurn(intact: Bool) {
         turnEnded?.resume(returning: intact)
         turnEnded = nil
     }
@@ -141,7 +142,7 @@ actor SQLiteGroupCommit {
     private func endTurnAwaitingCommit(intact: Bool) async throws {
         try await withCheckedThrowingContinuation { (committed: CheckedContinuation<Void, any Error>) in
             awaitingCommit.append(committed)
-            endTurn(intact: intact, awaitingCommit: true)
+            endTurn(intact: intact)
         }
     }
 
