@@ -21,7 +21,7 @@ actor SQLiteGroupCommit {
 
     private enum Turn: Sendable {
         case lead
-        case join(any Database)
+        case join(any Database, AuditLog.BatchHead)
     }
 
     /// Batches committed since start (tests read it to see writes share commits).
@@ -38,11 +38,13 @@ actor SQLiteGroupCommit {
         switch await enter() {
         case .lead:
             return try await lead(on: db, body)
-        case .join(let connection):
-            let (result, intact) = await Self.inSavepoint(connection, body)
-            // A writer whose work rolled back has nothing to wait for.
+        case .join(let connection, let head):
+            let (result, intact) = await Self.inSavepoint(connection, head, body)
+            // A writer whose work rolled back is still answered after the batch ends: when it
+            // failed against an earlier member's write (a retry sent twice takes one unique
+            // key), that write is then committed, and the answer can name it.
             if case .failure(let error) = result {
-                await endTurn(intact: intact)
+                try? await endTurnAwaitingCommit(intact: intact)
                 throw error
             }
             try await endTurnAwaitingCommit(intact: intact)
@@ -56,9 +58,10 @@ actor SQLiteGroupCommit {
             outcome = try await db.withConnection { connection in
                 let sql = connection as! any SQLDatabase
                 try await sql.raw("BEGIN IMMEDIATE").run()
-                var (result, intact) = await Self.inSavepoint(connection, body)
+                let head = AuditLog.BatchHead()
+                var (result, intact) = await Self.inSavepoint(connection, head, body)
                 var members = 1
-                while intact, members < Self.largestBatch, let next = await self.passTurn(on: connection) {
+                while intact, members < Self.largestBatch, let next = await self.passTurn(on: connection, head) {
                     intact = next
                     members += 1
                 }
@@ -72,7 +75,7 @@ actor SQLiteGroupCommit {
                 // Its writes stand whether or not the checkpoint file can be written; a
                 // missing checkpoint only weakens the tail check, so it is logged, not thrown.
                 do {
-                    try await connection.logSeal.checkpointIfAdvanced(on: connection)
+                    try await connection.logSeal.checkpointIfAdvanced(on: connection, known: head.entry)
                 } catch {
                     connection.logger.error("Audit-log checkpoint not written: \(error)")
                 }
@@ -89,15 +92,18 @@ actor SQLiteGroupCommit {
     /// Runs `body` in a savepoint: released when it succeeds, rolled back when it throws.
     /// `intact` is false when the transaction itself is gone (SQLite ends it on some errors,
     /// such as a full disk); the batch then stops, and its commit fails for everyone in it.
-    private static func inSavepoint<T: Sendable>(_ connection: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async -> (Result<T, any Error>, intact: Bool) {
+    /// `head`: the audit log's head in this batch, as the writers before left it.
+    private static func inSavepoint<T: Sendable>(_ connection: any Database, _ head: AuditLog.BatchHead,
+                                                 _ body: @escaping @Sendable (any Database) async throws -> T) async -> (Result<T, any Error>, intact: Bool) {
         let sql = connection as! any SQLDatabase
+        let headBefore = head.entry
         do {
             try await sql.raw("SAVEPOINT write").run()
         } catch {
             return (.failure(error), false)
         }
         do {
-            let value = try await body(connection)
+            let value = try await AuditLog.$batchHead.withValue(head) { try await body(connection) }
             do {
                 try await sql.raw("RELEASE write").run()
                 return (.success(value), true)
@@ -105,6 +111,7 @@ actor SQLiteGroupCommit {
                 return (.failure(error), false)
             }
         } catch let failure {
+            head.entry = headBefore  // its entries are rolled back with it
             // The writer hears its own error, whether or not the rollback to its savepoint worked.
             do {
                 try await sql.raw("ROLLBACK TO write").run()
@@ -125,12 +132,12 @@ actor SQLiteGroupCommit {
 
     /// The leader hands the connection to the next writer waiting and waits for its turn to
     /// end; nil when nobody waits. The answer is whether the transaction still holds.
-    private func passTurn(on connection: any Database) async -> Bool? {
+    private func passTurn(on connection: any Database, _ head: AuditLog.BatchHead) async -> Bool? {
         guard !waiting.isEmpty else { return nil }
         let next = waiting.removeFirst()
         return await withCheckedContinuation { ended in
             turnEnded = ended
-            next.resume(returning: .join(connection))
+            next.resume(returning: .join(connection, head))
         }
     }
 

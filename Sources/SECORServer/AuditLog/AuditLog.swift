@@ -10,6 +10,16 @@ import Vapor
 enum AuditLog {
     static let genesisHash = String(repeating: "0", count: 64)
 
+    /// The log's newest entry as the writers of one SQLite batch left it (group commit):
+    /// the batch holds the only write lock, so after its first append the head is known
+    /// without reading it again. Turns are taken one at a time, so no lock is needed.
+    final class BatchHead: @unchecked Sendable {
+        var entry: (seq: Int, hash: String)?
+    }
+
+    /// Set by `SQLiteGroupCommit` for the work of each writer in a batch.
+    @TaskLocal static var batchHead: BatchHead?
+
     /// Appends an entry; call inside the write's own transaction (`writeTransaction`)
     /// so the entry and the change commit together or not at all.
     static func append(on db: Database, actor: UUID?, action: String, entity: String, entityId: String,
@@ -19,7 +29,11 @@ enum AuditLog {
             // BEGIN IMMEDIATE already holds the only write lock).
             try await db.sql.raw("SELECT pg_advisory_xact_lock(7220531)").run()
         }
-        let last = try await AuditLogEntryModel.query(on: db).sort(\.$seq, .descending).first()
+        let head = batchHead
+        var last = head?.entry
+        if last == nil, let newest = try await AuditLogEntryModel.query(on: db).sort(\.$seq, .descending).first() {
+            last = (newest.seq, newest.hash)
+        }
         let entry = AuditLogEntryModel()
         entry.seq = (last?.seq ?? 0) + 1
         entry.atMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
@@ -31,6 +45,7 @@ enum AuditLog {
         entry.previousHash = last?.hash ?? genesisHash
         entry.hash = ""  // the seal (the database's model middleware) writes the keyed hash
         try await entry.create(on: db)
+        head?.entry = (entry.seq, entry.hash)
     }
 
     static func hashInput(of entry: AuditLogEntryModel) -> String {

@@ -105,10 +105,14 @@ final class AuditLogSeal: AsyncModelMiddleware, Sendable {
 
     /// After a write transaction committed: the log's head, if it moved on since the last
     /// checkpoint this process wrote. Read after the commit, so a rolled-back entry never
-    /// reaches the file (one indexed read per write; issue 21's group commit makes it one
-    /// per batch).
-    func checkpointIfAdvanced(on db: Database) async throws {
-        guard let head = try await AuditLogEntryModel.query(on: db).sort(\.$seq, .descending).first() else { return }
+    /// reaches the file. `known`: the head as a batch's writers left it (SQLite's group
+    /// commit), so it need not be read again.
+    func checkpointIfAdvanced(on db: Database, known: (seq: Int, hash: String)? = nil) async throws {
+        var newest = known
+        if newest == nil, let entry = try await AuditLogEntryModel.query(on: db).sort(\.$seq, .descending).first() {
+            newest = (entry.seq, entry.hash)
+        }
+        guard let head = newest else { return }
         let advanced = written.withLockedValue { last in
             guard head.seq > last else { return false }
             last = head.seq

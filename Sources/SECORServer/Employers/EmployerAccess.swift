@@ -32,19 +32,30 @@ extension Request {
 }
 
 extension EmployerRef {
+    /// The employer with its organisation, partner and designated auditor: one statement,
+    /// since every employer request starts here (issue 21).
     static func load(_ id: UUID, on db: Database, programs: ProgramCatalog) async throws -> EmployerRef {
         guard let organisation = try await OrganisationModel.query(on: db).filter(\.$id == id)
-                .filter(\.$kind == OrganisationKind.employer.rawValue).with(\.$partner).first(),
-              let partner = organisation.partner,
-              let employer = try await EmployerModel.find(id, on: db),
+                .filter(\.$kind == OrganisationKind.employer.rawValue)
+                .join(EmployerModel.self, on: \OrganisationModel.$id == \EmployerModel.$id)
+                .join(PartnerOrganisation.self, on: \OrganisationModel.$partner.$id == \PartnerOrganisation.$id)
+                .join(AuditorModel.self, on: \EmployerModel.$assessorAuditorId == \AuditorModel.$id, method: .left)
+                .first(),
+              let employer = try? organisation.joined(EmployerModel.self),
+              let partner = try? organisation.joined(PartnerOrganisation.self).model,
               let profile = programs.profile(partner.profileId) else {
             throw AppError.notFound("employer")
         }
-        var auditorUser: UUID?
-        if let auditorId = employer.assessorAuditorId {
-            auditorUser = try await AuditorModel.find(auditorId, on: db)?.$user.id
-        }
+        organisation.$partner.value = partner
+        // Left-joined: no designated auditor decodes as no row.
+        let auditorUser = employer.assessorAuditorId == nil ? nil : (try? organisation.joined(AuditorModel.self))?.$user.id
         return EmployerRef(id: id, organisation: organisation, employer: employer, partner: partner, profile: profile,
                            designatedAuditorUserId: auditorUser)
     }
+}
+
+/// The partner of an organisation, joined to it (the same table twice).
+final class PartnerOrganisation: ModelAlias, @unchecked Sendable {
+    static let name = "partner_organisations"
+    let model = OrganisationModel()
 }

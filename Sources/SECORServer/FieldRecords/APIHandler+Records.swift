@@ -100,7 +100,8 @@ extension APIHandler {
 
     static func record(_ detail: RecordDetail, on db: Database) async throws -> Components.Schemas.Record {
         let r = detail.record
-        let files = try await StoredFileModel.query(on: db).filter(\.$id ~~ detail.versions.flatMap(\.attachmentIds)).all()
+        let fileIds = detail.versions.flatMap(\.attachmentIds)
+        let files = fileIds.isEmpty ? [] : try await StoredFileModel.query(on: db).filter(\.$id ~~ fileIds).all()
         let versions = try detail.versions.map { v -> Components.Schemas.RecordVersion in
             let plain = Components.Schemas.RecordVersion(
                 version: v.version, occurredOn: v.occurredOn, occurredTime: v.occurredTime, contentHash: v.contentHash,

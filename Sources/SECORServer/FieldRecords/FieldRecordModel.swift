@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import SECORCore
 
@@ -89,4 +90,62 @@ final class SignOffModel: Model, @unchecked Sendable {
 
     var signOffRole: SignOffRole { SignOffRole(rawValue: role) ?? .worker }
     var signOffMethod: SignOffMethod { SignOffMethod(rawValue: method) ?? .ticked }
+}
+
+// MARK: Raw SQL on the hot paths
+//
+// Recording and reading a record are the busiest paths; Fluent's model reflection cost
+// more than the statements themselves (issue 21). These write and read the same columns,
+// bound through the same database encoder, so Fluent reads what they write and back.
+
+extension FieldRecordModel {
+    /// Stores this new record (as `create(on:)` would, without the reflection).
+    func insert(on db: Database) async throws {
+        let id = self.id ?? UUID()
+        let now = Date()
+        try await db.sql.raw("""
+            INSERT INTO field_records (id, created_at, current_version, idempotency_key, employer_id, recorded_by, kind, occurred_on, occurred_time, site, search_text)
+            VALUES (\(bind: id), \(bind: now), \(bind: currentVersion), \(bind: idempotencyKey), \(bind: $employer.id), \(bind: recordedBy),
+                    \(bind: kind), \(bind: occurredOn), \(bind: occurredTime), \(bind: site), \(bind: searchText))
+            """).run()
+        self.id = id
+        createdAt = now
+        $id.exists = true
+    }
+}
+
+extension FieldRecordVersionModel {
+    /// Stores this new version (as `create(on:)` would, without the reflection).
+    func insert(on db: Database) async throws {
+        let id = self.id ?? UUID()
+        let now = Date()
+        try await db.sql.raw("""
+            INSERT INTO field_record_versions (id, created_at, record_id, version, content, content_hash, author_id, reason, occurred_on, occurred_time, attachments)
+            VALUES (\(bind: id), \(bind: now), \(bind: $record.id), \(bind: version), \(bind: content), \(bind: contentHash), \(bind: authorId),
+                    \(bind: reason), \(bind: occurredOn), \(bind: occurredTime), \(bind: attachments))
+            """).run()
+        self.id = id
+        createdAt = now
+        $id.exists = true
+    }
+
+    /// The columns `init(row:)` reads.
+    static let columns = "id, created_at, record_id, version, content, content_hash, author_id, reason, occurred_on, occurred_time, attachments"
+
+    /// A version read from a raw row of `columns`.
+    convenience init(row: SQLRow) throws {
+        self.init()
+        id = try row.decode(column: "id", as: UUID.self)
+        createdAt = try row.decode(column: "created_at", as: Date?.self)
+        $record.id = try row.decode(column: "record_id", as: UUID.self)
+        version = try row.decode(column: "version", as: Int.self)
+        content = try row.decode(column: "content", as: String.self)
+        contentHash = try row.decode(column: "content_hash", as: String.self)
+        authorId = try row.decode(column: "author_id", as: UUID.self)
+        reason = try row.decode(column: "reason", as: String.self)
+        occurredOn = try row.decode(column: "occurred_on", as: String.self)
+        occurredTime = try row.decode(column: "occurred_time", as: String.self)
+        attachments = try row.decode(column: "attachments", as: String?.self)
+        $id.exists = true
+    }
 }

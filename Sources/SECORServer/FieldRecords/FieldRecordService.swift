@@ -75,7 +75,6 @@ struct FieldRecordService {
         let files = try await prepare(attachments, ref, by: user)
         // A retry is the same day, content and files: the same hash as the stored version 1.
         let hash = Self.contentHash(when: when, json: try content.jsonText(), fileHashes: files.map(\.sha256))
-        if let key, let existing = try await existing(ref, key: key) { return (try Self.replayed(existing, hash: hash), false) }
         let record = FieldRecordModel()
         record.$employer.id = ref.id
         record.recordedBy = user.id
@@ -86,23 +85,31 @@ struct FieldRecordService {
         record.searchText = content.searchText
         record.currentVersion = 1
         record.idempotencyKey = key
+        let version: FieldRecordVersionModel
         do {
-            try await db.writeTransaction { db in
-                try await record.create(on: db)
-                let hash = try await addVersion(record, content, when: when, reason: "", files: files, by: user, on: db)
+            version = try await db.writeTransaction { db in
+                try await record.insert(on: db)
+                let version = try await addVersion(record, content, when: when, reason: "", files: files, by: user, on: db)
+                let hash = version.contentHash
                 // The version's hash in the keyed log: `secor check` holds the stored version to it.
                 try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: content.kind.rawValue,
                                           entityId: try record.requireID().uuidString, detail: "\(when.day.iso) \(content.site), version 1 \(hash)")
                 try await openCorrectiveActions(for: record, content, when: when, by: user, on: db)
                 try await SignOffService.askToSign(record, content, author: user.id, on: db)
                 try await Self.raiseNotices(record, content, previous: nil, by: user, on: db)
+                return version
             }
         } catch where key != nil {
-            // Two sends of the same key at once: the unique key let one in; return it.
+            // A retry, or two sends of the same key at once: the unique key (employer, key)
+            // let only the first in; answer it. Looking the key up first would cost every
+            // create a statement for the rare retry.
             if let key, let existing = try await existing(ref, key: key) { return (try Self.replayed(existing, hash: hash), false) }
             throw error
         }
-        return (try await detail(ref, record.id), true)
+        // What was just written, without reading it back: a new record has one version and
+        // no sign-offs yet; its content is read from the stored JSON, as `detail` reads it.
+        return (RecordDetail(record: record, versions: [version], signOffs: [],
+                             content: try RecordContent.read(kind: content.kind, json: version.content)), true)
     }
 
     /// Adds a version; the earlier ones stay as they were (S4 in spirit: nothing is
@@ -136,7 +143,7 @@ struct FieldRecordService {
             record.site = content.site
             record.searchText = content.searchText
             try await record.save(on: db)
-            let hash = try await addVersion(record, content, when: when, reason: why, files: files, by: user, on: db)
+            let hash = try await addVersion(record, content, when: when, reason: why, files: files, by: user, on: db).contentHash
             try await AuditLog.append(on: db, actor: user.id, action: "record.amend", entity: content.kind.rawValue,
                                       entityId: try record.requireID().uuidString, detail: "version \(record.currentVersion) \(hash): \(why)")
             try await SignOffService.askToSign(record, content, author: user.id, on: db)
@@ -239,8 +246,8 @@ struct FieldRecordService {
             // No key of its own: a retried inspection is found by its key before anything is
             // opened, and a derived key collided for two failed items of one name.
             model.idempotencyKey = nil
-            try await model.create(on: db)
-            let hash = try await addVersion(model, RecordContent(action), when: when, reason: "", by: user, on: db)
+            try await model.insert(on: db)
+            let hash = try await addVersion(model, RecordContent(action), when: when, reason: "", by: user, on: db).contentHash
             try await AuditLog.append(on: db, actor: user.id, action: "record.create", entity: "correctiveAction",
                                       entityId: try model.requireID().uuidString, detail: "opened by pre-start \(try record.requireID().uuidString), version 1 \(hash)")
         }
@@ -285,10 +292,9 @@ struct FieldRecordService {
         }
     }
 
-    /// Stores the record's current version and answers its content hash.
-    @discardableResult
+    /// Stores the record's current version and answers it.
     private func addVersion(_ record: FieldRecordModel, _ content: RecordContent, when: When, reason: String, files: [PreparedFile] = [],
-                            by user: CurrentUser, on db: Database) async throws -> String {
+                            by user: CurrentUser, on db: Database) async throws -> FieldRecordVersionModel {
         var fileIds: [UUID] = []
         for file in files {
             switch file {
@@ -303,9 +309,9 @@ struct FieldRecordService {
         // An amendment is a new version with no sign-offs: signatures stay on the version they signed.
         let version = try Self.newVersion(of: record, content, when: when, reason: reason, fileIds: fileIds,
                                           fileHashes: files.map(\.sha256), author: user.id)
-        try await version.create(on: db)
+        try await version.insert(on: db)
         try await SearchIndex.update(record, on: db)
-        return version.contentHash
+        return version
     }
 
     /// The hash of a version: it binds the day, the content and every attached file's own hash.
@@ -333,9 +339,13 @@ struct FieldRecordService {
     }
 
     func detail(_ ref: EmployerRef, _ id: UUID?) async throws -> RecordDetail {
-        guard let id, let record = try await FieldRecordModel.query(on: db).filter(\.$id == id)
-            .filter(\.$employer.$id == ref.id).first() else { throw AppError.notFound("record") }
-        let versions = try await FieldRecordVersionModel.query(on: db).filter(\.$record.$id == id).sort(\.$version).all()
+        // Raw SQL: reading one record is a hot path (issue 21).
+        guard let id, let row = try await db.sql.raw("""
+                SELECT \(unsafeRaw: Self.recordColumns) FROM field_records r WHERE r.id = \(bind: id) AND r.employer_id = \(bind: ref.id)
+                """).first(), let record = Self.record(row, employer: ref.id) else { throw AppError.notFound("record") }
+        let versions = try await db.sql.raw("""
+            SELECT \(unsafeRaw: FieldRecordVersionModel.columns) FROM field_record_versions WHERE record_id = \(bind: id) ORDER BY version
+            """).all().map(FieldRecordVersionModel.init(row:))
         let signOffs = try await SignOffModel.query(on: db).filter(\.$record.$id == id).sort(\.$version).all()
         guard let kind = FieldRecordKind(rawValue: record.kind), let latest = versions.last else { throw AppError.notFound("record") }
         return RecordDetail(record: record, versions: versions, signOffs: signOffs,
@@ -366,12 +376,14 @@ struct FieldRecordService {
         var person: String?
         /// The page starts after this record (the last of the page before).
         var after: RecordCursor?
+        /// The page ends before this record (the first of the page after): paging back.
+        var before: RecordCursor?
     }
 
     /// F3: an employer's records by words, kind, days, site and person; newest first.
     /// A page of a list: the columns a list shows (the summary is the first 140 characters),
     /// ordered by the index `field_records_list`, so a page costs the same at any depth.
-    func search(_ ref: EmployerRef, _ search: Search, limit: Int = 200, offset: Int = 0) async throws -> [FieldRecordModel] {
+    func search(_ ref: EmployerRef, _ search: Search, limit: Int = 200) async throws -> [FieldRecordModel] {
         var sql = SQLQueryString("SELECT \(unsafeRaw: Self.listColumns) FROM field_records r WHERE r.employer_id = \(bind: ref.id)")
         let words = [search.text, search.person].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
         if !words.isEmpty {
@@ -386,17 +398,22 @@ struct FieldRecordService {
             sql.appendInterpolation(unsafeRaw: db.isSQLite ? " AND r.site LIKE " : " AND r.site ILIKE ")
             sql.appendInterpolation(bind: "%\(site.replacingOccurrences(of: "%", with: ""))%")
         }
-        if let after = search.after {
-            sql.appendInterpolation(unsafeRaw: " AND (r.occurred_on, r.occurred_time, r.id) < (")
-            sql.appendInterpolation(bind: after.occurredOn)
+        for (cursor, comparison) in [(search.after, "<"), (search.before, ">")] {
+            guard let cursor else { continue }
+            sql.appendInterpolation(unsafeRaw: " AND (r.occurred_on, r.occurred_time, r.id) \(comparison) (")
+            sql.appendInterpolation(bind: cursor.occurredOn)
             sql.appendInterpolation(unsafeRaw: ", ")
-            sql.appendInterpolation(bind: after.occurredTime)
+            sql.appendInterpolation(bind: cursor.occurredTime)
             sql.appendInterpolation(unsafeRaw: ", ")
-            sql.appendInterpolation(bind: after.id)
+            sql.appendInterpolation(bind: cursor.id)
             sql.appendInterpolation(unsafeRaw: ")")
         }
-        sql.appendInterpolation(unsafeRaw: " ORDER BY r.occurred_on DESC, r.occurred_time DESC, r.id DESC LIMIT \(max(0, limit)) OFFSET \(max(0, offset))")
-        return try await db.sql.raw(sql).all().compactMap { Self.record($0, employer: ref.id) }
+        // Paging back reads the newer records nearest the cursor first (the same index,
+        // walked the other way), then shows them newest first like every page.
+        let order = search.before == nil ? "DESC" : "ASC"
+        sql.appendInterpolation(unsafeRaw: " ORDER BY r.occurred_on \(order), r.occurred_time \(order), r.id \(order) LIMIT \(max(0, limit))")
+        let records = try await db.sql.raw(sql).all().compactMap { Self.record($0, employer: ref.id) }
+        return search.before == nil ? records : records.reversed()
     }
 
     /// What a list of records shows, from `field_records r`.
@@ -418,6 +435,7 @@ struct FieldRecordService {
         record.site = (try? row.decode(column: "site", as: String.self)) ?? ""
         record.searchText = (try? row.decode(column: "search_text", as: String.self)) ?? ""
         record.currentVersion = (try? row.decode(column: "current_version", as: Int.self)) ?? 1
+        record.$id.exists = true  // read from the table: saving it updates the row
         return record
     }
 

@@ -255,12 +255,29 @@ struct RecordPages: RouteCollection {
         let from = try Validate.optionalDay(req.query[String.self, at: "from"], "from", "From")
         let to = try Validate.optionalDay(req.query[String.self, at: "to"], "to", "To")
         let site = req.query[String.self, at: "site"] ?? ""
-        let page = try Pager.page(req)
-        // One more than a page, to know whether an older page exists.
-        var records = try await req.records.search(ref, .init(text: q, kind: kind, from: from, to: to, site: site),
-                                                   limit: Pager.size + 1, offset: (page - 1) * Pager.size)
-        let hasOlder = records.count > Pager.size
-        records = Array(records.prefix(Pager.size))
+        // Paged by cursor, like the API: a page costs the same at any depth, and a record
+        // written meanwhile does not shift the next page. `page` only numbers the page.
+        let after = try req.query[String.self, at: "after"].map(RecordCursor.init(text:))
+        let before = try req.query[String.self, at: "before"].map(RecordCursor.init(text:))
+        let numbered = try Pager.page(req)
+        let page = after == nil && before == nil ? 1 : numbered
+        // One more than a page, to know whether a further page exists that way.
+        var records = try await req.records.search(ref, .init(text: q, kind: kind, from: from, to: to, site: site, after: after, before: before),
+                                                   limit: Pager.size + 1)
+        let hasMore = records.count > Pager.size
+        records = before == nil ? Array(records.prefix(Pager.size)) : Array(records.suffix(Pager.size))
+        let filters = [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)]
+        let path = "/employers/\(ref.id.uuidString)/records"
+        var pager = Pager(path: path, filters: filters, page: page, shown: records.count, noun: "Records", order: "newest first",
+                          labels: ("Newer", "Older"))
+        // Newer: back to the newest page from page 2, else the page ending before this one's first.
+        pager.previous = page <= 1 ? nil : page == 2 ? Pager.link(path, filters) : try records.first.map {
+            Pager.link(path, filters + [("before", try RecordCursor(after: $0).text), ("page", String(page - 1))])
+        }
+        // Older: the page after this one's last, when there is one (coming back, there always is).
+        pager.next = !(hasMore || before != nil) ? nil : try records.last.map {
+            Pager.link(path, filters + [("after", try RecordCursor(after: $0).text), ("page", String(page + 1))])
+        }
         let rows = records.map { r in
             Row(id: r.id!.uuidString, kind: FieldRecordKind(rawValue: r.kind)?.title ?? r.kind,
                 day: (try? CalendarDay(iso: r.occurredOn).readable) ?? r.occurredOn, time: r.occurredTime, site: r.site,
@@ -273,8 +290,6 @@ struct RecordPages: RouteCollection {
             kinds: kinds, from: from?.iso ?? "", to: to?.iso ?? "", site: site,
             start: try await writable(req, ref, user).map { SelectOption(value: $0.kind.rawValue, label: $0.title, selected: false) },
             canRecord: Policy.decide(user, .employer(ref.scope, .recordFieldWork)) == .allow,
-            pager: Pager(path: "/employers/\(ref.id.uuidString)/records",
-                         filters: [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)],
-                         page: page, shown: records.count, hasMore: hasOlder, noun: "Records", order: "newest first", labels: ("Newer", "Older"))))
+            pager: pager))
     }
 }

@@ -31,17 +31,19 @@ struct Pager: Encodable {
         let first = (page - 1) * Self.size + 1
         let count = total.map { " of \($0.formatted())" } ?? ""
         note = shown == 0 ? "" : "\(noun) \(first)–\(first + shown - 1)\(count)\(order.isEmpty ? "" : ", \(order)")"
-        let link = { (page: Int) -> String in
-            let items = filters.filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-                + (page > 1 ? [URLQueryItem(name: param, value: String(page))] : [])
-            guard !items.isEmpty else { return path }
-            var query = URLComponents()
-            query.queryItems = items
-            return path + "?" + (query.percentEncodedQuery ?? "")
-        }
+        let link = { (page: Int) -> String in Self.link(path, filters + [(param, page > 1 ? String(page) : "")]) }
         previous = page > 1 ? link(page - 1) : nil
         let more = total.map { first - 1 + shown < $0 } ?? hasMore
         next = more ? link(page + 1) : nil
+    }
+
+    /// `path` with the query of the parameters that have a value.
+    static func link(_ path: String, _ parameters: [(String, String)]) -> String {
+        let items = parameters.filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
+        guard !items.isEmpty else { return path }
+        var query = URLComponents()
+        query.queryItems = items
+        return path + "?" + (query.percentEncodedQuery ?? "")
     }
 
     /// The items of page `page` out of a list held in full.
