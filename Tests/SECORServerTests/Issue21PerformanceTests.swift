@@ -204,6 +204,33 @@ final class Issue21PerformanceTests: XCTestCase {
             let backToFirst = try await page(try XCTUnwrap(second.newer))
             XCTAssertEqual(backToFirst.ids, first.ids)
 
+            // Records written while someone reads page 2: going back up skips none of them.
+            for index in 0..<10 {
+                _ = try await supervisor.send(.POST, "/api/v1/employers/\(employer)/records", json: flha(key: "meanwhile-\(index)"))
+            }
+            var seen = Set(second.ids)
+            var newer = second.newer
+            var hops = 0
+            while let path = newer, hops < 5 {
+                let up = try await page(path)
+                seen.formUnion(up.ids)
+                newer = up.newer
+                hops += 1
+            }
+            XCTAssertNil(newer, "the newest page has no Newer link")
+            XCTAssertTrue(Set(first.ids).isSubset(of: seen), "no record of the first page is skipped on the way back")
+            // Every record newer than page 2's first is on the way up (a new one dated inside
+            // page 2 belongs to page 2, read before it was written).
+            let all = try await supervisor.send(.GET, "/api/v1/employers/\(employer)/records?limit=200").json.array
+                .compactMap { ($0 as? [String: Any])?["id"] as? String }
+            let firstOfSecond = try XCTUnwrap(all.firstIndex(of: try XCTUnwrap(second.ids.first)))
+            XCTAssertTrue(Set(all[..<firstOfSecond]).isSubset(of: seen), "no newer record is skipped")
+
+            let cursor = try XCTUnwrap(olderPath.firstMatch(of: /after=([^&]+)/)?.1)
+            let both = try await browser.get("/employers/\(employer)/records?after=\(cursor)&before=\(cursor)")
+            XCTAssertEqual(both.status.code / 100, 4)
+            XCTAssertTrue(both.body.string.contains("not both"), both.body.string)
+
             let forged = try await browser.get("/employers/\(employer)/records?after=bm90LWEtY3Vyc29y")
             XCTAssertEqual(forged.status, .unprocessableEntity)
         }

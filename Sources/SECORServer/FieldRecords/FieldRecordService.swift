@@ -343,6 +343,9 @@ struct FieldRecordService {
         guard let id, let row = try await db.sql.raw("""
                 SELECT \(unsafeRaw: Self.recordColumns) FROM field_records r WHERE r.id = \(bind: id) AND r.employer_id = \(bind: ref.id)
                 """).first(), let record = Self.record(row, employer: ref.id) else { throw AppError.notFound("record") }
+        // Read in full (an amendment saves it): saving updates the row. A list row is a
+        // summary and is never saved, so only this read says it exists.
+        record.$id.exists = true
         let versions = try await db.sql.raw("""
             SELECT \(unsafeRaw: FieldRecordVersionModel.columns) FROM field_record_versions WHERE record_id = \(bind: id) ORDER BY version
             """).all().map(FieldRecordVersionModel.init(row:))
@@ -435,7 +438,6 @@ struct FieldRecordService {
         record.site = (try? row.decode(column: "site", as: String.self)) ?? ""
         record.searchText = (try? row.decode(column: "search_text", as: String.self)) ?? ""
         record.currentVersion = (try? row.decode(column: "current_version", as: Int.self)) ?? 1
-        record.$id.exists = true  // read from the table: saving it updates the row
         return record
     }
 

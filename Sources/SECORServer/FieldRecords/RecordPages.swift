@@ -258,24 +258,36 @@ struct RecordPages: RouteCollection {
         // Paged by cursor, like the API: a page costs the same at any depth, and a record
         // written meanwhile does not shift the next page. `page` only numbers the page.
         let after = try req.query[String.self, at: "after"].map(RecordCursor.init(text:))
-        let before = try req.query[String.self, at: "before"].map(RecordCursor.init(text:))
+        var before = try req.query[String.self, at: "before"].map(RecordCursor.init(text:))
+        if after != nil && before != nil { throw AppError.invalid("before", "A page is older or newer than one record, not both.") }
         let numbered = try Pager.page(req)
-        let page = after == nil && before == nil ? 1 : numbered
+        let filters = [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)]
         // One more than a page, to know whether a further page exists that way.
-        var records = try await req.records.search(ref, .init(text: q, kind: kind, from: from, to: to, site: site, after: after, before: before),
-                                                   limit: Pager.size + 1)
+        let read = { (before: RecordCursor?) in
+            try await req.records.search(ref, .init(text: q, kind: kind, from: from, to: to, site: site, after: after, before: before),
+                                         limit: Pager.size + 1)
+        }
+        var records = try await read(before)
+        if before != nil && records.isEmpty {
+            // Nothing newer than the cursor any more (its record moved to an older day): the newest page.
+            before = nil
+            records = try await read(nil)
+        }
         let hasMore = records.count > Pager.size
         records = before == nil ? Array(records.prefix(Pager.size)) : Array(records.suffix(Pager.size))
-        let filters = [("q", q), ("kind", kindRaw), ("from", from?.iso ?? ""), ("to", to?.iso ?? ""), ("site", site)]
+        // The links follow the data, not the number: a page after a cursor always has newer
+        // records, a page before one has newer ones only when more were found, so no record
+        // is skipped whatever was written meanwhile. `page` only numbers the page.
+        let newerExist = after != nil || (before != nil && hasMore)
+        let olderExist = before != nil || hasMore
+        let page = newerExist ? max(2, numbered) : 1
         let path = "/employers/\(ref.id.uuidString)/records"
         var pager = Pager(path: path, filters: filters, page: page, shown: records.count, noun: "Records", order: "newest first",
                           labels: ("Newer", "Older"))
-        // Newer: back to the newest page from page 2, else the page ending before this one's first.
-        pager.previous = page <= 1 ? nil : page == 2 ? Pager.link(path, filters) : try records.first.map {
+        pager.previous = !newerExist ? nil : try records.first.map {
             Pager.link(path, filters + [("before", try RecordCursor(after: $0).text), ("page", String(page - 1))])
         }
-        // Older: the page after this one's last, when there is one (coming back, there always is).
-        pager.next = !(hasMore || before != nil) ? nil : try records.last.map {
+        pager.next = !olderExist ? nil : try records.last.map {
             Pager.link(path, filters + [("after", try RecordCursor(after: $0).text), ("page", String(page + 1))])
         }
         let rows = records.map { r in
