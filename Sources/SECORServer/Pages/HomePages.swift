@@ -78,7 +78,10 @@ struct HomePages: RouteCollection {
         case .employerOwner, .supervisor, .worker: kind = "employer"
         case .contractor: kind = "contractor"
         }
-        let employers = try await req.employers.visibleEmployers(for: user)
+        // A partner's home shows its first ten employers and the count of all.
+        let (employers, employerCount) = kind == "partner"
+            ? try await req.employers.firstVisibleEmployers(for: user, limit: Self.partnerHomeEmployers)
+            : try await { let all = try await req.employers.visibleEmployers(for: user); return (all, all.count) }()
         var crew: CrewWork?
         if kind == "employer", let own = employers.first(where: { $0.id == user.organisationId }), own.enrollment == "approved",
            let ref = try? await req.employerRef(own.id, .recordFieldWork) {
@@ -110,9 +113,9 @@ struct HomePages: RouteCollection {
                               role: user.role.label, organisation: profile.organisation.name,
                               organisationId: user.organisationId.uuidString,
                               program: profile.program.map(ProgramFacts.init),
-                              employers: kind == "partner" ? Array(employers.prefix(Self.partnerHomeEmployers)) : employers,
+                              employers: employers,
                               isAssessor: user.isAssessor, noEmployers: employers.isEmpty,
-                              allEmployers: kind == "partner" && employers.count > Self.partnerHomeEmployers ? "All \(employers.count.formatted()) employers" : nil,
+                              allEmployers: kind == "partner" && employerCount > Self.partnerHomeEmployers ? "All \(employerCount.formatted()) employers" : nil,
                               affiliation: user.role == .externalAuditor ? "certified by" : "at",
                               crew: crew, showProgram: user.role != .worker && user.role != .supervisor, todo: todo)
         return try await req.view.render("home", context).encodeResponse(for: req)
